@@ -1,0 +1,6 @@
+module.exports = {
+  displayName: 'grpc-client',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+  coverageDirectory: '../../coverage/libs/grpc-client',
+};

@@ -1,0 +1,33 @@
+import * as grpc from '@grpc/grpc-js';
+import { loadSessionPackage, type SessionServiceClient } from '@session/proto';
+
+export interface SessionClientOptions {
+  /** `host:port`, or `dns:///name:port` to spread calls over every address the name resolves to. */
+  address: string;
+  /** Balance calls over all resolved addresses (several session-service replicas) instead of the first. */
+  roundRobin?: boolean;
+  credentials?: grpc.ChannelCredentials;
+}
+
+/**
+ * One long-lived channel per process: keepalive pings notice a dead peer
+ * quickly, and grpc-js reconnects by itself with backoff when it comes back.
+ */
+export function createSessionClient(options: SessionClientOptions): SessionServiceClient {
+  const { proto } = loadSessionPackage();
+  const channelOptions: grpc.ChannelOptions = {
+    'grpc.keepalive_time_ms': 30_000,
+    'grpc.keepalive_timeout_ms': 5_000,
+    'grpc.keepalive_permit_without_calls': 1,
+    'grpc.initial_reconnect_backoff_ms': 200,
+    'grpc.max_reconnect_backoff_ms': 2_000,
+  };
+  if (options.roundRobin) {
+    channelOptions['grpc.service_config'] = JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] });
+  }
+  return new proto.session.v1.SessionService(
+    options.address,
+    options.credentials ?? grpc.credentials.createInsecure(),
+    channelOptions,
+  );
+}

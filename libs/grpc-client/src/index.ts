@@ -1,0 +1,3 @@
+export * from './create-session-client';
+export * from './session-api';
+export * from './health-check';

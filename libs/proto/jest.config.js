@@ -1,0 +1,6 @@
+module.exports = {
+  displayName: 'proto',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+  coverageDirectory: '../../coverage/libs/proto',
+};

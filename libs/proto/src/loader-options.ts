@@ -1,0 +1,16 @@
+import type { Options } from '@grpc/proto-loader';
+
+/**
+ * The one set of proto-loader options. The codegen target in project.json
+ * passes the same flags to proto-loader-gen-types, so the generated types
+ * describe exactly the objects grpc-js hands us (a spec keeps them in step).
+ */
+export const PROTO_LOADER_OPTIONS = Object.freeze({
+  keepCase: true,
+  longs: String,
+  enums: String,
+  defaults: true,
+  oneofs: true,
+}) satisfies Options;
+
+export const SESSION_PROTO_FILE = 'session/v1/session.proto';

@@ -1,0 +1,3 @@
+export * from './session-dto';
+export * from './problem';
+export * from './etag';

@@ -1,0 +1,46 @@
+/** JSON value allowed inside `user_data`. */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+export type UserData = { [key: string]: JsonValue };
+
+/**
+ * A session as the REST API shows it: the proto's fields, snake_case, times
+ * as ISO 8601 strings. Never carries the token or any secret.
+ */
+export interface SessionDto {
+  session_id: string;
+  /** null while the session is anonymous. */
+  user_id: string | null;
+  user_data: UserData;
+  version: number;
+  created_at: string;
+  updated_at: string;
+  last_seen_at: string;
+  idle_expires_at: string;
+  absolute_expires_at: string;
+  /** The earlier of the idle and absolute expiry. */
+  expires_at: string;
+  revoked_at: string | null;
+}
+
+/** `POST /api/sessions` answer. The token is also set as an HttpOnly cookie for browsers. */
+export interface CreateSessionResponseDto {
+  token: string;
+  session: SessionDto;
+}
+
+export interface SessionResponseDto {
+  session: SessionDto;
+}
+
+export interface SessionListResponseDto {
+  sessions: SessionDto[];
+}
+
+export interface CreateSessionRequestDto {
+  user_data?: UserData;
+}
+
+/** Body of PUT (replace); PATCH takes a bare JSON merge patch object as its body. */
+export interface ReplaceDataRequestDto {
+  user_data: UserData;
+}
