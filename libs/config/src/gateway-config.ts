@@ -1,0 +1,88 @@
+import { loadEnv } from './load-env';
+
+/** Every variable the gateway reads; docker-compose and the README are checked against it. */
+export const gatewayEnvSchema = {
+  type: 'object',
+  required: [],
+  properties: {
+    GATEWAY_PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 3000, description: 'HTTP port (0 picks a free one)' },
+    GATEWAY_HOST: { type: 'string', default: '127.0.0.1', description: 'HTTP bind address (0.0.0.0 in containers)' },
+    SESSION_SERVICE_URL: { type: 'string', pattern: '^(dns:///)?[^\\s:]+:\\d{1,5}$', default: '127.0.0.1:50051', description: 'session service address; dns:///name:port with GRPC_LOAD_BALANCING=round_robin spreads calls over replicas' },
+    GRPC_LOAD_BALANCING: { type: 'string', enum: ['pick_first', 'round_robin'], default: 'pick_first', description: 'gRPC load-balancing policy towards the session service' },
+    GRPC_DEADLINE_MS: { type: 'integer', minimum: 50, maximum: 60000, default: 2000, description: 'deadline of every gRPC call' },
+    COOKIE_SECURE: { type: 'boolean', default: false, description: 'Secure cookie with the __Host- prefix (serve over HTTPS)' },
+    ALLOWED_ORIGINS: { type: 'string', default: '', description: 'comma-separated extra origins allowed to send cookie-authenticated state-changing requests' },
+    CORS_ORIGINS: { type: 'string', default: '', description: 'comma-separated origins for CORS; empty disables CORS' },
+    CREATE_RATE_LIMIT: { type: 'integer', minimum: 1, maximum: 100000, default: 60, description: 'sessions created per minute per client address' },
+    INVALID_TOKEN_LIMIT: { type: 'integer', minimum: 1, maximum: 100000, default: 30, description: 'requests with invalid tokens per minute per client address before 429' },
+    USER_DATA_MAX_BYTES: { type: 'integer', minimum: 2, maximum: 1048576, default: 16384, description: 'largest serialized user_data (checked before any gRPC call)' },
+    BODY_LIMIT_BYTES: { type: 'integer', minimum: 1024, maximum: 10485760, default: 65536, description: 'largest request body' },
+    TRUST_PROXY: { type: 'boolean', default: false, description: 'take the client address from X-Forwarded-For (behind a reverse proxy)' },
+    WEB_ROOT: { type: 'string', default: '', description: 'folder of the built web app; empty means dist/apps/web when it exists' },
+    SHUTDOWN_GRACE_MS: { type: 'integer', minimum: 0, maximum: 60000, default: 8000, description: 'in-flight requests get this long to finish on SIGTERM' },
+    LOG_LEVEL: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info', description: 'pino log level' },
+  },
+} as const;
+
+export interface GatewayConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly sessionServiceUrl: string;
+  readonly grpcLoadBalancing: 'pick_first' | 'round_robin';
+  readonly grpcDeadlineMs: number;
+  readonly cookieSecure: boolean;
+  readonly allowedOrigins: readonly string[];
+  readonly corsOrigins: readonly string[];
+  readonly createRateLimit: number;
+  readonly invalidTokenLimit: number;
+  readonly userDataMaxBytes: number;
+  readonly bodyLimitBytes: number;
+  readonly trustProxy: boolean;
+  readonly webRoot: string;
+  readonly shutdownGraceMs: number;
+  readonly logLevel: string;
+}
+
+interface RawGatewayEnv {
+  GATEWAY_PORT: number;
+  GATEWAY_HOST: string;
+  SESSION_SERVICE_URL: string;
+  GRPC_LOAD_BALANCING: 'pick_first' | 'round_robin';
+  GRPC_DEADLINE_MS: number;
+  COOKIE_SECURE: boolean;
+  ALLOWED_ORIGINS: string;
+  CORS_ORIGINS: string;
+  CREATE_RATE_LIMIT: number;
+  INVALID_TOKEN_LIMIT: number;
+  USER_DATA_MAX_BYTES: number;
+  BODY_LIMIT_BYTES: number;
+  TRUST_PROXY: boolean;
+  WEB_ROOT: string;
+  SHUTDOWN_GRACE_MS: number;
+  LOG_LEVEL: string;
+}
+
+const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
+
+/** Parses and freezes the gateway configuration; throws ConfigError listing every bad variable. */
+export function loadGatewayConfig(env: NodeJS.ProcessEnv): GatewayConfig {
+  const raw = loadEnv<RawGatewayEnv>(gatewayEnvSchema, env);
+  return Object.freeze({
+    port: raw.GATEWAY_PORT,
+    host: raw.GATEWAY_HOST,
+    sessionServiceUrl: raw.SESSION_SERVICE_URL,
+    grpcLoadBalancing: raw.GRPC_LOAD_BALANCING,
+    grpcDeadlineMs: raw.GRPC_DEADLINE_MS,
+    cookieSecure: raw.COOKIE_SECURE,
+    allowedOrigins: Object.freeze(list(raw.ALLOWED_ORIGINS)),
+    corsOrigins: Object.freeze(list(raw.CORS_ORIGINS)),
+    createRateLimit: raw.CREATE_RATE_LIMIT,
+    invalidTokenLimit: raw.INVALID_TOKEN_LIMIT,
+    userDataMaxBytes: raw.USER_DATA_MAX_BYTES,
+    bodyLimitBytes: raw.BODY_LIMIT_BYTES,
+    trustProxy: raw.TRUST_PROXY,
+    webRoot: raw.WEB_ROOT,
+    shutdownGraceMs: raw.SHUTDOWN_GRACE_MS,
+    logLevel: raw.LOG_LEVEL,
+  });
+}

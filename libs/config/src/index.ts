@@ -1,0 +1,4 @@
+export * from './duration';
+export * from './load-env';
+export * from './session-service-config';
+export * from './gateway-config';

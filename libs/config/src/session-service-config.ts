@@ -1,0 +1,113 @@
+import { DURATION_PATTERN, parseDuration } from './duration';
+import { loadEnv } from './load-env';
+
+const duration = (fallback: string, description: string) => ({ type: 'string', pattern: DURATION_PATTERN, default: fallback, description });
+
+/** Every variable the session service reads; docker-compose and the README are checked against it. */
+export const sessionServiceEnvSchema = {
+  type: 'object',
+  required: [],
+  properties: {
+    MONGODB_URI: { type: 'string', pattern: '^mongodb(\\+srv)?://', description: 'MongoDB connection string; unset means the embedded database on EMBEDDED_DB_PORT' },
+    EMBEDDED_DB_PORT: { type: 'integer', minimum: 1, maximum: 65535, default: 27017, description: 'port of the embedded database when MONGODB_URI is unset' },
+    MONGODB_DB: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,63}$', default: 'sessions', description: 'database name' },
+    MONGODB_MAX_POOL_SIZE: { type: 'integer', minimum: 1, maximum: 1000, default: 20, description: 'driver connection pool size per replica' },
+    MONGODB_WRITE_CONCERN: { type: 'string', pattern: '^(majority|\\d+)$', default: 'majority', description: 'write concern w' },
+    MONGODB_READ_PREFERENCE: { type: 'string', enum: ['primary', 'primaryPreferred', 'secondary', 'secondaryPreferred', 'nearest'], default: 'primary', description: 'read preference for lookups' },
+    SESSION_SERVICE_URL: { type: 'string', pattern: '^[^\\s:]+:\\d{1,5}$', default: '127.0.0.1:50051', description: 'gRPC listen address host:port (port 0 picks a free one)' },
+    METRICS_PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 9464, description: 'Prometheus /metrics port of the session service (0 picks a free one)' },
+    METRICS_HOST: { type: 'string', default: '127.0.0.1', description: 'address the metrics endpoint binds to' },
+    SESSION_IDLE_TTL: duration('7d', 'sliding idle timeout'),
+    SESSION_ABSOLUTE_TTL: duration('30d', 'absolute lifetime from creation'),
+    SESSION_ORPHAN_TTL: duration('24h', 'anonymous sessions without data or activity are removed after this'),
+    SESSION_TOUCH_INTERVAL: duration('60s', 'validation writes the new idle expiry at most this often per session'),
+    SESSION_REVOKED_RETENTION: duration('1h', 'revoked sessions are kept this long before the sweeper removes them'),
+    SWEEP_INTERVAL: duration('60s', 'how often the sweeper runs'),
+    SWEEP_BATCH_SIZE: { type: 'integer', minimum: 1, maximum: 10000, default: 500, description: 'documents removed per sweeper batch' },
+    USER_DATA_MAX_BYTES: { type: 'integer', minimum: 2, maximum: 1048576, default: 16384, description: 'largest serialized user_data' },
+    SHUTDOWN_GRACE: duration('8s', 'in-flight calls get this long to finish on SIGTERM'),
+    LOG_LEVEL: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info', description: 'pino log level' },
+  },
+} as const;
+
+interface RawSessionServiceEnv {
+  MONGODB_URI?: string;
+  EMBEDDED_DB_PORT: number;
+  MONGODB_DB: string;
+  MONGODB_MAX_POOL_SIZE: number;
+  MONGODB_WRITE_CONCERN: string;
+  MONGODB_READ_PREFERENCE: 'primary' | 'primaryPreferred' | 'secondary' | 'secondaryPreferred' | 'nearest';
+  SESSION_SERVICE_URL: string;
+  METRICS_PORT: number;
+  METRICS_HOST: string;
+  SESSION_IDLE_TTL: string;
+  SESSION_ABSOLUTE_TTL: string;
+  SESSION_ORPHAN_TTL: string;
+  SESSION_TOUCH_INTERVAL: string;
+  SESSION_REVOKED_RETENTION: string;
+  SWEEP_INTERVAL: string;
+  SWEEP_BATCH_SIZE: number;
+  USER_DATA_MAX_BYTES: number;
+  SHUTDOWN_GRACE: string;
+  LOG_LEVEL: string;
+}
+
+export interface SessionServiceConfig {
+  readonly mongo: {
+    readonly uri: string;
+    readonly dbName: string;
+    readonly maxPoolSize: number;
+    readonly writeConcern: string | number;
+    readonly readPreference: RawSessionServiceEnv['MONGODB_READ_PREFERENCE'];
+    /** True when no MONGODB_URI was given and the embedded database is expected. */
+    readonly embedded: boolean;
+  };
+  readonly grpc: { readonly host: string; readonly port: number };
+  readonly metrics: { readonly host: string; readonly port: number };
+  readonly session: {
+    readonly idleTtlMs: number;
+    readonly absoluteTtlMs: number;
+    readonly orphanTtlMs: number;
+    readonly touchIntervalMs: number;
+    readonly revokedRetentionMs: number;
+    readonly userDataMaxBytes: number;
+  };
+  readonly sweeper: { readonly intervalMs: number; readonly batchSize: number };
+  readonly shutdownGraceMs: number;
+  readonly logLevel: string;
+}
+
+/** Parses and freezes the session service configuration; throws ConfigError listing every bad variable. */
+export function loadSessionServiceConfig(env: NodeJS.ProcessEnv): SessionServiceConfig {
+  const raw = loadEnv<RawSessionServiceEnv>(sessionServiceEnvSchema, env);
+  const lastColon = raw.SESSION_SERVICE_URL.lastIndexOf(':');
+  const config: SessionServiceConfig = {
+    mongo: {
+      uri: raw.MONGODB_URI ?? `mongodb://127.0.0.1:${raw.EMBEDDED_DB_PORT}/`,
+      dbName: raw.MONGODB_DB,
+      maxPoolSize: raw.MONGODB_MAX_POOL_SIZE,
+      writeConcern: /^\d+$/.test(raw.MONGODB_WRITE_CONCERN) ? Number(raw.MONGODB_WRITE_CONCERN) : raw.MONGODB_WRITE_CONCERN,
+      readPreference: raw.MONGODB_READ_PREFERENCE,
+      embedded: raw.MONGODB_URI === undefined,
+    },
+    grpc: { host: raw.SESSION_SERVICE_URL.slice(0, lastColon), port: Number(raw.SESSION_SERVICE_URL.slice(lastColon + 1)) },
+    metrics: { host: raw.METRICS_HOST, port: raw.METRICS_PORT },
+    session: {
+      idleTtlMs: parseDuration(raw.SESSION_IDLE_TTL),
+      absoluteTtlMs: parseDuration(raw.SESSION_ABSOLUTE_TTL),
+      orphanTtlMs: parseDuration(raw.SESSION_ORPHAN_TTL),
+      touchIntervalMs: parseDuration(raw.SESSION_TOUCH_INTERVAL),
+      revokedRetentionMs: parseDuration(raw.SESSION_REVOKED_RETENTION),
+      userDataMaxBytes: raw.USER_DATA_MAX_BYTES,
+    },
+    sweeper: { intervalMs: parseDuration(raw.SWEEP_INTERVAL), batchSize: raw.SWEEP_BATCH_SIZE },
+    shutdownGraceMs: parseDuration(raw.SHUTDOWN_GRACE),
+    logLevel: raw.LOG_LEVEL,
+  };
+  return deepFreeze(config);
+}
+
+function deepFreeze<T>(value: T): T {
+  for (const v of Object.values(value as object)) if (v && typeof v === 'object') deepFreeze(v);
+  return Object.freeze(value);
+}
