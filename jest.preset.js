@@ -28,4 +28,6 @@ module.exports = {
   moduleNameMapper,
   moduleFileExtensions: ['ts', 'tsx', 'js', 'jsx', 'json'],
   testMatch: ['**/?(*.)+(spec|integration-spec).[jt]s?(x)'],
+  // Per-project pass/fail counts for the workspace test summary (npm test).
+  reporters: ['default', require.resolve('./tools/jest/summary-reporter.js')],
 };

@@ -1,0 +1,102 @@
+import type { GatewayConfig } from '@session/config';
+import { MERGE_PATCH_CONTENT_TYPE } from '@session/rest-contract';
+import type { SessionServiceClient } from '@session/proto';
+import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyServerOptions } from 'fastify';
+import fp from 'fastify-plugin';
+import type { DestinationStream } from 'pino';
+import errorHandler from './plugins/app/error-handler';
+import metrics from './plugins/app/metrics';
+import requestContext from './plugins/app/request-context';
+import sessionAuth from './plugins/app/session-auth';
+import sessionClient from './plugins/app/session-client';
+import webApp from './plugins/app/web-app';
+import configPlugin from './plugins/external/config';
+import cookie from './plugins/external/cookie';
+import cors from './plugins/external/cors';
+import helmet from './plugins/external/helmet';
+import rateLimit from './plugins/external/rate-limit';
+import swagger from './plugins/external/swagger';
+import { requestIdFrom } from './request-id';
+import currentSessionRoutes from './routes/current-session';
+import healthRoutes from './routes/health';
+import sessionDataRoutes from './routes/session-data';
+import sessionsRoutes from './routes/sessions';
+import { SHARED_SCHEMAS } from './schemas/shared-schemas';
+import { resolveWebRoot } from './web-root';
+
+export interface GatewayAppOptions {
+  config: GatewayConfig;
+  /** A ready-made gRPC client (tests); by default one is created from the configuration. */
+  sessionClient?: SessionServiceClient;
+  /** The built web app's folder; by default resolved from WEB_ROOT or dist/apps/web. */
+  webRoot?: string | null;
+}
+
+/**
+ * The gateway as a plugin: infrastructure first, then the app's own
+ * plugins, then routes. It never listens; main.ts (or a test) does.
+ */
+export const gatewayApp: FastifyPluginAsync<GatewayAppOptions> = async (fastify, options) => {
+  const { config } = options;
+  for (const schema of SHARED_SCHEMAS) fastify.addSchema(schema);
+  // JSON merge patch bodies are JSON; anything else (text/plain included) is refused with 415.
+  fastify.removeContentTypeParser('text/plain');
+  fastify.addContentTypeParser(MERGE_PATCH_CONTENT_TYPE, { parseAs: 'string' }, fastify.getDefaultJsonParser('error', 'error'));
+
+  await fastify.register(configPlugin, { config });
+  await fastify.register(helmet);
+  await fastify.register(cookie);
+  await fastify.register(cors);
+  await fastify.register(rateLimit);
+  await fastify.register(swagger);
+
+  await fastify.register(errorHandler);
+  await fastify.register(requestContext);
+  await fastify.register(metrics);
+  await fastify.register(sessionClient, { client: options.sessionClient });
+  await fastify.register(sessionAuth);
+  await fastify.register(webApp, { root: options.webRoot === undefined ? resolveWebRoot(config.webRoot) : options.webRoot });
+
+  await fastify.register(healthRoutes);
+  await fastify.register(sessionsRoutes);
+  await fastify.register(currentSessionRoutes);
+  await fastify.register(sessionDataRoutes);
+};
+
+export interface BuildAppOptions extends Omit<GatewayAppOptions, 'config'> {
+  /** Log through pino at LOG_LEVEL to this stream (tests capture lines); without it, no logger unless `logger` is true. */
+  logStream?: DestinationStream;
+  /** Log to stdout at LOG_LEVEL (main.ts). */
+  logger?: boolean;
+  /** Socket timeouts, set by main.ts for a listening server. */
+  connectionTimeout?: number;
+  requestTimeout?: number;
+}
+
+/** Never logged: they hold the session token. */
+export const REDACTED_PATHS = ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'];
+
+export function serverOptions(config: GatewayConfig, options: BuildAppOptions = {}): FastifyServerOptions {
+  const logging = options.logStream !== undefined || options.logger === true;
+  return {
+    logger: logging ? { level: config.logLevel, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, ...(options.logStream ? { stream: options.logStream } : {}) } : false,
+    genReqId: (req) => requestIdFrom(req.headers['x-request-id']),
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    ...(options.connectionTimeout === undefined ? {} : { connectionTimeout: options.connectionTimeout }),
+    ...(options.requestTimeout === undefined ? {} : { requestTimeout: options.requestTimeout }),
+    // Additional properties are errors (not silently dropped), and bodies are not coerced.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
+  };
+}
+
+/** A ready-to-listen (or inject) gateway for this configuration. */
+export async function buildApp(config: GatewayConfig, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify(serverOptions(config, options));
+  await app.register(fp(gatewayApp, { name: 'gateway' }), {
+    config,
+    sessionClient: options.sessionClient,
+    ...(options.webRoot === undefined ? {} : { webRoot: options.webRoot }),
+  });
+  return app;
+}

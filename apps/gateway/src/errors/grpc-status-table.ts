@@ -1,0 +1,36 @@
+import { status } from '@grpc/grpc-js';
+import type { ProblemCode } from '@session/rest-contract';
+
+export interface HttpMapping {
+  readonly status: number;
+  /** Used when the service sent no (or no recognised) `x-error-code` trailer. */
+  readonly code: ProblemCode;
+}
+
+const INTERNAL: HttpMapping = { status: 500, code: 'internal' };
+
+/**
+ * gRPC status -> HTTP, after google/rpc/code.proto as DESIGN.md narrows it
+ * (codes it does not name are 500). A Record over the enum makes the table
+ * exhaustive: a status added to grpc-js fails the type check until mapped.
+ */
+export const GRPC_TO_HTTP: Readonly<Record<status, HttpMapping>> = Object.freeze({
+  [status.OK]: INTERNAL, // an error object never carries OK; if one does, it is our bug
+  [status.CANCELLED]: INTERNAL,
+  [status.UNKNOWN]: INTERNAL,
+  [status.INVALID_ARGUMENT]: { status: 400, code: 'bad_request' },
+  [status.DEADLINE_EXCEEDED]: { status: 504, code: 'timeout' },
+  [status.NOT_FOUND]: { status: 404, code: 'not_found' },
+  // No "conflict" code exists in the contract; a duplicate is a state conflict like a version clash.
+  [status.ALREADY_EXISTS]: { status: 409, code: 'version_conflict' },
+  [status.PERMISSION_DENIED]: { status: 403, code: 'forbidden' },
+  [status.RESOURCE_EXHAUSTED]: { status: 429, code: 'rate_limited' },
+  [status.FAILED_PRECONDITION]: { status: 400, code: 'bad_request' },
+  [status.ABORTED]: { status: 409, code: 'version_conflict' },
+  [status.OUT_OF_RANGE]: INTERNAL,
+  [status.UNIMPLEMENTED]: INTERNAL,
+  [status.INTERNAL]: INTERNAL,
+  [status.UNAVAILABLE]: { status: 503, code: 'session_service_unavailable' },
+  [status.DATA_LOSS]: INTERNAL,
+  [status.UNAUTHENTICATED]: { status: 401, code: 'unauthenticated' },
+});

@@ -1,0 +1,152 @@
+import * as grpc from '@grpc/grpc-js';
+import { PROBLEM_CODES } from '@session/rest-contract';
+import { GRPC_TO_HTTP } from './grpc-status-table';
+import { ProblemError } from './problem-error';
+import { codeForStatus, toProblem, type ProblemContext } from './to-problem';
+
+const context: ProblemContext = { requestId: 'req-1', instance: '/api/sessions/current', sentIfMatch: false };
+
+function grpcError(code: grpc.status, details: string, errorCode?: string): grpc.ServiceError {
+  const metadata = new grpc.Metadata();
+  if (errorCode) metadata.set('x-error-code', errorCode);
+  return Object.assign(new Error(`${code} ${grpc.status[code]}: ${details}`), { code, details, metadata });
+}
+
+// Every value of the grpc-js status enum (numeric enums map both ways; keep the numbers).
+const ALL_STATUSES = Object.values(grpc.status).filter((v): v is grpc.status => typeof v === 'number');
+
+const EXPECTED_HTTP: Record<string, number> = {
+  INVALID_ARGUMENT: 400,
+  FAILED_PRECONDITION: 400,
+  UNAUTHENTICATED: 401,
+  PERMISSION_DENIED: 403,
+  NOT_FOUND: 404,
+  ALREADY_EXISTS: 409,
+  ABORTED: 409,
+  RESOURCE_EXHAUSTED: 429,
+  UNAVAILABLE: 503,
+  DEADLINE_EXCEEDED: 504,
+};
+
+describe('gRPC status table', () => {
+  it('covers all 17 statuses', () => {
+    expect(ALL_STATUSES).toHaveLength(17);
+    for (const s of ALL_STATUSES) expect(GRPC_TO_HTTP[s]).toBeDefined();
+  });
+
+  it.each(ALL_STATUSES.map((s) => [grpc.status[s], s] as const))('%s maps as DESIGN.md says', (name, s) => {
+    const { problem } = toProblem(grpcError(s, 'a short sentence'), context);
+    expect(problem.status).toBe(EXPECTED_HTTP[name] ?? 500);
+    expect(PROBLEM_CODES).toContain(problem.code);
+    expect(problem.request_id).toBe('req-1');
+    expect(problem.instance).toBe('/api/sessions/current');
+  });
+});
+
+describe('toProblem for gRPC errors', () => {
+  it('takes the code from the x-error-code trailer and the service message as detail', () => {
+    const { problem } = toProblem(grpcError(grpc.status.UNAUTHENTICATED, 'the session has expired', 'session_expired'), context);
+    expect(problem).toEqual({
+      type: 'about:blank',
+      title: 'Unauthorized',
+      status: 401,
+      code: 'session_expired',
+      detail: 'the session has expired',
+      instance: '/api/sessions/current',
+      request_id: 'req-1',
+    });
+  });
+
+  it('ignores a trailer that is not a known problem code', () => {
+    expect(toProblem(grpcError(grpc.status.NOT_FOUND, 'gone', 'mystery'), context).problem.code).toBe('not_found');
+  });
+
+  it('falls back to the status phrase when the service sent no message', () => {
+    expect(toProblem(grpcError(grpc.status.NOT_FOUND, ''), context).problem.detail).toBe('Not Found');
+  });
+
+  it('turns a version conflict into 412 when If-Match was sent, 409 otherwise', () => {
+    const conflict = grpcError(grpc.status.ABORTED, 'the session data changed', 'version_conflict');
+    expect(toProblem(conflict, context).problem).toMatchObject({ status: 409, code: 'version_conflict' });
+    expect(toProblem(conflict, { ...context, sentIfMatch: true }).problem).toMatchObject({ status: 412, code: 'precondition_failed' });
+  });
+
+  it('turns payload_too_large into 413', () => {
+    const tooLarge = grpcError(grpc.status.INVALID_ARGUMENT, 'user_data is larger than 16384 bytes', 'payload_too_large');
+    expect(toProblem(tooLarge, context).problem).toMatchObject({ status: 413, code: 'payload_too_large' });
+  });
+
+  it('never leaks the message of a 5xx', () => {
+    for (const s of [grpc.status.INTERNAL, grpc.status.UNAVAILABLE, grpc.status.DEADLINE_EXCEEDED, grpc.status.UNKNOWN]) {
+      const { problem } = toProblem(grpcError(s, 'connect ECONNREFUSED 10.0.0.7:50051 at /srv/secret.js', 'internal'), context);
+      expect(problem.detail).not.toContain('ECONNREFUSED');
+      expect(problem.detail).not.toContain('secret');
+    }
+  });
+
+  it('treats a status outside the enum as internal', () => {
+    expect(toProblem(grpcError(99 as grpc.status, 'odd'), context).problem).toMatchObject({ status: 500, code: 'internal' });
+  });
+});
+
+describe('toProblem for other errors', () => {
+  it('keeps a ProblemError and its headers', () => {
+    const reply = toProblem(new ProblemError(429, 'rate_limited', 'slow down', { 'retry-after': '7' }), context);
+    expect(reply.problem).toMatchObject({ status: 429, code: 'rate_limited', detail: 'slow down' });
+    expect(reply.headers).toEqual({ 'retry-after': '7' });
+  });
+
+  it('names the failing field of a schema error', () => {
+    const error = Object.assign(new Error('body/user_data must be object'), {
+      statusCode: 400,
+      code: 'FST_ERR_VALIDATION',
+      validation: [{ instancePath: '/user_data', message: 'must be object' }],
+      validationContext: 'body',
+    });
+    expect(toProblem(error, context).problem).toMatchObject({ status: 400, code: 'bad_request', field: 'body/user_data', detail: 'body/user_data must be object' });
+  });
+
+  it('names a missing required property', () => {
+    const error = Object.assign(new Error('invalid'), {
+      statusCode: 400,
+      validation: [{ instancePath: '', params: { missingProperty: 'user_data' } }],
+    });
+    expect(toProblem(error, context).problem).toMatchObject({ field: 'request/user_data', detail: 'request/user_data is invalid' });
+  });
+
+  it('maps Fastify body errors by status and keeps their message', () => {
+    const tooLarge = Object.assign(new Error('Request body is too large'), { statusCode: 413, code: 'FST_ERR_CTP_BODY_TOO_LARGE' });
+    expect(toProblem(tooLarge, context).problem).toMatchObject({ status: 413, code: 'payload_too_large', detail: 'Request body is too large' });
+    const media = Object.assign(new Error('Unsupported Media Type: text/csv'), { statusCode: 415, code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE' });
+    expect(toProblem(media, context).problem).toMatchObject({ status: 415, code: 'unsupported_media_type' });
+  });
+
+  it('does not repeat the message of a foreign error with a status', () => {
+    const foreign = Object.assign(new Error('db password wrong'), { statusCode: 403 });
+    expect(toProblem(foreign, context).problem).toMatchObject({ status: 403, code: 'forbidden', detail: 'Forbidden' });
+  });
+
+  it('hides unexpected errors behind a 500', () => {
+    expect(toProblem(new TypeError('cannot read x of undefined'), context).problem).toMatchObject({
+      status: 500,
+      code: 'internal',
+      detail: 'An internal error occurred.',
+    });
+    expect(toProblem('a string thrown', context).problem).toMatchObject({ status: 500, code: 'internal' });
+    expect(toProblem(Object.assign(new Error('odd'), { statusCode: 302 }), context).problem.status).toBe(500);
+  });
+
+  it.each([
+    [401, 'unauthenticated'],
+    [403, 'forbidden'],
+    [404, 'not_found'],
+    [405, 'bad_request'],
+    [412, 'precondition_failed'],
+    [413, 'payload_too_large'],
+    [415, 'unsupported_media_type'],
+    [429, 'rate_limited'],
+    [500, 'internal'],
+    [503, 'session_service_unavailable'],
+    [504, 'timeout'],
+  ])('status %d has the default code %s', (status, code) => expect(codeForStatus(status)).toBe(code));
+});

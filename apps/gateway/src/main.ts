@@ -1,0 +1,42 @@
+import { ConfigError, loadGatewayConfig, type GatewayConfig } from '@session/config';
+import closeWithGrace from 'close-with-grace';
+import { buildApp } from './app';
+
+// An idle keep-alive socket is dropped after this; a request must arrive whole within REQUEST_TIMEOUT_MS (slow-loris guard).
+const CONNECTION_TIMEOUT_MS = 60_000;
+const REQUEST_TIMEOUT_MS = 30_000;
+
+function loadConfigOrExit(): GatewayConfig {
+  try {
+    return loadGatewayConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+}
+
+async function main(): Promise<void> {
+  const config = loadConfigOrExit();
+  const app = await buildApp(config, { logger: true, connectionTimeout: CONNECTION_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS });
+
+  // On SIGTERM/SIGINT: stop accepting, let in-flight requests finish (up to
+  // SHUTDOWN_GRACE_MS), then onClose hooks close the gRPC channel.
+  closeWithGrace({ delay: config.shutdownGraceMs, logger: app.log }, async ({ signal, err }) => {
+    if (err) app.log.error({ err }, 'shutting down after an error');
+    else app.log.info({ signal }, 'shutting down');
+    await app.close();
+  });
+
+  await app.listen({ host: config.host, port: config.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  app.log.info({ port, url: `http://127.0.0.1:${port}` }, 'gateway listening');
+}
+
+main().catch((err: unknown) => {
+  console.error(JSON.stringify({ level: 60, msg: 'gateway failed to start', err: String(err) }));
+  process.exit(1);
+});

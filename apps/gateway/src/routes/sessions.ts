@@ -1,0 +1,106 @@
+import { jsonToStruct } from '@session/proto';
+import { versionToEtag, type UserData } from '@session/rest-contract';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { ProblemError } from '../errors/problem-error';
+import {
+  BODY_FAILURES,
+  COMMON_FAILURES,
+  createSessionBody,
+  jsonResponse,
+  problemResponses,
+  requestHeaders,
+  SESSION_SECURITY,
+  sessionIdParams,
+  ETAG_HEADER,
+} from '../schemas/route-schemas';
+import { toSessionDto } from '../sessions/session-dto';
+import { assertUserDataFits } from '../sessions/user-data-guard';
+import { acceptBody, callOptions, tokenOf } from './route-helpers';
+
+const SET_COOKIE = { 'Set-Cookie': { type: 'string', description: 'the HttpOnly session cookie, persistent until the absolute expiry' } };
+
+/** Creating sessions, and the signed-in user's list of sessions. */
+const sessionsRoutes: FastifyPluginAsync = async (fastify) => {
+  const { config } = fastify;
+
+  fastify.post<{ Body: { user_data?: UserData } }>(
+    '/api/sessions',
+    {
+      config: { rateLimit: { max: config.createRateLimit, timeWindow: 60_000 } },
+      schema: {
+        summary: 'Create a session',
+        description: 'Mints a new anonymous session, optionally with initial user data; sets the session cookie and returns the token.',
+        tags: ['sessions'],
+        headers: requestHeaders,
+        body: createSessionBody,
+        response: {
+          201: jsonResponse('Created; the token is also set as an HttpOnly cookie', 'CreateSessionResponse', { ...ETAG_HEADER, ...SET_COOKIE }),
+          ...problemResponses(...COMMON_FAILURES, ...BODY_FAILURES, 403),
+        },
+      },
+      preValidation: acceptBody(['application/json'], { emptyBody: true }),
+      preHandler: fastify.checkCookieOrigin,
+    },
+    async (request, reply) => {
+      const userData = request.body.user_data ?? {};
+      assertUserDataFits(userData, config.userDataMaxBytes);
+      const created = await fastify.sessionApi.createSession({ user_data: jsonToStruct(userData) }, callOptions(request));
+      const session = toSessionDto(created.session);
+      reply.setSessionCookie(created.token, session.absolute_expires_at);
+      return reply.code(201).header('location', '/api/sessions/current').header('etag', versionToEtag(session.version)).send({ token: created.token, session });
+    },
+  );
+
+  fastify.get(
+    '/api/sessions',
+    {
+      schema: {
+        summary: "List the current user's sessions",
+        description: 'The live sessions of the user the current session is bound to; 403 for an anonymous session.',
+        tags: ['sessions'],
+        security: SESSION_SECURITY,
+        headers: requestHeaders,
+        response: { 200: jsonResponse('The sessions', 'SessionListResponse'), ...problemResponses(...COMMON_FAILURES, 401, 403) },
+      },
+      preHandler: fastify.requireCredential,
+    },
+    async (request) => {
+      const userId = await currentUserId(request);
+      const { sessions } = await fastify.sessionApi.listUserSessions({ user_id: userId }, callOptions(request));
+      return { sessions: sessions.map(toSessionDto) };
+    },
+  );
+
+  fastify.delete<{ Params: { sessionId: string } }>(
+    '/api/sessions/:sessionId',
+    {
+      schema: {
+        summary: "Revoke one of the current user's sessions",
+        tags: ['sessions'],
+        security: SESSION_SECURITY,
+        headers: requestHeaders,
+        params: sessionIdParams,
+        response: { 204: { description: 'Revoked', type: 'null' }, ...problemResponses(...COMMON_FAILURES, 401, 403, 404) },
+      },
+      preHandler: fastify.requireCredential,
+    },
+    async (request, reply) => {
+      const userId = await currentUserId(request);
+      const { sessionId } = request.params;
+      const { revoked } = await fastify.sessionApi.revokeSession({ session_id: sessionId, user_id: userId }, callOptions(request));
+      if (!revoked) throw new ProblemError(404, 'session_not_found', 'That session has already ended.');
+      if (request.credential?.source === 'cookie' && request.credential.token.startsWith(`${sessionId}.`)) reply.clearSessionCookie();
+      return reply.code(204).send();
+    },
+  );
+
+  /** The user the current session is bound to; anonymous sessions have no user's list to see. */
+  async function currentUserId(request: FastifyRequest): Promise<string> {
+    const { session } = await fastify.sessionApi.validateSession({ token: tokenOf(request) }, callOptions(request));
+    const userId = session?.user_id;
+    if (!userId) throw new ProblemError(403, 'forbidden', 'This session is not signed in to a user.');
+    return userId;
+  }
+};
+
+export default sessionsRoutes;

@@ -1,0 +1,100 @@
+import { MERGE_PATCH_CONTENT_TYPE, PROBLEM_CONTENT_TYPE } from '@session/rest-contract';
+
+const PROBLEM_DESCRIPTIONS: Readonly<Record<number, string>> = {
+  400: 'Bad request: schema failure (the field is named) or invalid user data',
+  401: 'No valid session token (missing, malformed, unknown, expired or revoked)',
+  403: 'Cross-origin cookie-authenticated write, or an anonymous session where a user is needed',
+  404: 'No such session among the current user\'s sessions',
+  409: 'Version conflict (the data changed; refetch and retry)',
+  412: 'If-Match did not name the current version',
+  413: 'Body or user_data over the size limit',
+  415: 'Unsupported content type',
+  429: 'Too many requests from this address; see Retry-After',
+  500: 'Internal error (no details are disclosed)',
+  503: 'The session service is unavailable',
+  504: 'The session service did not answer in time',
+};
+
+const RETRY_AFTER = { 'Retry-After': { type: 'integer', description: 'seconds to wait' } } as const;
+
+/** Problem+json responses for the given statuses. */
+export function problemResponses(...statuses: number[]): Record<number, unknown> {
+  const out: Record<number, unknown> = {};
+  for (const status of statuses) {
+    out[status] = {
+      description: PROBLEM_DESCRIPTIONS[status],
+      ...(status === 429 ? { headers: RETRY_AFTER } : {}),
+      content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: 'Problem#' } } },
+    };
+  }
+  return out;
+}
+
+/** A JSON success response referencing a shared schema. */
+export function jsonResponse(description: string, ref: string, headers?: Record<string, unknown>) {
+  return { description, ...(headers ? { headers } : {}), content: { 'application/json': { schema: { $ref: `${ref}#` } } } };
+}
+
+export const ETAG_HEADER = { ETag: { type: 'string', description: 'W/"v<version>"; send it back as If-Match' } } as const;
+
+/** Statuses any API route can answer besides its own: bad input, throttling and upstream failures. */
+export const COMMON_FAILURES = [400, 429, 500, 503, 504] as const;
+/** Extra statuses of routes that accept a body. */
+export const BODY_FAILURES = [413, 415] as const;
+
+export const SESSION_SECURITY: { [scheme: string]: string[] }[] = [{ bearerAuth: [] }, { cookieAuth: [] }];
+
+const REQUEST_ID_HEADER = {
+  type: 'string',
+  description: 'Correlation id echoed back and forwarded; used when it is 1-128 characters of [A-Za-z0-9._-], else replaced',
+} as const;
+
+export const requestHeaders = {
+  type: 'object',
+  properties: { 'x-request-id': REQUEST_ID_HEADER },
+} as const;
+
+export const conditionalWriteHeaders = {
+  type: 'object',
+  properties: {
+    'x-request-id': REQUEST_ID_HEADER,
+    'if-match': { type: 'string', maxLength: 64, description: 'the ETag last seen; the write fails with 412 when the data has changed since' },
+  },
+} as const;
+
+export const sessionIdParams = {
+  type: 'object',
+  required: ['sessionId'],
+  additionalProperties: false,
+  properties: { sessionId: { type: 'string', format: 'uuid' } },
+} as const;
+
+export const createSessionBody = {
+  content: {
+    'application/json': {
+      schema: {
+        type: 'object',
+        additionalProperties: false,
+        properties: { user_data: { $ref: 'UserData#' } },
+      },
+    },
+  },
+} as const;
+
+export const replaceDataBody = {
+  content: {
+    'application/json': {
+      schema: {
+        type: 'object',
+        required: ['user_data'],
+        additionalProperties: false,
+        properties: { user_data: { $ref: 'UserData#' } },
+      },
+    },
+  },
+} as const;
+
+const mergePatch = { type: 'object', description: 'JSON merge patch (RFC 7396): null removes a key', additionalProperties: true } as const;
+export const mergePatchBody = {
+  content: { [MERGE_PATCH_CONTENT_TYPE]: { schema: mergePatch }, 'application/json': { schema: mergePatch } },
+} as const;

@@ -1,0 +1,54 @@
+import type { JsonObject } from '@session/proto';
+import type { SessionRecord } from '../domain/session';
+
+/** The stored shape of collection `user_sessions` (snake_case, as the original schema). */
+export interface SessionDocument {
+  _id: string;
+  session_id: string;
+  secret_hash: string;
+  user_id: string | null;
+  user_data: JsonObject;
+  version: number;
+  created_at: Date;
+  updated_at: Date;
+  last_seen_at: Date;
+  idle_expires_at: Date;
+  absolute_expires_at: Date;
+  expires_at: Date;
+  revoked_at: Date | null;
+}
+
+export function toDocument(record: SessionRecord): SessionDocument {
+  return {
+    _id: record.sessionId,
+    session_id: record.sessionId,
+    secret_hash: record.secretHash,
+    user_id: record.userId,
+    user_data: record.userData,
+    version: record.version,
+    created_at: record.createdAt,
+    updated_at: record.updatedAt,
+    last_seen_at: record.lastSeenAt,
+    idle_expires_at: record.idleExpiresAt,
+    absolute_expires_at: record.absoluteExpiresAt,
+    expires_at: record.expiresAt,
+    revoked_at: record.revokedAt,
+  };
+}
+
+export function fromDocument(doc: SessionDocument): SessionRecord {
+  return {
+    sessionId: doc.session_id,
+    secretHash: doc.secret_hash,
+    userId: doc.user_id,
+    userData: doc.user_data,
+    version: doc.version,
+    createdAt: doc.created_at,
+    updatedAt: doc.updated_at,
+    lastSeenAt: doc.last_seen_at,
+    idleExpiresAt: doc.idle_expires_at,
+    absoluteExpiresAt: doc.absolute_expires_at,
+    expiresAt: doc.expires_at,
+    revokedAt: doc.revoked_at,
+  };
+}

@@ -1,0 +1,216 @@
+import { performance } from 'node:perf_hooks';
+import { MongoServerError, type Collection, type Db, type Filter } from 'mongodb';
+import type { JsonObject } from '@session/proto';
+import type { ExpiryTimes } from '../domain/expiry';
+import { withoutSecret, type Session, type SessionRecord } from '../domain/session';
+import { fromDocument, toDocument, type SessionDocument } from './session-document';
+
+export const SESSIONS_COLLECTION = 'user_sessions';
+
+/** Which rule made a session removable; also the `kind` label of the swept counter. */
+export type SweepKind = 'expired' | 'revoked' | 'orphan';
+
+export interface DbObserver {
+  observeDbOperation(operation: string, seconds: number): void;
+}
+
+export interface SessionRepositoryOptions {
+  /** Server-side time limit for each operation. */
+  readonly maxTimeMs?: number;
+  /**
+   * Extra time the TTL index waits after expires_at, so the server never
+   * deletes a document between a read and a touch; reads check expiry themselves.
+   */
+  readonly ttlGraceSeconds?: number;
+  readonly observer?: DbObserver;
+}
+
+export interface IndexReport {
+  /** False when the server refused a TTL index (FerretDB 1.x): the sweeper does all the cleanup then. */
+  readonly ttl: boolean;
+  readonly ttlError?: string;
+}
+
+export interface DataChange {
+  readonly userData: JsonObject;
+  readonly now: Date;
+  readonly expiry: ExpiryTimes;
+}
+
+export interface UserBinding {
+  readonly userId: string;
+  readonly secretHash: string;
+  readonly now: Date;
+  readonly expiry: ExpiryTimes;
+}
+
+const LIVE_LIST_LIMIT = 1_000;
+const NO_SECRET = { projection: { secret_hash: 0 } } as const;
+
+/**
+ * The one class that talks to `user_sessions`. Every write is an update with
+ * conditions (never an upsert), so a revoked or swept session cannot come back
+ * through a write that was in flight.
+ */
+export class SessionRepository {
+  private readonly collection: Collection<SessionDocument>;
+  private readonly maxTimeMS: number;
+  private readonly ttlGraceSeconds: number;
+  private readonly observer?: DbObserver;
+
+  constructor(db: Db, options: SessionRepositoryOptions = {}) {
+    this.collection = db.collection<SessionDocument>(SESSIONS_COLLECTION);
+    this.maxTimeMS = options.maxTimeMs ?? 5_000;
+    this.ttlGraceSeconds = options.ttlGraceSeconds ?? 3_600;
+    this.observer = options.observer;
+  }
+
+  async ensureIndexes(): Promise<IndexReport> {
+    await this.collection.createIndex({ session_id: 1 }, { unique: true, name: 'session_id_unique' });
+    await this.collection.createIndex({ user_id: 1 }, { name: 'user_id' });
+    try {
+      await this.collection.createIndex({ expires_at: 1 }, { name: 'expires_at', expireAfterSeconds: this.ttlGraceSeconds });
+      return { ttl: true };
+    } catch (err) {
+      if (!(err instanceof MongoServerError)) throw err;
+      await this.collection.createIndex({ expires_at: 1 }, { name: 'expires_at' });
+      return { ttl: false, ttlError: err.message };
+    }
+  }
+
+  async ping(): Promise<void> {
+    await this.collection.db.command({ ping: 1 });
+  }
+
+  async insert(record: SessionRecord): Promise<void> {
+    await this.timed('insert', () => this.collection.insertOne(toDocument(record)));
+  }
+
+  async findById(sessionId: string): Promise<SessionRecord | null> {
+    const doc = await this.timed('find_by_id', () => this.collection.findOne({ _id: sessionId }, { maxTimeMS: this.maxTimeMS }));
+    return doc ? fromDocument(doc) : null;
+  }
+
+  /**
+   * Slides the idle expiry of a live session. With `onlyIfLastSeenBefore`, only
+   * a session not written since then is touched, so concurrent validations of
+   * one session write once. Null when nothing matched.
+   */
+  async extendIdleExpiry(sessionId: string, now: Date, expiry: ExpiryTimes, onlyIfLastSeenBefore?: Date): Promise<SessionRecord | null> {
+    const filter: Filter<SessionDocument> = { _id: sessionId, revoked_at: null, expires_at: { $gt: now } };
+    if (onlyIfLastSeenBefore) filter.last_seen_at = { $lte: onlyIfLastSeenBefore };
+    return this.updateOne('extend_idle_expiry', filter, {
+      $set: { last_seen_at: now, idle_expires_at: expiry.idleExpiresAt, expires_at: expiry.expiresAt },
+    });
+  }
+
+  /** Writes new user_data if the session is still at `expectedVersion` and not revoked; null otherwise. */
+  async writeDataIfVersion(sessionId: string, expectedVersion: number, change: DataChange): Promise<SessionRecord | null> {
+    return this.updateOne(
+      'write_data',
+      { _id: sessionId, version: expectedVersion, revoked_at: null },
+      {
+        $set: {
+          user_data: change.userData,
+          updated_at: change.now,
+          last_seen_at: change.now,
+          idle_expires_at: change.expiry.idleExpiresAt,
+          expires_at: change.expiry.expiresAt,
+        },
+        $inc: { version: 1 },
+      },
+    );
+  }
+
+  /** Sets the user and the new secret hash if neither the version nor the old hash moved; null otherwise. */
+  async bindUserIfUnchanged(sessionId: string, expected: { version: number; secretHash: string }, binding: UserBinding): Promise<SessionRecord | null> {
+    return this.updateOne(
+      'bind_user',
+      { _id: sessionId, version: expected.version, secret_hash: expected.secretHash, revoked_at: null },
+      {
+        $set: {
+          user_id: binding.userId,
+          secret_hash: binding.secretHash,
+          updated_at: binding.now,
+          last_seen_at: binding.now,
+          idle_expires_at: binding.expiry.idleExpiresAt,
+          expires_at: binding.expiry.expiresAt,
+        },
+        $inc: { version: 1 },
+      },
+    );
+  }
+
+  /** True when this call revoked the session; false when it was already revoked or is gone. */
+  async markRevoked(sessionId: string, now: Date): Promise<boolean> {
+    const result = await this.timed('mark_revoked', () =>
+      this.collection.updateOne({ _id: sessionId, revoked_at: null }, { $set: { revoked_at: now, updated_at: now } }),
+    );
+    return result.modifiedCount === 1;
+  }
+
+  /** A user's sessions that are neither revoked nor expired, newest first, without secret hashes. */
+  async findLiveByUser(userId: string, now: Date): Promise<Session[]> {
+    const docs = await this.timed('find_live_by_user', () =>
+      this.collection
+        .find({ user_id: userId, revoked_at: null, expires_at: { $gt: now } }, { ...NO_SECRET, maxTimeMS: this.maxTimeMS })
+        .sort({ created_at: -1 })
+        .limit(LIVE_LIST_LIMIT)
+        .toArray(),
+    );
+    return docs.map((doc) => withoutSecret(fromDocument(doc)));
+  }
+
+  async findLiveIdsByUser(userId: string, now: Date): Promise<string[]> {
+    const docs = await this.timed('find_live_ids_by_user', () =>
+      this.collection
+        .find({ user_id: userId, revoked_at: null, expires_at: { $gt: now } }, { projection: { _id: 1 }, maxTimeMS: this.maxTimeMS })
+        .toArray(),
+    );
+    return docs.map((d) => d._id);
+  }
+
+  /** Up to `limit` ids of sessions removable under `kind`, judged against `cutoff`. */
+  async findSweepableIds(kind: SweepKind, cutoff: Date, limit: number): Promise<string[]> {
+    const docs = await this.timed(`find_sweepable_${kind}`, () =>
+      this.collection.find(sweepFilter(kind, cutoff), { projection: { _id: 1 }, maxTimeMS: this.maxTimeMS }).limit(limit).toArray(),
+    );
+    return docs.map((d) => d._id);
+  }
+
+  /** Deletes those of `ids` that still match the rule (a session touched meanwhile stays). */
+  async deleteSweepable(kind: SweepKind, cutoff: Date, ids: string[]): Promise<number> {
+    const result = await this.timed(`delete_sweepable_${kind}`, () =>
+      this.collection.deleteMany({ ...sweepFilter(kind, cutoff), _id: { $in: ids } }, { maxTimeMS: this.maxTimeMS }),
+    );
+    return result.deletedCount;
+  }
+
+  private async updateOne(operation: string, filter: Filter<SessionDocument>, update: object): Promise<SessionRecord | null> {
+    const doc = await this.timed(operation, () =>
+      this.collection.findOneAndUpdate(filter, update, { returnDocument: 'after', upsert: false, maxTimeMS: this.maxTimeMS }),
+    );
+    return doc ? fromDocument(doc) : null;
+  }
+
+  private async timed<T>(operation: string, work: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    try {
+      return await work();
+    } finally {
+      this.observer?.observeDbOperation(operation, (performance.now() - started) / 1_000);
+    }
+  }
+}
+
+function sweepFilter(kind: SweepKind, cutoff: Date): Filter<SessionDocument> {
+  switch (kind) {
+    case 'expired':
+      return { expires_at: { $lt: cutoff } };
+    case 'revoked':
+      return { revoked_at: { $lt: cutoff } };
+    case 'orphan':
+      // Anonymous, never written after creation (version 0), no data, not seen since the cutoff.
+      return { user_id: null, version: 0, user_data: {}, revoked_at: null, last_seen_at: { $lt: cutoff } };
+  }
+}

@@ -1,0 +1,31 @@
+import type { JsonObject } from '@session/proto';
+
+/** A session as the domain sees it: never carries the secret or its hash. */
+export interface Session {
+  readonly sessionId: string;
+  readonly userId: string | null;
+  readonly userData: JsonObject;
+  readonly version: number;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+  readonly lastSeenAt: Date;
+  readonly idleExpiresAt: Date;
+  readonly absoluteExpiresAt: Date;
+  /** The earlier of the idle and absolute expiry. */
+  readonly expiresAt: Date;
+  readonly revokedAt: Date | null;
+}
+
+/** What the repository stores and returns for token checks: the session plus the hash of its secret. */
+export interface SessionRecord extends Session {
+  readonly secretHash: string;
+}
+
+export type UpdateMode = 'merge' | 'replace';
+
+/** The session without its secret hash, for everything that leaves the service. */
+export function withoutSecret(record: SessionRecord): Session {
+  const session: { secretHash?: string } = { ...record };
+  delete session.secretHash;
+  return session as Session;
+}

@@ -1,0 +1,17 @@
+import { HealthImplementation } from 'grpc-health-check';
+import { bindServer, createGrpcServer } from './grpc-server';
+
+describe('bindServer', () => {
+  it('binds port 0 to a free port and refuses an address it cannot use', async () => {
+    const server = createGrpcServer({} as never, new HealthImplementation());
+    const other = createGrpcServer({} as never, new HealthImplementation());
+    try {
+      const port = await bindServer(server, '127.0.0.1', 0);
+      expect(port).toBeGreaterThan(0);
+      await expect(bindServer(other, '203.0.113.1', 0)).rejects.toThrow();
+    } finally {
+      server.forceShutdown();
+      other.forceShutdown();
+    }
+  });
+});

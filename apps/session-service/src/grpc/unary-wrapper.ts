@@ -1,0 +1,67 @@
+import { performance } from 'node:perf_hooks';
+import * as grpc from '@grpc/grpc-js';
+import { classifyDriverError } from '../db/driver-errors';
+import type { CallContext } from '../domain/call-context';
+import { DeadlineExceededError, InternalError, SessionServiceError } from '../domain/errors';
+import type { Logger } from '../observability/logger';
+import type { ServiceMetrics } from '../observability/metrics';
+import { readRequestId } from './request-id';
+
+export interface RpcDependencies {
+  readonly logger: Logger;
+  readonly metrics: ServiceMetrics;
+}
+
+export type RpcHandler<Req, Res> = (request: Req, ctx: CallContext) => Promise<Res>;
+
+function deadlineMs(deadline: grpc.Deadline): number {
+  return deadline instanceof Date ? deadline.getTime() : deadline;
+}
+
+/** The one place where any thrown value becomes a typed service error. */
+export function toServiceError(err: unknown): SessionServiceError {
+  if (err instanceof SessionServiceError) return err;
+  return classifyDriverError(err) ?? new InternalError();
+}
+
+export function toGrpcError(error: SessionServiceError): Partial<grpc.StatusObject> {
+  const metadata = new grpc.Metadata();
+  metadata.set('x-error-code', error.errorCode);
+  return { code: error.grpcStatus, details: error.message, metadata };
+}
+
+/**
+ * Wraps every unary handler: request id, deadline check, timing, counting,
+ * logging, and conversion of whatever was thrown into a gRPC status with an
+ * `x-error-code`. Driver errors are logged here and never reach the caller.
+ */
+export function createRpcWrapper({ logger, metrics }: RpcDependencies) {
+  return function wrap<Req, Res>(method: string, handler: RpcHandler<Req, Res>): grpc.handleUnaryCall<Req, Res> {
+    return (call, callback) => {
+      const started = performance.now();
+      const ctx: CallContext = { requestId: readRequestId(call.metadata), deadline: deadlineMs(call.getDeadline()) };
+      const fail = (thrown: unknown) => {
+        const error = toServiceError(thrown);
+        const seconds = (performance.now() - started) / 1_000;
+        const code = grpc.status[error.grpcStatus];
+        metrics.rpcHandled(method, code, seconds);
+        if (error.grpcStatus === grpc.status.UNAUTHENTICATED) metrics.sessionRejected(error.errorCode);
+        const fields = { requestId: ctx.requestId, method, code, errorCode: error.errorCode, ms: seconds * 1_000 };
+        if (error instanceof InternalError) logger.error({ ...fields, err: thrown }, 'rpc failed');
+        else if (error.grpcStatus === grpc.status.UNAVAILABLE) logger.warn({ ...fields, err: thrown }, 'rpc failed: database unavailable');
+        else logger.info(fields, 'rpc rejected');
+        return callback(toGrpcError(error));
+      };
+      // Work for a caller that has already given up would only add load.
+      if (Date.now() >= ctx.deadline) return fail(new DeadlineExceededError());
+      handler(call.request, ctx).then((response) => {
+        const seconds = (performance.now() - started) / 1_000;
+        metrics.rpcHandled(method, 'OK', seconds);
+        if (logger.isLevelEnabled('debug')) logger.debug({ requestId: ctx.requestId, method, code: 'OK', ms: seconds * 1_000 }, 'rpc handled');
+        return callback(null, response);
+      }, fail)
+        // Only reachable if grpc-js itself throws while answering; logged so nothing fails silently.
+        .catch((err: unknown) => logger.error({ requestId: ctx.requestId, method, err }, 'rpc answer failed'));
+    };
+  };
+}

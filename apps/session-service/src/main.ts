@@ -1,0 +1,106 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ConfigError, loadSessionServiceConfig, type SessionServiceConfig } from '@session/config';
+import { HealthImplementation } from 'grpc-health-check';
+import { MongoClient } from 'mongodb';
+import { SessionRepository } from './db/session-repository';
+import { systemClock } from './domain/clock';
+import { SessionService } from './domain/session-service';
+import { bindServer, createGrpcServer, SESSION_SERVICE_NAME } from './grpc/grpc-server';
+import { createSessionHandlers } from './grpc/session-handlers';
+import { DbHealthMonitor } from './health/db-health-monitor';
+import { createLogger, type Logger } from './observability/logger';
+import { ServiceMetrics } from './observability/metrics';
+import { startMetricsServer } from './observability/metrics-server';
+import { Sweeper, sweeperSettings } from './sweeper/sweeper';
+
+function loadConfigOrExit(): SessionServiceConfig {
+  try {
+    return loadSessionServiceConfig(process.env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(err.message);
+    process.exit(1);
+  }
+}
+
+/** The database may start after us (nx runs both at once): retry until the indexes exist or we are told to stop. */
+async function prepareDatabase(client: MongoClient, repository: SessionRepository, logger: Logger, stopping: () => boolean): Promise<boolean> {
+  for (let attempt = 1; !stopping(); attempt++) {
+    try {
+      // An explicit connect: after a failed implicit one the driver keeps its topology closed.
+      await client.connect();
+      const report = await repository.ensureIndexes();
+      if (!report.ttl) logger.info({ reason: report.ttlError }, 'TTL index not supported by this server; the sweeper removes expired sessions alone');
+      return true;
+    } catch (err) {
+      logger.warn({ err, attempt }, 'database not ready; retrying');
+      await sleep(Math.min(attempt * 500, 5_000));
+    }
+  }
+  return false;
+}
+
+async function main(): Promise<void> {
+  const config = loadConfigOrExit();
+  const logger = createLogger(config.logLevel);
+  const metrics = new ServiceMetrics({ defaultMetrics: true });
+  const client = new MongoClient(config.mongo.uri, {
+    appName: 'session-service',
+    maxPoolSize: config.mongo.maxPoolSize,
+    writeConcern: { w: config.mongo.writeConcern as 'majority' | number },
+    readPreference: config.mongo.readPreference,
+    // Fail calls fast while the database is away; health reports it meanwhile.
+    serverSelectionTimeoutMS: 3_000,
+    connectTimeoutMS: 3_000,
+  });
+  const repository = new SessionRepository(client.db(config.mongo.dbName), { observer: metrics });
+  const service = new SessionService(repository, config.session, systemClock);
+  const health = new HealthImplementation();
+  const monitor = new DbHealthMonitor(() => repository.ping(), health, logger, { services: ['', SESSION_SERVICE_NAME] });
+  const server = createGrpcServer(createSessionHandlers(service, { logger, metrics }), health);
+  const sweeper = new Sweeper(repository, sweeperSettings(config), systemClock, logger, metrics);
+  // Metrics come up first, so a service still waiting for its database can be observed.
+  const metricsServer = await startMetricsServer(metrics.registry, config.metrics.host, config.metrics.port);
+
+  let shuttingDown: Promise<void> | undefined;
+  const shutdown = (reason: string, exitCode: number) => {
+    shuttingDown ??= (async () => {
+      logger.info({ reason }, 'shutting down');
+      monitor.stop();
+      await sweeper.stop();
+      const forced = setTimeout(() => {
+        logger.warn({ graceMs: config.shutdownGraceMs }, 'calls still running after the grace period; forcing shutdown');
+        server.forceShutdown();
+      }, config.shutdownGraceMs);
+      await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
+      clearTimeout(forced);
+      await Promise.allSettled([client.close(), metricsServer.close()]);
+      logger.info('session service stopped');
+      process.exit(exitCode);
+    })();
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM', 0));
+  process.once('SIGINT', () => shutdown('SIGINT', 0));
+  process.on('unhandledRejection', (err) => {
+    logger.fatal({ err }, 'unhandled rejection');
+    shutdown('unhandledRejection', 1);
+  });
+  process.on('uncaughtException', (err) => {
+    logger.fatal({ err }, 'uncaught exception');
+    shutdown('uncaughtException', 1);
+  });
+
+  if (!(await prepareDatabase(client, repository, logger, () => shuttingDown !== undefined))) return;
+  const port = await bindServer(server, config.grpc.host, config.grpc.port);
+  await monitor.start();
+  sweeper.start();
+  logger.info(
+    { host: config.grpc.host, port, metricsPort: metricsServer.port, db: config.mongo.dbName, embeddedDb: config.mongo.embedded },
+    'session service listening',
+  );
+}
+
+main().catch((err: unknown) => {
+  console.error(JSON.stringify({ level: 60, msg: 'session service failed to start', err: String(err) }));
+  process.exit(1);
+});

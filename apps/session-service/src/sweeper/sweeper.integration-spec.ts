@@ -1,0 +1,101 @@
+import { jsonToStruct } from '@session/proto';
+import { MongoClient } from 'mongodb';
+import { SessionRepository } from '../db/session-repository';
+import { createLogger } from '../observability/logger';
+import { startTestService, type TestService } from '../testing/test-service';
+import { Sweeper, sweeperSettings } from './sweeper';
+
+const HOUR = 3_600_000;
+
+describe('Sweeper', () => {
+  let t: TestService;
+  beforeAll(async () => {
+    t = await startTestService({
+      env: { SESSION_IDLE_TTL: '48h', SESSION_ABSOLUTE_TTL: '30d', SESSION_ORPHAN_TTL: '24h', SESSION_REVOKED_RETENTION: '1h', SWEEP_BATCH_SIZE: '3', SWEEP_INTERVAL: '1s' },
+    });
+  });
+  afterAll(async () => t.close());
+
+  const sweeper = (maxBatchesPerRun?: number) => new Sweeper(t.repository, { ...sweeperSettings(t.config), maxBatchesPerRun }, t.clock, t.logger, t.metrics);
+  const ids = async () => (await t.collection.find({}, { projection: { _id: 1 } }).toArray()).map((d) => d._id).sort();
+
+  it('removes expired, revoked-past-retention and orphaned sessions in batches and keeps live ones', async () => {
+    await t.collection.deleteMany({});
+    // Created now: after 50 h their idle timeout (48 h) has passed.
+    const expired = await Promise.all(Array.from({ length: 7 }, () => t.api.createSession({ user_data: jsonToStruct({ x: 1 }) })));
+    t.clock.advance(25 * HOUR);
+    // Created at 25 h, anonymous and untouched: orphans once 24 h pass.
+    const orphans = await Promise.all(Array.from({ length: 4 }, () => t.api.createSession({})));
+    // Same age but with data or a user: not orphans.
+    const withData = await t.api.createSession({ user_data: jsonToStruct({ keep: true }) });
+    const withUser = await t.api.bindUser({ token: (await t.api.createSession({})).token, user_id: 'kept' });
+    const revokedLongAgo = await Promise.all(Array.from({ length: 5 }, () => t.api.createSession({ user_data: jsonToStruct({ r: 1 }) })));
+    for (const s of revokedLongAgo) await t.api.revokeSession({ token: s.token });
+    t.clock.advance(24 * HOUR + 1);
+    const revokedRecently = await t.api.createSession({ user_data: jsonToStruct({ r: 2 }) });
+    await t.api.revokeSession({ token: revokedRecently.token });
+    const live = await t.api.createSession({});
+
+    const counts = await sweeper().runOnce();
+    expect(counts).toEqual({ expired: 7, revoked: 5, orphan: 4 });
+    const kept = [withData, withUser, revokedRecently, live].map((s) => s.session!.session_id).sort();
+    expect(await ids()).toEqual(kept);
+    for (const s of [...expired, ...orphans]) expect(await t.collection.findOne({ _id: s.session!.session_id })).toBeNull();
+    expect(t.logs()).toMatch(/"swept":\{"expired":7,"revoked":5,"orphan":4\}/);
+    const swept = await t.metrics.registry.getSingleMetricAsString('sessions_swept_total');
+    expect(swept).toContain('sessions_swept_total{kind="expired"} 7');
+  });
+
+  it('bounds one run to a number of batches and finishes in the next run', async () => {
+    await t.collection.deleteMany({});
+    // With data, so only the expiry rule applies to them.
+    await Promise.all(Array.from({ length: 8 }, () => t.api.createSession({ user_data: jsonToStruct({ d: 1 }) })));
+    t.clock.advance(50 * HOUR);
+    const s = sweeper(2);
+    expect(await s.runOnce()).toEqual({ expired: 6, revoked: 0, orphan: 0 });
+    expect(await s.runOnce()).toEqual({ expired: 2, revoked: 0, orphan: 0 });
+    expect(await ids()).toEqual([]);
+  });
+
+  it('never runs twice at once', async () => {
+    const s = sweeper();
+    const a = s.runOnce();
+    const b = s.runOnce();
+    expect(b).toBe(a);
+    await a;
+  });
+
+  it('runs on its interval until stopped', async () => {
+    await t.collection.deleteMany({});
+    await t.api.createSession({});
+    t.clock.advance(50 * HOUR);
+    const s = new Sweeper(t.repository, { ...sweeperSettings(t.config), intervalMs: 20 }, t.clock, t.logger);
+    s.start();
+    s.start(); // a second start is ignored
+    const deadline = Date.now() + 5_000;
+    while ((await t.collection.countDocuments()) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await s.stop();
+    expect(await t.collection.countDocuments()).toBe(0);
+  });
+});
+
+describe('Sweeper without a database', () => {
+  it('logs a failed run and tries again on the next interval', async () => {
+    const t = await startTestService();
+    const lines: string[] = [];
+    const logger = createLogger('warn', { write: (l: string) => void lines.push(l) });
+    const closed = new MongoClient(t.db.uri, { serverSelectionTimeoutMS: 200 });
+    await closed.close();
+    const repository = new SessionRepository(closed.db('none'));
+    const s = new Sweeper(repository, { ...sweeperSettings(t.config), intervalMs: 10 }, t.clock, logger);
+    try {
+      s.start();
+      const deadline = Date.now() + 5_000;
+      while (lines.filter((l) => l.includes('sweep failed')).length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(lines.filter((l) => l.includes('sweep failed')).length).toBeGreaterThanOrEqual(2);
+    } finally {
+      await s.stop();
+      await t.close();
+    }
+  });
+});

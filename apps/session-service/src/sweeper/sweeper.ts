@@ -1,0 +1,108 @@
+import type { SessionServiceConfig } from '@session/config';
+import type { SessionRepository, SweepKind } from '../db/session-repository';
+import type { Clock } from '../domain/clock';
+import type { Logger } from '../observability/logger';
+
+export type SweepCounts = Record<SweepKind, number>;
+
+export interface SweeperSettings {
+  readonly intervalMs: number;
+  readonly batchSize: number;
+  readonly revokedRetentionMs: number;
+  readonly orphanTtlMs: number;
+  /** Bounds one run: at most this many batches per kind, the rest waits for the next run. */
+  readonly maxBatchesPerRun?: number;
+  /** Expired sessions are kept this much longer, so a read that just passed its check can still finish. */
+  readonly expiredGraceMs?: number;
+}
+
+export function sweeperSettings(config: SessionServiceConfig): SweeperSettings {
+  return {
+    intervalMs: config.sweeper.intervalMs,
+    batchSize: config.sweeper.batchSize,
+    revokedRetentionMs: config.session.revokedRetentionMs,
+    orphanTtlMs: config.session.orphanTtlMs,
+  };
+}
+
+export interface SweepObserver {
+  sessionsSwept(kind: SweepKind, count: number): void;
+}
+
+const KINDS: readonly SweepKind[] = ['expired', 'revoked', 'orphan'];
+
+/**
+ * Removes dead sessions in bounded batches (find ids with a limit, then delete
+ * those ids under the same rule), whether or not the server has a TTL index.
+ * Runs are chained with setTimeout, so they never overlap.
+ */
+export class Sweeper {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<SweepCounts> | undefined;
+  private started = false;
+  private readonly maxBatches: number;
+  private readonly expiredGraceMs: number;
+
+  constructor(
+    private readonly repository: SessionRepository,
+    private readonly settings: SweeperSettings,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+    private readonly observer?: SweepObserver,
+  ) {
+    this.maxBatches = settings.maxBatchesPerRun ?? 20;
+    this.expiredGraceMs = settings.expiredGraceMs ?? 60_000;
+  }
+
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.schedule();
+  }
+
+  /** Stops scheduling and waits for a run in progress to finish. */
+  async stop(): Promise<void> {
+    this.started = false;
+    clearTimeout(this.timer);
+    await this.running?.catch(() => undefined);
+  }
+
+  /** One run; a call while another run is in progress joins that run instead of starting a second. */
+  runOnce(): Promise<SweepCounts> {
+    this.running ??= this.sweep().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private schedule(): void {
+    this.timer = setTimeout(() => {
+      this.runOnce()
+        .catch((err: unknown) => this.logger.warn({ err }, 'sweep failed; retrying next interval'))
+        .finally(() => {
+          if (this.started) this.schedule();
+        });
+    }, this.settings.intervalMs);
+    this.timer.unref();
+  }
+
+  private async sweep(): Promise<SweepCounts> {
+    const now = this.clock.now().getTime();
+    const cutoffs: Record<SweepKind, Date> = {
+      expired: new Date(now - this.expiredGraceMs),
+      revoked: new Date(now - this.settings.revokedRetentionMs),
+      orphan: new Date(now - this.settings.orphanTtlMs),
+    };
+    const counts: SweepCounts = { expired: 0, revoked: 0, orphan: 0 };
+    for (const kind of KINDS) {
+      for (let batch = 0; batch < this.maxBatches; batch++) {
+        const ids = await this.repository.findSweepableIds(kind, cutoffs[kind], this.settings.batchSize);
+        if (ids.length === 0) break;
+        const deleted = await this.repository.deleteSweepable(kind, cutoffs[kind], ids);
+        counts[kind] += deleted;
+        this.observer?.sessionsSwept(kind, deleted);
+        if (ids.length < this.settings.batchSize) break;
+      }
+    }
+    if (counts.expired + counts.revoked + counts.orphan > 0) this.logger.info({ swept: counts }, 'sessions swept');
+    return counts;
+  }
+}

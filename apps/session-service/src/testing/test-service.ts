@@ -1,0 +1,111 @@
+import * as grpc from '@grpc/grpc-js';
+import { loadSessionServiceConfig, type SessionServiceConfig } from '@session/config';
+import { createSessionClient, SessionApi } from '@session/grpc-client';
+import { startEmbeddedDb, uniqueDbName, type EmbeddedDb } from '@session/testing';
+import { HealthImplementation } from 'grpc-health-check';
+import { MongoClient, type Collection } from 'mongodb';
+import type { SessionDocument } from '../db/session-document';
+import { SESSIONS_COLLECTION, SessionRepository } from '../db/session-repository';
+import { SessionService } from '../domain/session-service';
+import { bindServer, createGrpcServer, SESSION_SERVICE_NAME } from '../grpc/grpc-server';
+import { createSessionHandlers } from '../grpc/session-handlers';
+import { DbHealthMonitor } from '../health/db-health-monitor';
+import { createLogger, type Logger } from '../observability/logger';
+import { ServiceMetrics } from '../observability/metrics';
+import { ManualClock } from './manual-clock';
+
+export interface TestServiceOptions {
+  /** Variables for loadSessionServiceConfig, as the process would read them. */
+  env?: Record<string, string>;
+  /** Share one database between harnesses (the health spec stops its own). */
+  db?: EmbeddedDb;
+  healthIntervalMs?: number;
+}
+
+/**
+ * The session service wired as main.ts wires it, in this process, on a
+ * unique database of a real embedded FerretDB, with a real gRPC server on
+ * port 0 and a real client. Log lines are kept so specs can inspect them.
+ */
+export interface TestService {
+  readonly db: EmbeddedDb;
+  readonly config: SessionServiceConfig;
+  readonly clock: ManualClock;
+  readonly mongo: MongoClient;
+  readonly collection: Collection<SessionDocument>;
+  readonly repository: SessionRepository;
+  readonly service: SessionService;
+  readonly metrics: ServiceMetrics;
+  readonly logger: Logger;
+  readonly monitor: DbHealthMonitor;
+  readonly server: grpc.Server;
+  readonly address: string;
+  readonly api: SessionApi;
+  /** Every JSON log line written so far. */
+  logs(): string;
+  close(): Promise<void>;
+}
+
+export async function startTestService(options: TestServiceOptions = {}): Promise<TestService> {
+  const ownDb = !options.db;
+  const db = options.db ?? (await startEmbeddedDb());
+  const config = loadSessionServiceConfig({ MONGODB_URI: db.uri, MONGODB_DB: uniqueDbName('svc'), LOG_LEVEL: 'debug', ...options.env });
+  const lines: string[] = [];
+  const logger = createLogger(config.logLevel, { write: (line: string) => void lines.push(line) });
+  const clock = new ManualClock();
+  const metrics = new ServiceMetrics();
+  const mongo = new MongoClient(config.mongo.uri, { serverSelectionTimeoutMS: 1_000, writeConcern: { w: 'majority' } });
+  const repository = new SessionRepository(mongo.db(config.mongo.dbName), { observer: metrics });
+  await repository.ensureIndexes();
+  const service = new SessionService(repository, config.session, clock);
+  const health = new HealthImplementation();
+  const monitor = new DbHealthMonitor(() => repository.ping(), health, logger, {
+    services: ['', SESSION_SERVICE_NAME],
+    intervalMs: options.healthIntervalMs ?? 60_000,
+    timeoutMs: 1_000,
+  });
+  const server = createGrpcServer(createSessionHandlers(service, { logger, metrics }), health);
+  const port = await bindServer(server, '127.0.0.1', 0);
+  await monitor.start();
+  const address = `127.0.0.1:${port}`;
+  const api = new SessionApi(createSessionClient({ address }), 5_000);
+
+  return {
+    db,
+    config,
+    clock,
+    mongo,
+    collection: mongo.db(config.mongo.dbName).collection<SessionDocument>(SESSIONS_COLLECTION),
+    repository,
+    service,
+    metrics,
+    logger,
+    monitor,
+    server,
+    address,
+    api,
+    logs: () => lines.join(''),
+    async close() {
+      api.close();
+      monitor.stop();
+      server.forceShutdown();
+      await mongo
+        .db(config.mongo.dbName)
+        .dropDatabase()
+        .catch(() => undefined);
+      await mongo.close();
+      if (ownDb) await db.stop({ removeData: true });
+    },
+  };
+}
+
+/** The `x-error-code` and status of a failed call, for compact assertions. */
+export async function failureOf(promise: Promise<unknown>): Promise<{ code: grpc.status; errorCode: string | undefined; details: string }> {
+  try {
+    await promise;
+  } catch (err) {
+    const e = err as grpc.ServiceError;
+    return { code: e.code, errorCode: e.metadata?.get('x-error-code')[0] as string | undefined, details: e.details };
+  }
+  throw new Error('expected the call to fail');
+}

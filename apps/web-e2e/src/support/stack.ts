@@ -1,0 +1,33 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { startEmbeddedDb, startGateway, startSessionService, uniqueDbName, workspaceRoot } from '@session/testing';
+
+export interface Stack {
+  /** The gateway's origin; it serves the built app and `/api`. */
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+/** The real thing: embedded database, session service and gateway (serving dist/apps/web), on free loopback ports. */
+export async function startStack(sessionServiceEnv: NodeJS.ProcessEnv = {}): Promise<Stack> {
+  const webRoot = join(workspaceRoot(), 'dist', 'apps', 'web');
+  if (!existsSync(join(webRoot, 'index.html'))) throw new Error(`the web app is not built at ${webRoot}; run: npx nx run web:build`);
+
+  const stops: Array<() => Promise<unknown>> = [];
+  const stop = async () => {
+    // Reverse start order: the gateway first, so nothing calls a service that is gone.
+    for (const fn of stops.reverse()) await fn().catch(() => undefined);
+  };
+  try {
+    const db = await startEmbeddedDb();
+    stops.push(() => db.stop({ removeData: true }));
+    const service = await startSessionService({ mongoUri: db.uri, dbName: uniqueDbName('web_e2e'), env: sessionServiceEnv });
+    stops.push(() => service.stop());
+    const gateway = await startGateway({ sessionServiceUrl: service.address, env: { WEB_ROOT: webRoot } });
+    stops.push(() => gateway.stop());
+    return { url: gateway.url, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

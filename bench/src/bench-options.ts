@@ -1,0 +1,47 @@
+export interface BenchOptions {
+  /** Sessions minted through the service and rotated across requests. */
+  liveSessions: number;
+  /** Documents in user_sessions for the scale phase (5). */
+  scaleSessions: number;
+  /** Seconds per measured phase (saturation, fixed rate). */
+  phaseS: number;
+  /** Seconds of discarded load before each target's first phase (JIT, pools, caches). */
+  warmupS: number;
+  /** The fixed offered rate for latency figures. */
+  fixedRate: number;
+  /** HTTP connections, or gRPC / driver calls in flight, at saturation. */
+  concurrency: number;
+  /** gRPC clients the ValidateSession load spreads over. */
+  channels: number;
+  /** Seeding the scale phase stops after this many seconds, whatever the count. */
+  seedBudgetS: number;
+  quick: boolean;
+}
+
+function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw.replace(/_/g, ''));
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, got ${JSON.stringify(raw)}`);
+  return value;
+}
+
+/**
+ * `--quick` (also `--quick=true`, as Nx forwards it) or BENCH_QUICK=1 runs a
+ * 100k scale phase with 5 s phases; BENCH_SCALE, BENCH_PHASE_SECONDS and
+ * BENCH_SEED_BUDGET_SECONDS override single settings.
+ */
+export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEnv): BenchOptions {
+  const quick = argv.some((a) => a === '--quick' || a === '--quick=true') || env.BENCH_QUICK === '1';
+  return {
+    liveSessions: positiveInt(env, 'BENCH_LIVE_SESSIONS', 10_000),
+    scaleSessions: positiveInt(env, 'BENCH_SCALE', quick ? 100_000 : 1_000_000),
+    phaseS: positiveInt(env, 'BENCH_PHASE_SECONDS', quick ? 5 : 10),
+    warmupS: quick ? 2 : 3,
+    fixedRate: 1_000,
+    concurrency: 32,
+    channels: 4,
+    seedBudgetS: positiveInt(env, 'BENCH_SEED_BUDGET_SECONDS', quick ? 120 : 420),
+    quick,
+  };
+}

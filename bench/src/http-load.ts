@@ -1,0 +1,76 @@
+import { performance } from 'node:perf_hooks';
+import autocannon from 'autocannon';
+import { LatencyRecorder } from './latency-recorder';
+import type { LoadResult, Pacing } from './load-result';
+
+/** A plain-data description of an HTTP load, so it can cross to the loader process. */
+export interface HttpJob {
+  kind: 'http';
+  /** Origin, e.g. http://127.0.0.1:3000 */
+  url: string;
+  method: 'GET' | 'PATCH';
+  path: string;
+  /** Which header carries the credential, and its values, rotated one per request. */
+  credentialHeader: 'authorization' | 'cookie';
+  credentials: string[];
+  /** PATCH a small JSON merge patch whose value changes on every request. */
+  mergePatch?: boolean;
+  pacing: Pacing;
+}
+
+/**
+ * Runs autocannon in this process (the loader, never a service process).
+ * Each request takes the next credential, so the load spreads over the
+ * whole pool of sessions instead of hammering one cached document.
+ */
+export async function runHttpJob(job: HttpJob): Promise<LoadResult> {
+  const latency = new LatencyRecorder();
+  let next = 0;
+  let ok = 0;
+  let firstError: string | undefined;
+  const started = performance.now();
+  const instance = autocannon(
+    {
+      url: job.url,
+      connections: job.pacing.concurrency,
+      duration: job.pacing.durationS,
+      overallRate: job.pacing.ratePerSecond,
+      timeout: 10,
+      requests: [
+        {
+          method: job.method,
+          path: job.path,
+          setupRequest: (request) => {
+            const i = next++;
+            const headers = { ...request.headers, [job.credentialHeader]: job.credentials[i % job.credentials.length] };
+            if (!job.mergePatch) return { ...request, headers };
+            headers['content-type'] = 'application/merge-patch+json';
+            return { ...request, headers, body: JSON.stringify({ bench_counter: i }) };
+          },
+        },
+      ],
+    },
+    () => undefined,
+  );
+  instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
+    if (statusCode >= 200 && statusCode < 300) {
+      ok++;
+      latency.recordMs(responseTime);
+    } else {
+      firstError ??= `HTTP ${statusCode}`;
+    }
+  });
+  instance.on('reqError', (err: Error) => {
+    firstError ??= err.message;
+  });
+  const result = await new Promise<autocannon.Result>((resolve) => instance.on('done', resolve));
+  const durationS = (performance.now() - started) / 1_000;
+  return {
+    ok,
+    errors: result.non2xx + result.errors + result.timeouts,
+    durationS,
+    perSecond: ok / durationS,
+    latency: latency.summary(),
+    firstError,
+  };
+}

@@ -1,0 +1,30 @@
+import { runGrpcValidateJob, type GrpcValidateJob } from './grpc-load';
+import { runHttpJob, type HttpJob } from './http-load';
+import type { LoadResult } from './load-result';
+import { runMongoFindJob, type MongoFindJob } from './mongo-load';
+
+/**
+ * Entry of the loader process. The orchestrator forks one per phase so the
+ * load generator never shares an event loop with what it measures.
+ */
+export type LoadJob = HttpJob | GrpcValidateJob | MongoFindJob;
+
+export type LoaderReply = { result: LoadResult } | { error: string };
+
+function run(job: LoadJob): Promise<LoadResult> {
+  switch (job.kind) {
+    case 'http':
+      return runHttpJob(job);
+    case 'grpc-validate':
+      return runGrpcValidateJob(job);
+    case 'mongo-find':
+      return runMongoFindJob(job);
+  }
+}
+
+process.once('message', (job: LoadJob) => {
+  run(job).then(
+    (result) => process.send?.({ result } satisfies LoaderReply, () => process.exit(0)),
+    (err: unknown) => process.send?.({ error: err instanceof Error ? err.stack ?? err.message : String(err) } satisfies LoaderReply, () => process.exit(1)),
+  );
+});

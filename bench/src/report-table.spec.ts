@@ -1,0 +1,75 @@
+import { parseBenchOptions } from './bench-options';
+import type { BenchFigures, PhasePair } from './bench-phases';
+import type { LoadResult } from './load-result';
+import { buildRows, renderTable } from './report-table';
+
+const result = (perSecond: number, p50Ms: number, p99Ms: number, errors = 0): LoadResult => ({
+  ok: perSecond * 10,
+  errors,
+  durationS: 10,
+  perSecond,
+  latency: { count: perSecond * 10, p50Ms, p99Ms, maxMs: p99Ms * 2 },
+  firstError: errors ? 'HTTP 504' : undefined,
+});
+const pair = (perSecond: number, p50Ms: number, p99Ms: number): PhasePair => ({ saturation: result(perSecond, p50Ms * 5, p99Ms * 5), fixedRate: result(1_000, p50Ms, p99Ms) });
+const memory = (mb: number) => ({ sampledPeakMb: mb, hwmMb: mb + 5 });
+
+function figures(overrides: Partial<BenchFigures> = {}): BenchFigures {
+  return {
+    gateway: pair(3_000, 2, 6),
+    grpc: pair(4_000, 1, 3),
+    floor: pair(6_000, 0.5, 2),
+    floorById: pair(7_000, 0.4, 1.5),
+    baseline: pair(2_500, 2.5, 8),
+    patch: result(900, 10, 30),
+    scale: { total: 1_000_000, inserted: 990_000, seconds: 80, budgetHit: false, gateway: pair(2_900, 2.2, 7), floor: pair(5_800, 0.55, 2.2) },
+    memory: { gateway: memory(90), service: memory(110), baseline: memory(70) },
+    ...overrides,
+  };
+}
+
+const options = parseBenchOptions([], {});
+const verdicts = (f: BenchFigures) => buildRows(f, options).filter((r) => r.result).map((r) => `${r.id} ${r.result}`);
+
+describe('buildRows', () => {
+  it('passes every target when the figures meet them', () => {
+    expect(verdicts(figures())).toEqual(['1 PASS', '1 PASS', '2 PASS', '5 PASS', '5 PASS', '7 PASS', '7 PASS']);
+  });
+
+  it('fails each target on its own figure', () => {
+    const bad = figures({
+      gateway: { saturation: result(2_000, 10, 30), fixedRate: result(1_000, 3, 12) },
+      grpc: pair(2_000, 1, 3),
+      scale: { ...figures().scale, gateway: pair(2_900, 2.2, 16), floor: pair(5_800, 0.7, 2.2) },
+      memory: { gateway: memory(210), service: memory(110), baseline: memory(70) },
+    });
+    expect(verdicts(bad)).toEqual(['1 FAIL', '1 FAIL', '2 FAIL', '5 FAIL', '5 FAIL', '7 FAIL', '7 PASS']);
+  });
+
+  it('fails the latency target when requests failed at the fixed rate', () => {
+    const f = figures({ gateway: { ...figures().gateway, fixedRate: result(990, 2, 6, 12) } });
+    const row = buildRows(f, options)[1];
+    expect(row.result).toBe('FAIL');
+    expect(row.value).toContain('12 errors (HTTP 504)');
+  });
+
+  it('prints the ratios the targets are judged on', () => {
+    const rows = buildRows(figures(), options);
+    expect(rows[0].target).toBe('>= 1x (4): 1.20x');
+    expect(rows[2].target).toBe('>= 0.5x (3): 0.67x');
+    expect(rows.find((r) => r.measurement.startsWith('gateway GET, at'))?.value).toContain('p50 1.10x, p99 1.17x of 10,000');
+  });
+
+  it('leaves out the _id floor rows when it was not measured', () => {
+    const rows = buildRows(figures({ floorById: undefined }), options);
+    expect(rows.some((r) => r.measurement.includes('{_id}'))).toBe(false);
+  });
+});
+
+describe('renderTable', () => {
+  it('pads every column to the same width', () => {
+    const lines = renderTable(buildRows(figures(), options)).split('\n');
+    expect(new Set(lines.map((l) => l.length)).size).toBe(1);
+    expect(lines[0]).toMatch(/^\| # +\| measurement +\| value +\| target +\| result \|$/);
+  });
+});

@@ -1,0 +1,89 @@
+import type { BenchOptions } from './bench-options';
+import type { BenchFigures, PhasePair } from './bench-phases';
+import { int, ms, times } from './format';
+import type { LoadResult } from './load-result';
+
+export interface Row {
+  id: string;
+  measurement: string;
+  value: string;
+  target: string;
+  /** PASS or FAIL where the row has a target, else empty. */
+  result: string;
+}
+
+/** The issue's limits. */
+export const TARGETS = { p99AtFixedRateMs: 10, vsBaseline: 1, vsFloor: 0.5, scaleLatency: 1.3, rssMb: 200 } as const;
+
+const verdict = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
+const errors = (r: LoadResult) => (r.errors ? `, ${int(r.errors)} errors (${r.firstError ?? 'unknown'})` : '');
+const latency = (r: LoadResult) => `p50 ${ms(r.latency.p50Ms)} / p99 ${ms(r.latency.p99Ms)} ms${errors(r)}`;
+const rate = (r: LoadResult, unit: string) => `${int(r.perSecond)} ${unit}/s, ${latency(r)}`;
+const row = (id: string, measurement: string, value: string, target = '', result = ''): Row => ({ id, measurement, value, target, result });
+
+/** Saturation and fixed-rate rows of one target. */
+function pairRows(id: string, what: string, pair: PhasePair | undefined, unit: string, o: BenchOptions): Row[] {
+  if (!pair) return [];
+  return [
+    row(id, `${what}, saturation (${o.concurrency} in flight)`, rate(pair.saturation, unit)),
+    row(id, `${what}, at ${int(o.fixedRate)}/s`, latency(pair.fixedRate)),
+  ];
+}
+
+/**
+ * The scale rows: the big collection against the live-pool-only one. The
+ * latency target is judged on the worse of the p50 and p99 ratios at the
+ * fixed rate (saturation latency only mirrors throughput).
+ */
+function scaleRows(what: string, big: PhasePair | undefined, small: PhasePair | undefined, unit: string, f: BenchFigures, o: BenchOptions, judged: boolean): Row[] {
+  if (!big || !small) return [];
+  const p50 = big.fixedRate.latency.p50Ms / small.fixedRate.latency.p50Ms;
+  const p99 = big.fixedRate.latency.p99Ms / small.fixedRate.latency.p99Ms;
+  const size = `${int(f.scale.total)} stored`;
+  const small10k = `of ${int(o.liveSessions)}`;
+  const throughput = big.saturation.perSecond / small.saturation.perSecond;
+  return [
+    row('5', `${what}, saturation (${size})`, `${rate(big.saturation, unit)}; ${times(throughput)} ${small10k}`),
+    row('5', `${what}, at ${int(o.fixedRate)}/s (${size})`, `${latency(big.fixedRate)}; p50 ${times(p50)}, p99 ${times(p99)} ${small10k}`, judged ? `<= ${TARGETS.scaleLatency}x` : '', judged ? verdict(Math.max(p50, p99) <= TARGETS.scaleLatency) : ''),
+  ];
+}
+
+function memoryRow(what: string, peak: { sampledPeakMb: number; hwmMb: number }, judged: boolean): Row {
+  const value = `${peak.sampledPeakMb.toFixed(0)} MB peak sampled (VmHWM ${peak.hwmMb.toFixed(0)} MB)`;
+  return judged ? row('7', what, value, `< ${TARGETS.rssMb} MB`, verdict(peak.sampledPeakMb < TARGETS.rssMb)) : row('7', what, value);
+}
+
+/** One row per figure; rows with a target carry its verdict. */
+export function buildRows(f: BenchFigures, o: BenchOptions): Row[] {
+  const live = `${int(o.liveSessions)} sessions`;
+  const at = `at ${int(o.fixedRate)}/s`;
+  const vsBaseline = f.gateway.saturation.perSecond / f.baseline.saturation.perSecond;
+  const vsFloor = f.grpc.saturation.perSecond / f.floor.saturation.perSecond;
+  const fixed = f.gateway.fixedRate;
+  return [
+    row('1', `gateway GET /api/sessions/current, saturation (${live})`, rate(f.gateway.saturation, 'req'), `>= ${TARGETS.vsBaseline}x (4): ${times(vsBaseline)}`, verdict(vsBaseline >= TARGETS.vsBaseline)),
+    row('1', `gateway GET /api/sessions/current, ${at}`, latency(fixed), `p99 <= ${TARGETS.p99AtFixedRateMs} ms, no errors`, verdict(fixed.latency.p99Ms <= TARGETS.p99AtFixedRateMs && fixed.errors === 0)),
+    row('2', `gRPC ValidateSession, saturation (${o.concurrency} in flight, ${o.channels} clients)`, rate(f.grpc.saturation, 'calls'), `>= ${TARGETS.vsFloor}x (3): ${times(vsFloor)}`, verdict(vsFloor >= TARGETS.vsFloor)),
+    row('2', `gRPC ValidateSession, ${at}`, latency(f.grpc.fixedRate)),
+    ...pairRows('3', 'mongodb findOne({session_id})', f.floor, 'ops', o),
+    ...pairRows('3', 'mongodb findOne({_id})', f.floorById, 'ops', o),
+    ...pairRows('4', `express-session + connect-mongo GET (${live})`, f.baseline, 'req', o),
+    ...scaleRows('gateway GET', f.scale.gateway, f.gateway, 'req', f, o, true),
+    ...scaleRows('mongodb findOne({session_id})', f.scale.floor, f.floor, 'ops', f, o, true),
+    ...scaleRows('mongodb findOne({_id})', f.scale.floorById, f.floorById, 'ops', f, o, false),
+    row('6', `gateway PATCH /api/sessions/current/data, saturation (${live})`, rate(f.patch, 'req')),
+    memoryRow('gateway RSS during (1)', f.memory.gateway, true),
+    memoryRow('session service RSS during (1)', f.memory.service, true),
+    memoryRow('express-session baseline RSS during (4)', f.memory.baseline, false),
+  ];
+}
+
+/** A Markdown table with padded columns: readable in a terminal, pastes into the README as is. */
+export function renderTable(rows: Row[]): string {
+  const header = row('#', 'measurement', 'value', 'target', 'result');
+  const keys = ['id', 'measurement', 'value', 'target', 'result'] as const;
+  const widths = keys.map((k) => Math.max(...[header, ...rows].map((r) => r[k].length)));
+  const line = (r: Row) => `| ${keys.map((k, i) => r[k].padEnd(widths[i])).join(' | ')} |`;
+  const rule = `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`;
+  return [line(header), rule, ...rows.map(line)].join('\n');
+}

@@ -1,0 +1,92 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { createSessionClient, SessionApi } from '@session/grpc-client';
+import { jsonToStruct } from '@session/proto';
+import type { Db, Document } from 'mongodb';
+
+/** The small user_data every bench session carries (a typical preferences blob). */
+export const BENCH_USER_DATA = { theme: 'dark', lang: 'en', sidebar: { open: true, width: 280 } };
+
+export interface LiveSessions {
+  tokens: string[];
+  sessionIds: string[];
+}
+
+async function inParallel(count: number, concurrency: number, task: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < count) await task(next++);
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+}
+
+/** Mints `count` real sessions through CreateSession, so every token is one the service issued. */
+export async function createLiveSessions(address: string, count: number): Promise<LiveSessions> {
+  const api = new SessionApi(createSessionClient({ address }), 10_000);
+  const tokens: string[] = new Array(count);
+  const sessionIds: string[] = new Array(count);
+  try {
+    await inParallel(count, 32, async (i) => {
+      const { token, session } = await api.createSession({ user_data: jsonToStruct(BENCH_USER_DATA) });
+      tokens[i] = token;
+      sessionIds[i] = session?.session_id ?? '';
+    });
+  } finally {
+    api.close();
+  }
+  return { tokens, sessionIds };
+}
+
+/** Creates `count` express-session sessions through the baseline app and returns their cookies. */
+export async function createExpressSessions(url: string, count: number): Promise<string[]> {
+  const cookies: string[] = new Array(count);
+  await inParallel(count, 32, async (i) => {
+    const res = await fetch(`${url}/api/sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(BENCH_USER_DATA),
+    });
+    const cookie = res.headers.getSetCookie()[0]?.split(';')[0];
+    if (res.status !== 201 || !cookie) throw new Error(`baseline session create failed: HTTP ${res.status}`);
+    cookies[i] = cookie;
+  });
+  return cookies;
+}
+
+export interface PaddingResult {
+  /** Documents in user_sessions after seeding. */
+  total: number;
+  inserted: number;
+  seconds: number;
+  /** True when the time budget ran out before `total` reached the target. */
+  budgetHit: boolean;
+}
+
+/**
+ * Grows user_sessions to `target` documents with insertMany batches cloned
+ * from a document the service wrote itself (same fields, types and sizes;
+ * fresh ids and secret hashes), straight through the driver: minting a
+ * million sessions over gRPC would take far longer than the bench.
+ */
+export async function padSessions(db: Db, target: number, budgetMs: number, batchSize = 1_000): Promise<PaddingResult> {
+  const sessions = db.collection('user_sessions');
+  const template = await sessions.findOne({});
+  if (!template) throw new Error('no session document to copy the shape from');
+  const idIsSessionId = template._id === template.session_id;
+  const started = performance.now();
+  const before = await sessions.estimatedDocumentCount();
+  let total = before;
+  while (total < target && performance.now() - started < budgetMs) {
+    const batch: Document[] = [];
+    for (let k = 0; k < Math.min(batchSize, target - total); k++) {
+      const sessionId = randomUUID();
+      const { _id: _omitted, ...rest } = template;
+      const doc: Document = { ...rest, session_id: sessionId, secret_hash: createHash('sha256').update(randomBytes(32)).digest(template.secret_hash?.length === 64 ? 'hex' : 'base64url') };
+      if (idIsSessionId) doc._id = sessionId;
+      batch.push(doc);
+    }
+    await sessions.insertMany(batch, { ordered: false });
+    total += batch.length;
+  }
+  return { total, inserted: total - before, seconds: (performance.now() - started) / 1_000, budgetHit: total < target };
+}

@@ -1,0 +1,59 @@
+import { checkHealth, createHealthClient, createSessionClient } from '@session/grpc-client';
+import { freePort, gatewayBundle, sessionServiceBundle, startProcess, workspaceRoot, type RunningProcess } from '@session/testing';
+
+/**
+ * The services as their built bundles with LOG_LEVEL=warn. At that level
+ * they do not print their info-level "listening" line, which the test
+ * helpers (startSessionService / startGateway) wait for; so the bench picks
+ * the ports itself and waits for gRPC health SERVING and HTTP /readyz.
+ */
+export const SERVICE_LOG_LEVEL = 'warn';
+
+export interface ServiceProcess {
+  proc: RunningProcess;
+  pid: number;
+  stop(): Promise<unknown>;
+}
+
+async function waitUntil(what: string, proc: RunningProcess, ready: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (proc.child.exitCode !== null) throw new Error(`${what} exited during start:\n${proc.output()}`);
+    if (await ready().catch(() => false)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  await proc.stop('SIGKILL');
+  throw new Error(`${what} not ready after ${timeoutMs} ms:\n${proc.output()}`);
+}
+
+function spawnBundle(bundle: string, env: Record<string, string>): ServiceProcess {
+  const proc = startProcess(process.execPath, [bundle], { cwd: workspaceRoot(), env: { ...process.env, LOG_LEVEL: SERVICE_LOG_LEVEL, ...env } });
+  return { proc, pid: proc.child.pid ?? 0, stop: () => proc.stop() };
+}
+
+export async function spawnSessionService(mongoUri: string, dbName: string, extraEnv: Record<string, string> = {}): Promise<ServiceProcess & { address: string }> {
+  const address = `127.0.0.1:${await freePort()}`;
+  const service = spawnBundle(sessionServiceBundle(), {
+    MONGODB_URI: mongoUri,
+    MONGODB_DB: dbName,
+    SESSION_SERVICE_URL: address,
+    METRICS_PORT: String(await freePort()),
+    ...extraEnv,
+  });
+  const client = createSessionClient({ address });
+  const health = createHealthClient(client);
+  try {
+    await waitUntil('session service', service.proc, async () => (await checkHealth(health, '', 500)) === 'SERVING');
+  } finally {
+    client.close();
+  }
+  return { ...service, address };
+}
+
+export async function spawnGateway(sessionServiceUrl: string, extraEnv: Record<string, string> = {}): Promise<ServiceProcess & { url: string }> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const gateway = spawnBundle(gatewayBundle(), { SESSION_SERVICE_URL: sessionServiceUrl, GATEWAY_HOST: '127.0.0.1', GATEWAY_PORT: String(port), ...extraEnv });
+  await waitUntil('gateway', gateway.proc, async () => (await fetch(`${url}/readyz`)).status === 200);
+  return { ...gateway, url };
+}

@@ -1,0 +1,17 @@
+export { SessionProvider, type SessionProviderProps } from './session-provider';
+export { useSession, type SessionContextValue, type SessionStatus } from './session-context';
+export {
+  createSessionRestClient,
+  type FetchLike,
+  type MergePatch,
+  type ResponseLike,
+  type SessionRestClient,
+  type SessionRestClientOptions,
+  type SessionResult,
+  type WriteOptions,
+} from './session-rest-client';
+export { SessionApiError, isSessionApiError, type ClientErrorCode } from './session-api-error';
+export { SNAPSHOT_KEY, type SnapshotStorage, type StoredSnapshot } from './session-snapshot';
+export { CREATE_LOCK_NAME, type LockManagerLike } from './create-lock';
+export { idleTtlMs, sessionExpiresAt } from './session-time';
+export { createFakeSessionApi, type FakeSessionApi, type FakeSessionApiOptions, type FakeRequest } from './fake-session-api';

@@ -1,0 +1,49 @@
+import { createFakeSessionApi } from './fake-session-api';
+import { createSessionRestClient } from './session-rest-client';
+import { endedSnapshot, parseSnapshot, readSnapshot, sessionSnapshot, SNAPSHOT_KEY, writeSnapshot } from './session-snapshot';
+import { withLock } from './create-lock';
+
+describe('session snapshot', () => {
+  it('round-trips a session and an end marker, and rejects anything else', async () => {
+    const { session } = await createSessionRestClient({ fetch: createFakeSessionApi().fetch }).create();
+    expect(parseSnapshot(JSON.stringify(sessionSnapshot(session)))).toMatchObject({ kind: 'session', session });
+    expect(parseSnapshot(JSON.stringify(endedSnapshot(session.session_id)))).toMatchObject({ kind: 'ended', session_id: session.session_id });
+    expect(parseSnapshot('{"kind":"session","session_id":"x","session":{}}')).toBeNull();
+    expect(parseSnapshot(JSON.stringify({ ...sessionSnapshot(session), session_id: 'other' }))).toBeNull();
+    expect(parseSnapshot('[')).toBeNull();
+    expect(parseSnapshot(null)).toBeNull();
+  });
+
+  it('treats a storage that throws as empty', () => {
+    const broken = {
+      getItem: () => {
+        throw new Error('SecurityError');
+      },
+      setItem: () => {
+        throw new Error('QuotaExceededError');
+      },
+      removeItem: () => undefined,
+    };
+    expect(() => writeSnapshot(broken, endedSnapshot('x'))).not.toThrow();
+    expect(readSnapshot(broken)).toBeNull();
+    writeSnapshot(localStorage, endedSnapshot('y'));
+    expect(readSnapshot(localStorage)).toMatchObject({ kind: 'ended', session_id: 'y' });
+    expect(localStorage.getItem(SNAPSHOT_KEY)).toContain('"ended"');
+  });
+});
+
+describe('withLock fallback', () => {
+  it('runs tasks for one name one after another, even when one fails', async () => {
+    const order: string[] = [];
+    const task = (name: string, ms: number, fail = false) => async () => {
+      order.push(`start ${name}`);
+      await new Promise((r) => setTimeout(r, ms));
+      order.push(`end ${name}`);
+      if (fail) throw new Error(name);
+      return name;
+    };
+    const results = await Promise.allSettled([withLock(null, 'k', task('a', 20, true)), withLock(null, 'k', task('b', 1))]);
+    expect(order).toEqual(['start a', 'end a', 'start b', 'end b']);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'fulfilled']);
+  });
+});

@@ -1,0 +1,67 @@
+import type { SessionDto } from '@session/rest-contract';
+import { isSessionDto } from './session-rest-client';
+
+/** localStorage key shared by every tab of the origin; bump the suffix when the stored shape changes. */
+export const SNAPSHOT_KEY = 'session.snapshot.v1';
+
+/**
+ * What the tabs share through localStorage. Never a credential: only the
+ * public id and the last session the server returned (which has no secret),
+ * or a marker that the session was ended, so other tabs follow a logout.
+ */
+export type StoredSnapshot =
+  | { kind: 'session'; session_id: string; session: SessionDto; saved_at: string }
+  | { kind: 'ended'; session_id: string; saved_at: string };
+
+/** The part of `Storage` the provider uses, so a test or a non-browser host can pass its own. */
+export type SnapshotStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
+
+export function parseSnapshot(raw: string | null): StoredSnapshot | null {
+  if (!raw) return null;
+  let value: Partial<StoredSnapshot & { session: unknown }>;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    return null;
+  }
+  if (!value || typeof value !== 'object' || typeof value.session_id !== 'string') return null;
+  if (value.kind === 'ended') return { kind: 'ended', session_id: value.session_id, saved_at: String(value.saved_at) };
+  if (value.kind === 'session' && isSessionDto(value.session) && value.session.session_id === value.session_id) {
+    return { kind: 'session', session_id: value.session_id, session: value.session, saved_at: String(value.saved_at) };
+  }
+  return null;
+}
+
+/** Storage can throw (quota, privacy modes); a snapshot is a cache, so failures only cost the instant restore. */
+export function readSnapshot(storage: SnapshotStorage | null): StoredSnapshot | null {
+  try {
+    return parseSnapshot(storage?.getItem(SNAPSHOT_KEY) ?? null);
+  } catch {
+    return null;
+  }
+}
+
+export function writeSnapshot(storage: SnapshotStorage | null, snapshot: StoredSnapshot): void {
+  try {
+    storage?.setItem(SNAPSHOT_KEY, JSON.stringify(snapshot));
+  } catch {
+    // See readSnapshot: losing the cache is acceptable.
+  }
+}
+
+export function sessionSnapshot(session: SessionDto): StoredSnapshot {
+  return { kind: 'session', session_id: session.session_id, session, saved_at: new Date().toISOString() };
+}
+
+export function endedSnapshot(sessionId: string): StoredSnapshot {
+  return { kind: 'ended', session_id: sessionId, saved_at: new Date().toISOString() };
+}
+
+/** `window.localStorage` when there is one and it can be touched (it throws in some privacy modes). */
+export function defaultStorage(): SnapshotStorage | null {
+  try {
+    return typeof window === 'undefined' ? null : window.localStorage;
+  } catch {
+    return null;
+  }
+}
