@@ -1,7 +1,7 @@
 import type { GatewayConfig } from '@session/config';
 import { MERGE_PATCH_CONTENT_TYPE } from '@session/rest-contract';
 import type { SessionServiceClient } from '@session/proto';
-import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyPluginAsync, type FastifyServerOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import type { DestinationStream } from 'pino';
 import errorHandler from './plugins/app/error-handler';
@@ -81,6 +81,8 @@ export function serverOptions(config: GatewayConfig, options: BuildAppOptions = 
   return {
     logger: logging ? { level: config.logLevel, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, ...(options.logStream ? { stream: options.logStream } : {}) } : false,
     genReqId: (req) => requestIdFrom(req.headers['x-request-id']),
+    // The same field name as the session service's logs, so one id finds both sides of a call.
+    logController: new LogController({ requestIdLogLabel: 'requestId' }),
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     ...(options.connectionTimeout === undefined ? {} : { connectionTimeout: options.connectionTimeout }),

@@ -1,6 +1,6 @@
 import { request } from 'node:http';
 import { checkHealth, createHealthClient, createSessionClient, SessionApi } from '@session/grpc-client';
-import { startEmbeddedDb, startProcess, startSessionService, uniqueDbName, sessionServiceBundle, type EmbeddedDb, type SessionServiceProcess } from '@session/testing';
+import { freePort, startEmbeddedDb, startProcess, startSessionService, uniqueDbName, sessionServiceBundle, type EmbeddedDb, type SessionServiceProcess } from '@session/testing';
 import { MongoClient } from 'mongodb';
 
 function httpGet(port: number, path: string): Promise<{ status: number; body: string }> {
@@ -65,5 +65,25 @@ describe('the built session service process', () => {
     expect(await proc.exited).toBe(1);
     expect(proc.output()).toContain('SESSION_IDLE_TTL');
     expect(proc.output()).toContain('SWEEP_BATCH_SIZE');
+  });
+
+  it('waits for a database that starts after it, then listens', async () => {
+    const port = await freePort();
+    const proc = startProcess(process.execPath, [sessionServiceBundle()], {
+      env: { ...process.env, MONGODB_URI: `mongodb://127.0.0.1:${port}/`, MONGODB_DB: dbName, SESSION_SERVICE_URL: '127.0.0.1:0', METRICS_PORT: '0' },
+    });
+    let late: EmbeddedDb | undefined;
+    try {
+      await proc.waitForLine(/database not ready; retrying/, 15_000);
+      late = await startEmbeddedDb({ port });
+      const [line] = await proc.waitForLine(/^\{.*"msg":"session service listening".*\}$/, 15_000);
+      const api = new SessionApi(createSessionClient({ address: `127.0.0.1:${(JSON.parse(line) as { port: number }).port}` }));
+      expect((await api.createSession({})).token).toBeTruthy();
+      api.close();
+      expect(await proc.stop()).toBe(0);
+    } finally {
+      await proc.stop('SIGKILL');
+      await late?.stop({ removeData: true });
+    }
   });
 });

@@ -5,7 +5,7 @@ import { SessionApiError } from './session-api-error';
 import { createSessionRestClient, type FetchLike } from './session-rest-client';
 import { parseSnapshot, sessionSnapshot, SNAPSHOT_KEY, endedSnapshot } from './session-snapshot';
 import { CREATE_LOCK_NAME } from './create-lock';
-import { createFakeLockManager, mountProvider } from './spec-helpers';
+import { createFakeLockManager, mountProvider } from './spec-support';
 
 /** Creates a session on the fake server (cookie in its jar) as an earlier visit would have. */
 async function earlierVisit(api: FakeSessionApi, userData = {}) {

@@ -9,7 +9,7 @@ export interface FakeSessionService {
   readonly address: string;
   readonly health: HealthImplementation;
   /** Sets what `method` (e.g. 'ValidateSession') does for the following calls. */
-  on(method: keyof SessionServiceHandlers, behaviour: Behaviour): void;
+  on(method: keyof SessionServiceHandlers & string, behaviour: Behaviour): void;
   /** Metadata of the last call to each method. */
   readonly lastMetadata: Map<string, grpc.Metadata>;
   stop(): void;

@@ -47,8 +47,8 @@ describe('gRPC failures through the error handler (scripted session service)', (
     expect(res.statusCode).toBe(504);
     expect(res.json()).toMatchObject({ code: 'timeout', request_id: 'slow-1' });
     expect(fake.lastMetadata.get('ValidateSession')?.get('x-request-id')).toEqual(['slow-1']);
-    const line = logs.find((l) => l.includes('"requestId"') || (l.includes('slow-1') && l.includes('request failed')));
-    expect(line).toBeDefined();
+    const line = logs.find((l) => l.includes('"requestId":"slow-1"') && l.includes('"msg":"request failed"'));
+    expect(line).toContain('"code":"timeout"');
   });
 
   it('hides internal error messages behind a 500 and logs them', async () => {

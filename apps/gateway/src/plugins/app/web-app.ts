@@ -29,12 +29,14 @@ export default fp<WebAppOptions>(
         root,
         wildcard: true,
         index: ['index.html'],
+        // Our own policy below instead of send's max-age=0 for everything.
+        cacheControl: false,
         setHeaders: (res, path) => res.setHeader('cache-control', path.includes('/assets/') ? IMMUTABLE : 'no-cache'),
       });
     }
 
     fastify.setNotFoundHandler(async (request, reply) => {
-      if (root && wantsHtml(request)) return reply.type('text/html').header('cache-control', 'no-cache').sendFile('index.html');
+      if (root && wantsHtml(request)) return reply.sendFile('index.html');
       throw new ProblemError(404, 'not_found', `No route for ${request.method} ${request.url.split('?')[0]}.`);
     });
   },

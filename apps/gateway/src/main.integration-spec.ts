@@ -1,0 +1,54 @@
+import { gatewayBundle, startEmbeddedDb, startGateway, startProcess, startSessionService, uniqueDbName, type EmbeddedDb, type GatewayProcess, type SessionServiceProcess } from '@session/testing';
+import { MongoClient } from 'mongodb';
+
+describe('the built gateway process', () => {
+  let db: EmbeddedDb;
+  let service: SessionServiceProcess;
+  let gateway: GatewayProcess | undefined;
+  const dbName = uniqueDbName('gateway_main');
+
+  beforeAll(async () => {
+    db = await startEmbeddedDb();
+    service = await startSessionService({ mongoUri: db.uri, dbName });
+  });
+  afterAll(async () => {
+    await gateway?.stop('SIGKILL');
+    await service?.stop();
+    const client = await MongoClient.connect(db.uri);
+    await client.db(dbName).dropDatabase();
+    await client.close();
+    await db.stop({ removeData: true });
+  });
+
+  it('listens on a free port, serves sessions, and shuts down cleanly on SIGTERM', async () => {
+    gateway = await startGateway({ sessionServiceUrl: service.address });
+    expect(gateway.url).toBe(`http://127.0.0.1:${gateway.port}`);
+    expect(gateway.process.output()).toMatch(/"msg":"gateway listening"/);
+
+    expect((await fetch(`${gateway.url}/readyz`)).status).toBe(200);
+    const created = await fetch(`${gateway.url}/api/sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': 'main-spec-1' },
+      body: '{}',
+    });
+    expect(created.status).toBe(201);
+    const { token } = (await created.json()) as { token: string };
+    expect(created.headers.get('set-cookie')).toMatch(/^session=.+; Path=\/; Expires=.+; HttpOnly; SameSite=Lax$/);
+    const current = await fetch(`${gateway.url}/api/sessions/current`, { headers: { cookie: `session=${token}` } });
+    expect(current.status).toBe(200);
+
+    expect(await gateway.stop('SIGTERM')).toBe(0);
+    const output = gateway.process.output();
+    expect(output).toContain('"requestId":"main-spec-1"');
+    expect(output).toContain('"msg":"shutting down"');
+    expect(output).not.toContain(token.split('.')[1]);
+    gateway = undefined;
+  });
+
+  it('prints every bad variable and exits 1 on invalid configuration', async () => {
+    const proc = startProcess(process.execPath, [gatewayBundle()], { env: { ...process.env, GATEWAY_PORT: 'x', GRPC_LOAD_BALANCING: 'random' } });
+    expect(await proc.exited).toBe(1);
+    expect(proc.output()).toContain('GATEWAY_PORT');
+    expect(proc.output()).toContain('GRPC_LOAD_BALANCING');
+  });
+});
