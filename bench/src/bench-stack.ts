@@ -1,12 +1,11 @@
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { startEmbeddedDb, startProcess, uniqueDbName, type RunningProcess } from '@session/testing';
-import { spawnGateway, spawnSessionService } from './service-processes';
+import { spawnGateway, spawnSessionService, type SpawnOptions } from './service-processes';
 
-export interface ServiceEnv {
-  /** Extra environment for the session service (e.g. NODE_OPTIONS=--cpu-prof). */
-  service?: Record<string, string>;
-  gateway?: Record<string, string>;
+export interface ServicesOptions {
+  service?: SpawnOptions;
+  gateway?: SpawnOptions;
 }
 
 interface Handle {
@@ -19,6 +18,8 @@ interface Database {
   uri: string;
   /** What the bench runs on, for the report. */
   kind: 'embedded' | 'external';
+  /** The embedded database's process; 0 when external (its CPU is not ours to count). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -27,9 +28,9 @@ interface Database {
  * on this machine) when set; the bench then uses its own database in it.
  */
 async function openDatabase(externalUri: string | undefined): Promise<Database> {
-  if (externalUri) return { uri: externalUri, kind: 'external', stop: async () => undefined };
+  if (externalUri) return { uri: externalUri, kind: 'external', pid: 0, stop: async () => undefined };
   const db = await startEmbeddedDb();
-  return { uri: db.uri, kind: 'embedded', stop: () => db.stop({ removeData: true }) };
+  return { uri: db.uri, kind: 'embedded', pid: pidOf(db.process), stop: () => db.stop({ removeData: true }) };
 }
 
 /** Embedded database, session service, gateway and, on demand, the baseline app; all on 127.0.0.1 with free ports. */
@@ -53,7 +54,11 @@ export class BenchStack {
     return this.db.kind;
   }
 
-  static async start(env: ServiceEnv = {}, externalUri = process.env.BENCH_MONGODB_URI): Promise<BenchStack> {
+  get databasePid(): number {
+    return this.db.pid;
+  }
+
+  static async start(services: ServicesOptions = {}, externalUri = process.env.BENCH_MONGODB_URI): Promise<BenchStack> {
     const db = await openDatabase(externalUri);
     const mongo = await MongoClient.connect(db.uri).catch(async (err: unknown) => {
       await db.stop();
@@ -61,7 +66,7 @@ export class BenchStack {
     });
     const stack = new BenchStack(db, mongo);
     try {
-      await stack.startServices(env);
+      await stack.startServices(services);
       return stack;
     } catch (err) {
       await stack.stop();
@@ -70,12 +75,12 @@ export class BenchStack {
   }
 
   /** (Re)starts the session service and gateway, e.g. with profiling on after seeding. */
-  async startServices(env: ServiceEnv = {}): Promise<void> {
+  async startServices(options: ServicesOptions = {}): Promise<void> {
     await this.stopProcesses();
-    const service = await spawnSessionService(this.db.uri, this.dbName, env.service);
+    const service = await spawnSessionService(this.db.uri, this.dbName, options.service);
     this.running.push(service);
     this.service = { address: service.address, pid: service.pid };
-    const gateway = await spawnGateway(service.address, env.gateway);
+    const gateway = await spawnGateway(service.address, options.gateway);
     this.running.push(gateway);
     this.gateway = { url: gateway.url, pid: gateway.pid };
   }

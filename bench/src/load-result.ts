@@ -12,6 +12,8 @@ export interface LoadResult {
   latency: LatencySummary;
   /** The first failure seen, to explain a non-zero error count. */
   firstError?: string;
+  /** CPU seconds the loader process itself used for this job. */
+  loaderCpuS?: number;
 }
 
 /** How a loader paces itself: as fast as `concurrency` allows, or at a fixed offered rate. */

@@ -23,8 +23,13 @@ function run(job: LoadJob): Promise<LoadResult> {
 }
 
 process.once('message', (job: LoadJob) => {
+  const cpuBefore = process.cpuUsage();
   run(job).then(
-    (result) => process.send?.({ result } satisfies LoaderReply, () => process.exit(0)),
+    (result) => {
+      const cpu = process.cpuUsage(cpuBefore);
+      const reply: LoaderReply = { result: { ...result, loaderCpuS: (cpu.user + cpu.system) / 1e6 } };
+      process.send?.(reply, () => process.exit(0));
+    },
     (err: unknown) => process.send?.({ error: err instanceof Error ? err.stack ?? err.message : String(err) } satisfies LoaderReply, () => process.exit(1)),
   );
 });

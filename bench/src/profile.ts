@@ -17,14 +17,14 @@ import { createLiveSessions } from './seed-sessions';
 async function main(): Promise<void> {
   const o = parseBenchOptions(process.argv.slice(2), process.env);
   const dir = join(workspaceRoot(), 'tmp', 'bench-profiles', new Date().toISOString().replace(/[:.]/g, '-'));
-  const profileEnv = (name: string) => {
+  const profiled = (name: string) => {
     mkdirSync(join(dir, name), { recursive: true });
-    return { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${join(dir, name)}` };
+    return { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${join(dir, name)}`] };
   };
   const stack = await BenchStack.start();
   try {
     const live = await createLiveSessions(stack.service.address, o.liveSessions);
-    await stack.startServices({ service: profileEnv('session-service'), gateway: profileEnv('gateway') });
+    await stack.startServices({ service: profiled('session-service'), gateway: profiled('gateway') });
     const job = (durationS: number) => ({
       kind: 'http' as const,
       url: stack.gateway.url,

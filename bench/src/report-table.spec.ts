@@ -11,8 +11,12 @@ const result = (perSecond: number, p50Ms: number, p99Ms: number, errors = 0): Lo
   latency: { count: perSecond * 10, p50Ms, p99Ms, maxMs: p99Ms * 2 },
   firstError: errors ? 'HTTP 504' : undefined,
 });
-const pair = (perSecond: number, p50Ms: number, p99Ms: number): PhasePair => ({ saturation: result(perSecond, p50Ms * 5, p99Ms * 5), fixedRate: result(1_000, p50Ms, p99Ms) });
-const memory = (mb: number) => ({ sampledPeakMb: mb, hwmMb: mb + 5 });
+const pair = (perSecond: number, p50Ms: number, p99Ms: number): PhasePair => ({
+  saturation: result(perSecond, p50Ms * 5, p99Ms * 5),
+  fixedRate: result(1_000, p50Ms, p99Ms),
+  saturationCpu: { gateway: perSecond * 0.01, loader: perSecond * 0.005 },
+});
+const memory = (mb: number) => ({ sampledPeakMb: mb, hwmMb: mb + 5, cpuS: 1 });
 
 function figures(overrides: Partial<BenchFigures> = {}): BenchFigures {
   return {
@@ -21,7 +25,7 @@ function figures(overrides: Partial<BenchFigures> = {}): BenchFigures {
     floor: pair(6_000, 0.5, 2),
     floorById: pair(7_000, 0.4, 1.5),
     baseline: pair(2_500, 2.5, 8),
-    patch: result(900, 10, 30),
+    patch: { saturation: result(900, 10, 30) },
     scale: { total: 1_000_000, inserted: 990_000, seconds: 80, budgetHit: false, gateway: pair(2_900, 2.2, 7), floor: pair(5_800, 0.55, 2.2) },
     memory: { gateway: memory(90), service: memory(110), baseline: memory(70) },
     ...overrides,
@@ -29,6 +33,7 @@ function figures(overrides: Partial<BenchFigures> = {}): BenchFigures {
 }
 
 const options = parseBenchOptions([], {});
+const rowOf = (f: BenchFigures, start: string) => buildRows(f, options).find((r) => r.measurement.startsWith(start));
 const verdicts = (f: BenchFigures) => buildRows(f, options).filter((r) => r.result).map((r) => `${r.id} ${r.result}`);
 
 describe('buildRows', () => {
@@ -48,16 +53,25 @@ describe('buildRows', () => {
 
   it('fails the latency target when requests failed at the fixed rate', () => {
     const f = figures({ gateway: { ...figures().gateway, fixedRate: result(990, 2, 6, 12) } });
-    const row = buildRows(f, options)[1];
-    expect(row.result).toBe('FAIL');
-    expect(row.value).toContain('12 errors (HTTP 504)');
+    const row = rowOf(f, 'gateway GET /api/sessions/current, at');
+    expect(row?.result).toBe('FAIL');
+    expect(row?.value).toContain('12 errors (HTTP 504)');
+  });
+
+  it('fails the latency target when the fixed rate was not reached', () => {
+    const f = figures({ gateway: { ...figures().gateway, fixedRate: result(600, 2, 6) } });
+    expect(rowOf(f, 'gateway GET /api/sessions/current, at')).toMatchObject({ value: expect.stringContaining('600/s achieved'), result: 'FAIL' });
   });
 
   it('prints the ratios the targets are judged on', () => {
-    const rows = buildRows(figures(), options);
-    expect(rows[0].target).toBe('>= 1x (4): 1.20x');
-    expect(rows[2].target).toBe('>= 0.5x (3): 0.67x');
-    expect(rows.find((r) => r.measurement.startsWith('gateway GET, at'))?.value).toContain('p50 1.10x, p99 1.17x of 10,000');
+    expect(rowOf(figures(), 'gateway GET /api/sessions/current, saturation')?.target).toBe('>= 1x (4): 1.20x');
+    expect(rowOf(figures(), 'gRPC ValidateSession, saturation')?.target).toBe('>= 0.5x (3): 0.67x');
+    expect(rowOf(figures(), 'gateway GET, at')?.value).toContain('p50 1.10x, p99 1.17x of 10,000');
+  });
+
+  it('splits CPU time per operation over the processes', () => {
+    const cpu = buildRows(figures(), options).find((r) => r.measurement === 'gateway GET, CPU ms per op at saturation');
+    expect(cpu?.value).toBe('gateway 1.00 + loader 0.50');
   });
 
   it('leaves out the _id floor rows when it was not measured', () => {

@@ -73,6 +73,7 @@ export async function padSessions(db: Db, target: number, budgetMs: number, batc
   const template = await sessions.findOne({});
   if (!template) throw new Error('no session document to copy the shape from');
   const idIsSessionId = template._id === template.session_id;
+  const hashEncoding = /^[0-9a-f]{64}$/.test(String(template.secret_hash)) ? 'hex' : 'base64url';
   const started = performance.now();
   const before = await sessions.estimatedDocumentCount();
   let total = before;
@@ -80,9 +81,10 @@ export async function padSessions(db: Db, target: number, budgetMs: number, batc
     const batch: Document[] = [];
     for (let k = 0; k < Math.min(batchSize, target - total); k++) {
       const sessionId = randomUUID();
-      const { _id: _omitted, ...rest } = template;
-      const doc: Document = { ...rest, session_id: sessionId, secret_hash: createHash('sha256').update(randomBytes(32)).digest(template.secret_hash?.length === 64 ? 'hex' : 'base64url') };
+      const doc: Document = { ...template, session_id: sessionId, secret_hash: createHash('sha256').update(randomBytes(32)).digest(hashEncoding) };
+      // Without an _id the driver mints an ObjectId, as it would for the service if it did not set one.
       if (idIsSessionId) doc._id = sessionId;
+      else delete doc._id;
       batch.push(doc);
     }
     await sessions.insertMany(batch, { ordered: false });

@@ -9,6 +9,12 @@ import { freePort, gatewayBundle, sessionServiceBundle, startProcess, workspaceR
  */
 export const SERVICE_LOG_LEVEL = 'warn';
 
+/** How to start one service beyond the defaults: extra variables, extra node flags (e.g. --cpu-prof, not allowed in NODE_OPTIONS). */
+export interface SpawnOptions {
+  env?: Record<string, string>;
+  nodeArgs?: string[];
+}
+
 export interface ServiceProcess {
   proc: RunningProcess;
   pid: number;
@@ -26,20 +32,22 @@ async function waitUntil(what: string, proc: RunningProcess, ready: () => Promis
   throw new Error(`${what} not ready after ${timeoutMs} ms:\n${proc.output()}`);
 }
 
-function spawnBundle(bundle: string, env: Record<string, string>): ServiceProcess {
-  const proc = startProcess(process.execPath, [bundle], { cwd: workspaceRoot(), env: { ...process.env, LOG_LEVEL: SERVICE_LOG_LEVEL, ...env } });
+function spawnBundle(bundle: string, env: Record<string, string>, options: SpawnOptions): ServiceProcess {
+  const proc = startProcess(process.execPath, [...(options.nodeArgs ?? []), bundle], {
+    cwd: workspaceRoot(),
+    env: { ...process.env, LOG_LEVEL: SERVICE_LOG_LEVEL, ...env, ...options.env },
+  });
   return { proc, pid: proc.child.pid ?? 0, stop: () => proc.stop() };
 }
 
-export async function spawnSessionService(mongoUri: string, dbName: string, extraEnv: Record<string, string> = {}): Promise<ServiceProcess & { address: string }> {
+export async function spawnSessionService(mongoUri: string, dbName: string, options: SpawnOptions = {}): Promise<ServiceProcess & { address: string }> {
   const address = `127.0.0.1:${await freePort()}`;
   const service = spawnBundle(sessionServiceBundle(), {
     MONGODB_URI: mongoUri,
     MONGODB_DB: dbName,
     SESSION_SERVICE_URL: address,
     METRICS_PORT: String(await freePort()),
-    ...extraEnv,
-  });
+  }, options);
   const client = createSessionClient({ address });
   const health = createHealthClient(client);
   try {
@@ -50,10 +58,10 @@ export async function spawnSessionService(mongoUri: string, dbName: string, extr
   return { ...service, address };
 }
 
-export async function spawnGateway(sessionServiceUrl: string, extraEnv: Record<string, string> = {}): Promise<ServiceProcess & { url: string }> {
+export async function spawnGateway(sessionServiceUrl: string, options: SpawnOptions = {}): Promise<ServiceProcess & { url: string }> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const gateway = spawnBundle(gatewayBundle(), { SESSION_SERVICE_URL: sessionServiceUrl, GATEWAY_HOST: '127.0.0.1', GATEWAY_PORT: String(port), ...extraEnv });
+  const gateway = spawnBundle(gatewayBundle(), { SESSION_SERVICE_URL: sessionServiceUrl, GATEWAY_HOST: '127.0.0.1', GATEWAY_PORT: String(port) }, options);
   await waitUntil('gateway', gateway.proc, async () => (await fetch(`${url}/readyz`)).status === 200);
   return { ...gateway, url };
 }

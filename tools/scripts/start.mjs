@@ -68,8 +68,14 @@ function stop(signal) {
 
 for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(s, () => stop(s === 'SIGHUP' ? 'SIGTERM' : s));
 
-// Nx ending on its own (a failed build, a crashed service) must not leave the rest behind.
-exited.then(() => stop('SIGTERM'));
+// Nx ending on its own (a failed build, a crashed service) must not leave the
+// rest behind, and is a failure even when Nx calls it a success.
+exited.then((code) => {
+  if (stopping) return;
+  console.error(`start: "nx run ${target}" ended by itself (exit code ${code}); see the output above`);
+  childExit = code || 1;
+  stop('SIGTERM');
+});
 
 async function waitUntilReady() {
   while (!stopping) {

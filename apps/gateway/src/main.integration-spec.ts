@@ -1,4 +1,7 @@
 import { gatewayBundle, startEmbeddedDb, startGateway, startProcess, startSessionService, uniqueDbName, type EmbeddedDb, type GatewayProcess, type SessionServiceProcess } from '@session/testing';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 
 describe('the built gateway process', () => {
@@ -6,8 +9,10 @@ describe('the built gateway process', () => {
   let service: SessionServiceProcess;
   let gateway: GatewayProcess | undefined;
   const dbName = uniqueDbName('gateway_main');
+  const webRoot = mkdtempSync(join(tmpdir(), 'gateway-main-web-'));
 
   beforeAll(async () => {
+    writeFileSync(join(webRoot, 'index.html'), '<!doctype html><title>session demo</title>');
     db = await startEmbeddedDb();
     service = await startSessionService({ mongoUri: db.uri, dbName });
   });
@@ -18,14 +23,17 @@ describe('the built gateway process', () => {
     await client.db(dbName).dropDatabase();
     await client.close();
     await db.stop({ removeData: true });
+    rmSync(webRoot, { recursive: true, force: true });
   });
 
   it('listens on a free port, serves sessions, and shuts down cleanly on SIGTERM', async () => {
-    gateway = await startGateway({ sessionServiceUrl: service.address });
+    gateway = await startGateway({ sessionServiceUrl: service.address, env: { WEB_ROOT: webRoot } });
     expect(gateway.url).toBe(`http://127.0.0.1:${gateway.port}`);
     expect(gateway.process.output()).toMatch(/"msg":"gateway listening"/);
 
     expect((await fetch(`${gateway.url}/readyz`)).status).toBe(200);
+    const page = await fetch(`${gateway.url}/`, { headers: { accept: 'text/html' } });
+    expect(await page.text()).toContain('<title>session demo</title>');
     const created = await fetch(`${gateway.url}/api/sessions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-request-id': 'main-spec-1' },

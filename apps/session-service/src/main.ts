@@ -30,7 +30,7 @@ async function prepareDatabase(client: MongoClient, repository: SessionRepositor
       // An explicit connect: after a failed implicit one the driver keeps its topology closed.
       await client.connect();
       const report = await repository.ensureIndexes();
-      if (!report.ttl) logger.info({ reason: report.ttlError }, 'TTL index not supported by this server; the sweeper removes expired sessions alone');
+      if (!report.ttl) logger.info({ reason: report.ttlError }, 'no TTL index on expires_at (the server refused it); the sweeper removes expired sessions alone');
       return true;
     } catch (err) {
       logger.warn({ err, attempt }, 'database not ready; retrying');

@@ -14,24 +14,53 @@ async function currentOrNull(client: SessionRestClient): Promise<SessionResult |
   }
 }
 
+/** What `validateOrCreate` needs from the provider. */
+export interface SessionSource<T> {
+  readonly client: SessionRestClient;
+  readonly locks: LockManagerLike | null;
+  /**
+   * The id of the session the cookie should hold, as far as the tabs know: the
+   * stored one while it has neither ended nor expired by the (skew-corrected)
+   * clock. `null` when they know there is none (first visit, ended, expired).
+   */
+  liveSessionId(): string | null;
+  /** Takes an answer in and stores it for the other tabs; a creation is taken in while the lock is still held. */
+  accept(result: SessionResult): T;
+}
+
 /**
- * Validates the cookie's session and, when there is none, creates one,
- * single-flight across tabs: creation happens under a lock shared by the
- * origin, and whoever gets the lock asks the server again first, because the
- * tab that held it before may have just created the session (and set the
- * cookie every tab sends).
+ * Brings the tab onto the cookie's session. It asks the server
+ * (`GET current`) only about a session that looks live: for one known to be
+ * absent, ended or expired the answer would be a 401, which browsers log as
+ * a console error, so it creates one straight away. Creation is
+ * single-flight across tabs: it runs under a lock shared by the origin, and
+ * whoever gets the lock looks at the stored snapshot again, because the tab
+ * that held it before may have just created a session (and set the cookie
+ * every tab sends); that one is validated instead of creating another.
+ *
+ * `refusedId` is a session the server just refused (a write's 401): it is
+ * not asked about again.
  */
-export async function validateOrCreate(client: SessionRestClient, locks: LockManagerLike | null): Promise<SessionResult> {
-  const current = await currentOrNull(client);
-  if (current) return current;
-  return withLock(locks, CREATE_LOCK_NAME, async () => (await currentOrNull(client)) ?? client.create());
+export async function validateOrCreate<T>(source: SessionSource<T>, refusedId?: string): Promise<T> {
+  const known = source.liveSessionId();
+  if (known !== null && known !== refusedId) {
+    // A 401 here means the server dropped a live-looking session (revoked, swept): create a new one.
+    const current = await currentOrNull(source.client);
+    if (current) return source.accept(current);
+    refusedId = known;
+  }
+  return withLock(source.locks, CREATE_LOCK_NAME, async () => {
+    const fresh = source.liveSessionId();
+    const current = fresh !== null && fresh !== refusedId ? await currentOrNull(source.client) : null;
+    return source.accept(current ?? (await source.client.create()));
+  });
 }
 
 export interface GuardedWriteHooks {
   /** `If-Match` for the version this tab knows, read afresh before each attempt. */
   ifMatch(): string | undefined;
-  /** Refetches (or replaces a lost session) before the single retry. */
-  recover(): Promise<unknown>;
+  /** Before the single retry: refetches after a conflict, replaces the session after a 401 (`lost`). */
+  recover(lost: boolean): Promise<unknown>;
 }
 
 /**
@@ -46,8 +75,8 @@ export async function guardedWrite(send: (options: WriteOptions) => Promise<Sess
     return await send({ ifMatch: hooks.ifMatch() });
   } catch (error) {
     if (!isSessionApiError(error) || !(error.isConflict || error.isUnauthenticated)) throw error;
+    await hooks.recover(error.isUnauthenticated);
   }
-  await hooks.recover();
   try {
     return await send({ ifMatch: hooks.ifMatch() });
   } catch (error) {

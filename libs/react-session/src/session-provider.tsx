@@ -39,6 +39,9 @@ interface State {
 
 const RENEW_RETRY_MS = 5_000;
 
+/** Without storage nothing tells a first visit from a return: until the first answer, a placeholder no session has makes the server be asked. */
+const UNKNOWN_SESSION_ID = 'unknown';
+
 const isVisible = () => typeof document === 'undefined' || document.visibilityState !== 'hidden';
 
 export function SessionProvider({ children, client, storage, locks, tickMs = 1000 }: SessionProviderProps) {
@@ -52,11 +55,16 @@ export function SessionProvider({ children, client, storage, locks, tickMs = 100
     /** Sessions this tab moved away from; a late answer or another tab's stale snapshot never brings them back. */
     retired: new Set<string>(),
     refreshing: null as Promise<SessionDto> | null,
+    /** Server clock minus local clock, as in State, for the callbacks. */
+    skewMs: 0,
+    /** Without storage, whether this tab has heard what the cookie holds (an answer, or its own end). */
+    heard: false,
   }));
   const [state, setState] = useState<State>(() => {
     const snapshot = readSnapshot(box.storage);
     box.session = snapshot?.kind === 'session' ? snapshot.session : null;
-    return { session: box.session, status: 'loading', error: null, skewMs: 0 };
+    box.skewMs = snapshot?.kind === 'session' ? snapshot.skew_ms : 0;
+    return { session: box.session, status: 'loading', error: null, skewMs: box.skewMs };
   });
   const [now, setNow] = useState(() => Date.now());
 
@@ -65,13 +73,14 @@ export function SessionProvider({ children, client, storage, locks, tickMs = 100
     (result: Pick<SessionResult, 'session'> & Partial<SessionResult>, persist: boolean): SessionDto | null => {
       const { session } = result;
       if (box.retired.has(session.session_id)) return box.session;
+      box.heard = true;
+      if (result.serverTime != null) box.skewMs = estimateSkewMs(result.serverTime, Date.now());
       if (supersedes(session, box.session)) {
         if (box.session && box.session.session_id !== session.session_id) box.retired.add(box.session.session_id);
         box.session = session;
-        if (persist) writeSnapshot(box.storage, sessionSnapshot(session));
+        if (persist) writeSnapshot(box.storage, sessionSnapshot(session, box.skewMs));
       }
-      const skewMs = result.serverTime == null ? undefined : estimateSkewMs(result.serverTime, Date.now());
-      setState((s) => ({ session: box.session, status: 'active', error: null, skewMs: skewMs ?? s.skewMs }));
+      setState({ session: box.session, status: 'active', error: null, skewMs: box.skewMs });
       setNow(Date.now());
       return box.session;
     },
@@ -82,6 +91,7 @@ export function SessionProvider({ children, client, storage, locks, tickMs = 100
     (sessionId: string | undefined) => {
       if (sessionId) box.retired.add(sessionId);
       box.session = null;
+      box.heard = true;
       setState((s) => ({ ...s, session: null, status: 'ended', error: null }));
     },
     [box],
@@ -93,12 +103,22 @@ export function SessionProvider({ children, client, storage, locks, tickMs = 100
     return apiError;
   }, []);
 
-  const refresh = useCallback((): Promise<SessionDto> => {
+  /** The stored session's id while it looks live; see SessionSource.liveSessionId. */
+  const liveSessionId = useCallback((): string | null => {
+    if (!box.storage && !box.heard) return UNKNOWN_SESSION_ID;
+    const snapshot = box.storage ? readSnapshot(box.storage) : null;
+    const known = box.storage ? (snapshot?.kind === 'session' ? snapshot.session : null) : box.session;
+    if (!known || box.retired.has(known.session_id) || timeLeftAt(known, Date.now() + box.skewMs) === 0) return null;
+    return known.session_id;
+  }, [box]);
+
+  /** `refusedId`: a session the server just answered 401 for, so it is replaced without asking again. */
+  const sync = useCallback((refusedId?: string): Promise<SessionDto> => {
     // One validation at a time per tab: mount, expiry, conflicts and clicks may all ask at once.
     box.refreshing ??= (async () => {
       try {
-        const result = await validateOrCreate(box.client, box.locks);
-        return accept(result, true) ?? result.session;
+        const source = { client: box.client, locks: box.locks, liveSessionId, accept: (r: SessionResult) => accept(r, true) ?? r.session };
+        return await validateOrCreate(source, refusedId);
       } catch (error) {
         throw fail(error, 'error');
       } finally {
@@ -106,21 +126,24 @@ export function SessionProvider({ children, client, storage, locks, tickMs = 100
       }
     })();
     return box.refreshing;
-  }, [accept, box, fail]);
+  }, [accept, box, fail, liveSessionId]);
+
+  const refresh = useCallback(() => sync(), [sync]);
+  const lostSessionId = useCallback(() => box.session?.session_id, [box]);
 
   const write = useCallback(
     async (send: (options: WriteOptions) => Promise<SessionResult>): Promise<SessionDto> => {
       try {
         const result = await guardedWrite(send, {
           ifMatch: () => (box.session ? versionToEtag(box.session.version) : undefined),
-          recover: refresh,
+          recover: (lost) => sync(lost ? lostSessionId() : undefined),
         });
         return accept(result, true) ?? result.session;
       } catch (error) {
         throw fail(error);
       }
     },
-    [accept, box, fail, refresh],
+    [accept, box, fail, lostSessionId, sync],
   );
 
   const updateData = useCallback((patch: MergePatch) => write((o) => box.client.patchData(patch, o)), [box, write]);
@@ -131,10 +154,10 @@ export function SessionProvider({ children, client, storage, locks, tickMs = 100
       const result = await box.client.touch();
       return accept(result, true) ?? result.session;
     } catch (error) {
-      if (isSessionApiError(error) && error.isUnauthenticated) return refresh();
+      if (isSessionApiError(error) && error.isUnauthenticated) return sync(lostSessionId());
       throw fail(error);
     }
-  }, [accept, box, fail, refresh]);
+  }, [accept, box, fail, lostSessionId, sync]);
 
   const endSession = useCallback(async (): Promise<void> => {
     const sessionId = box.session?.session_id;
@@ -179,7 +202,8 @@ export function SessionProvider({ children, client, storage, locks, tickMs = 100
 
   // An expired session is replaced as soon as someone can see the tab; hidden tabs wait
   // (or pick up the replacement another tab made through the storage event). The retry
-  // covers a server that still accepts the session because its clock runs behind.
+  // covers a renewal that joined a validation already in flight, which can only confirm
+  // the old session.
   const expiredId = status === 'expired' ? state.session?.session_id : undefined;
   useEffect(() => {
     if (!expiredId) return;

@@ -10,7 +10,14 @@ export const SNAPSHOT_KEY = 'session.snapshot.v1';
  * or a marker that the session was ended, so other tabs follow a logout.
  */
 export type StoredSnapshot =
-  | { kind: 'session'; session_id: string; session: SessionDto; saved_at: string }
+  | {
+      kind: 'session';
+      session_id: string;
+      session: SessionDto;
+      saved_at: string;
+      /** Server clock minus this machine's, as last measured; judges expiry before the first answer after a reload. */
+      skew_ms: number;
+    }
   | { kind: 'ended'; session_id: string; saved_at: string };
 
 /** The part of `Storage` the provider uses, so a test or a non-browser host can pass its own. */
@@ -18,7 +25,7 @@ export type SnapshotStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'
 
 export function parseSnapshot(raw: string | null): StoredSnapshot | null {
   if (!raw) return null;
-  let value: Partial<StoredSnapshot & { session: unknown }>;
+  let value: Partial<StoredSnapshot & { session: unknown; skew_ms: unknown }>;
   try {
     value = JSON.parse(raw);
   } catch {
@@ -27,7 +34,9 @@ export function parseSnapshot(raw: string | null): StoredSnapshot | null {
   if (!value || typeof value !== 'object' || typeof value.session_id !== 'string') return null;
   if (value.kind === 'ended') return { kind: 'ended', session_id: value.session_id, saved_at: String(value.saved_at) };
   if (value.kind === 'session' && isSessionDto(value.session) && value.session.session_id === value.session_id) {
-    return { kind: 'session', session_id: value.session_id, session: value.session, saved_at: String(value.saved_at) };
+    // Snapshots stored before the skew was kept have none: no correction, as before.
+    const skewMs = typeof value.skew_ms === 'number' && Number.isFinite(value.skew_ms) ? value.skew_ms : 0;
+    return { kind: 'session', session_id: value.session_id, session: value.session, saved_at: String(value.saved_at), skew_ms: skewMs };
   }
   return null;
 }
@@ -49,8 +58,8 @@ export function writeSnapshot(storage: SnapshotStorage | null, snapshot: StoredS
   }
 }
 
-export function sessionSnapshot(session: SessionDto): StoredSnapshot {
-  return { kind: 'session', session_id: session.session_id, session, saved_at: new Date().toISOString() };
+export function sessionSnapshot(session: SessionDto, skewMs = 0): StoredSnapshot {
+  return { kind: 'session', session_id: session.session_id, session, saved_at: new Date().toISOString(), skew_ms: skewMs };
 }
 
 export function endedSnapshot(sessionId: string): StoredSnapshot {

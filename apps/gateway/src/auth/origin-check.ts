@@ -14,6 +14,16 @@ export interface OriginFacts {
   readonly allowedOrigins: readonly string[];
 }
 
+/** scheme://host[:port] with default ports dropped and case folded; null for "null" or junk. */
+export function normalizeOrigin(value: string): string | null {
+  try {
+    const origin = new URL(value).origin;
+    return origin === 'null' ? null : origin;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * CSRF defence for cookie-authenticated writes. A browser always sends
  * `Origin` on cross-origin writes and (modern ones) `Sec-Fetch-Site`; a
@@ -23,6 +33,7 @@ export interface OriginFacts {
 export function isOriginAllowed(facts: OriginFacts): boolean {
   if (facts.secFetchSite?.toLowerCase() === 'cross-site') return false;
   if (facts.origin === undefined) return true;
-  const origin = facts.origin.toLowerCase();
-  return origin === facts.ownOrigin.toLowerCase() || facts.allowedOrigins.some((o) => o.toLowerCase() === origin);
+  const origin = normalizeOrigin(facts.origin);
+  if (origin === null) return false;
+  return origin === normalizeOrigin(facts.ownOrigin) || facts.allowedOrigins.some((o) => normalizeOrigin(o) === origin);
 }

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { ProblemError } from '../errors/problem-error';
 import { COMMON_FAILURES, ETAG_HEADER, jsonResponse, problemResponses, requestHeaders, SESSION_SECURITY } from '../schemas/route-schemas';
-import { callOptions, sessionBody, tokenOf } from './route-helpers';
+import { callOptions, sessionBody, tokenOf } from './route-context';
 
 /** Reading, extending and ending the session the request authenticates with. */
 const currentSessionRoutes: FastifyPluginAsync = async (fastify) => {

@@ -88,6 +88,12 @@ describe('session data writes (real session service)', () => {
     const notObject = await put(token, { user_data: [1, 2] });
     expect(notObject.json()).toMatchObject({ status: 400, field: 'body/user_data' });
     expect((await patch(token, [1, 2])).statusCode).toBe(400);
+    expect((await patch(token, null)).statusCode).toBe(400);
+    const noBody = await stack.inject({ method: 'PATCH', url: '/api/sessions/current/data', headers: bearer(token) });
+    expect(noBody.json()).toMatchObject({ status: 400, code: 'bad_request' });
+    expect((await stack.inject({ method: 'PUT', url: '/api/sessions/current/data', headers: bearer(token) })).statusCode).toBe(400);
+    const nullCreate = await stack.inject({ method: 'POST', url: '/api/sessions', headers: { 'content-type': 'application/json' }, payload: 'null' });
+    expect(nullCreate.statusCode).toBe(400);
     const badJson = await stack.inject({ method: 'PATCH', url: '/api/sessions/current/data', headers: { ...bearer(token), 'content-type': 'application/json' }, payload: '{"a":' });
     expect(badJson.json()).toMatchObject({ status: 400, code: 'bad_request' });
     const dollar = await patch(token, { $where: 'x' });

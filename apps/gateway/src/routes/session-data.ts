@@ -14,7 +14,7 @@ import {
   SESSION_SECURITY,
 } from '../schemas/route-schemas';
 import { assertUserDataFits } from '../sessions/user-data-guard';
-import { acceptBody, callOptions, sessionBody, tokenOf } from './route-helpers';
+import { acceptBody, callOptions, sessionBody, tokenOf } from './route-context';
 
 /**
  * If-Match -> expected_version. `*` (any current version) sets none; a tag

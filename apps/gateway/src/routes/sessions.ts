@@ -15,7 +15,7 @@ import {
 } from '../schemas/route-schemas';
 import { toSessionDto } from '../sessions/session-dto';
 import { assertUserDataFits } from '../sessions/user-data-guard';
-import { acceptBody, callOptions, tokenOf } from './route-helpers';
+import { acceptBody, callOptions, tokenOf } from './route-context';
 
 const SET_COOKIE = { 'Set-Cookie': { type: 'string', description: 'the HttpOnly session cookie, persistent until the absolute expiry' } };
 

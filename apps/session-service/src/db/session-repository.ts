@@ -73,6 +73,9 @@ export class SessionRepository {
       return { ttl: true };
     } catch (err) {
       if (!(err instanceof MongoServerError)) throw err;
+      // Refused as unsupported (FerretDB), or an expires_at index with other options exists: keep that one.
+      const existing = (await this.collection.listIndexes().toArray()).find((index) => index.key?.expires_at === 1);
+      if (existing) return { ttl: existing.expireAfterSeconds !== undefined, ttlError: err.message };
       await this.collection.createIndex({ expires_at: 1 }, { name: 'expires_at' });
       return { ttl: false, ttlError: err.message };
     }

@@ -4,7 +4,7 @@ import type { SessionRepository } from '../db/session-repository';
 import { assertBeforeDeadline, NO_DEADLINE, type CallContext } from './call-context';
 import type { Clock } from './clock';
 import { BadRequestError, ForbiddenError, SessionExpiredError, SessionIdNotFoundError, SessionNotFoundError, SessionRevokedError, VersionConflictError } from './errors';
-import { extendedExpiry, initialExpiry, sessionState, touchIsDue, type ExpiryPolicy } from './expiry';
+import { extendedExpiry, initialExpiry, sessionState, touchIsDue } from './expiry';
 import { KeyedLock } from './keyed-lock';
 import { applyMergePatch } from './merge-patch';
 import { withoutSecret, type Session, type SessionRecord, type UpdateMode } from './session';
@@ -50,7 +50,6 @@ function checkSessionId(sessionId: string): string {
  * revocation. Storage comes in through the repository, time through the clock.
  */
 export class SessionService {
-  private readonly policy: ExpiryPolicy;
   private readonly pendingTouches = new Map<string, Promise<SessionRecord | null>>();
 
   constructor(
@@ -58,9 +57,7 @@ export class SessionService {
     private readonly config: SessionPolicy,
     private readonly clock: Clock,
     private readonly lock = new KeyedLock(),
-  ) {
-    this.policy = config;
-  }
+  ) {}
 
   async create(userData: JsonObject | null, ctx: CallContext = NO_DEADLINE): Promise<IssuedSession> {
     const data = validateUserData(userData ?? {}, this.config.userDataMaxBytes);
@@ -75,7 +72,7 @@ export class SessionService {
       createdAt: now,
       updatedAt: now,
       lastSeenAt: now,
-      ...initialExpiry(now, this.policy),
+      ...initialExpiry(now, this.config),
       revokedAt: null,
     };
     assertBeforeDeadline(ctx);
@@ -87,7 +84,7 @@ export class SessionService {
   async validate(token: string, extend: boolean, ctx: CallContext = NO_DEADLINE): Promise<Session> {
     const record = await this.authenticate(token, ctx);
     const now = this.clock.now();
-    if (!extend || !touchIsDue(record.lastSeenAt, now, this.policy)) return withoutSecret(record);
+    if (!extend || !touchIsDue(record.lastSeenAt, now, this.config)) return withoutSecret(record);
     assertBeforeDeadline(ctx);
     const touched = await this.touchOnce(record, now);
     // Nothing matched: another replica touched it first, or it was revoked or swept meanwhile.
@@ -99,8 +96,8 @@ export class SessionService {
     const id = record.sessionId;
     let pending = this.pendingTouches.get(id);
     if (!pending) {
-      const threshold = new Date(now.getTime() - this.policy.touchIntervalMs);
-      const expiry = extendedExpiry(record.absoluteExpiresAt, now, this.policy);
+      const threshold = new Date(now.getTime() - this.config.touchIntervalMs);
+      const expiry = extendedExpiry(record.absoluteExpiresAt, now, this.config);
       pending = this.lock.run(id, () => this.repository.extendIdleExpiry(id, now, expiry, threshold)).finally(() => this.pendingTouches.delete(id));
       this.pendingTouches.set(id, pending);
     }
@@ -113,7 +110,7 @@ export class SessionService {
       const record = await this.authenticate(token, ctx);
       const now = this.clock.now();
       assertBeforeDeadline(ctx);
-      const touched = await this.repository.extendIdleExpiry(sessionId, now, extendedExpiry(record.absoluteExpiresAt, now, this.policy));
+      const touched = await this.repository.extendIdleExpiry(sessionId, now, extendedExpiry(record.absoluteExpiresAt, now, this.config));
       return withoutSecret(touched ?? (await this.authenticate(token, ctx)));
     });
   }
@@ -141,7 +138,7 @@ export class SessionService {
         const written = await this.repository.writeDataIfVersion(sessionId, record.version, {
           userData: next,
           now,
-          expiry: extendedExpiry(record.absoluteExpiresAt, now, this.policy),
+          expiry: extendedExpiry(record.absoluteExpiresAt, now, this.config),
         });
         if (written) return withoutSecret(written);
         // Lost a compare-and-set to another replica: with an expected version that is a conflict.
@@ -167,7 +164,7 @@ export class SessionService {
       const bound = await this.repository.bindUserIfUnchanged(
         sessionId,
         { version: record.version, secretHash: record.secretHash },
-        { userId, secretHash: minted.secretHash, now, expiry: extendedExpiry(record.absoluteExpiresAt, now, this.policy) },
+        { userId, secretHash: minted.secretHash, now, expiry: extendedExpiry(record.absoluteExpiresAt, now, this.config) },
       );
       if (!bound) {
         await this.authenticate(token, ctx);

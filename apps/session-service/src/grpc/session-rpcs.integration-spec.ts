@@ -244,9 +244,12 @@ describe('session.v1.SessionService over a real server and database', () => {
       });
     });
 
-    it('refuses an empty user_id with bad_request', async () => {
+    it('refuses an empty, multi-line or overlong user_id with bad_request', async () => {
       const { token } = await create();
       expect(await failureOf(t.api.bindUser({ token, user_id: '' }))).toMatchObject({ code: status.INVALID_ARGUMENT, errorCode: 'bad_request' });
+      expect(await failureOf(t.api.bindUser({ token, user_id: 'a\nb' }))).toMatchObject({ errorCode: 'bad_request' });
+      expect(await failureOf(t.api.bindUser({ token, user_id: 'u'.repeat(257) }))).toMatchObject({ errorCode: 'bad_request' });
+      expect((await t.api.validateSession({ token })).session!.user_id).toBe('');
     });
   });
 

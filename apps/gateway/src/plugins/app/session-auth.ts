@@ -30,6 +30,12 @@ const INVALID_TOKEN_WINDOW_MS = 60_000;
  * forbidden_origin), and throttles addresses that keep presenting invalid
  * tokens.
  *
+ * The origin check covers every POST/PUT/PATCH/DELETE that carries the
+ * session cookie and no bearer token, POST /api/sessions included: a
+ * cross-site form could otherwise replace a visitor's session with a fresh
+ * one. A create without the cookie (first visit, or an API client) is
+ * never checked; a bearer token cannot be attached by a foreign page.
+ *
  * Throttling uses @fastify/rate-limit's bounded in-memory LRU store (per
  * process, per client address): every 401 answered to a request that
  * presented a token counts; once INVALID_TOKEN_LIMIT are counted within the

@@ -25,16 +25,18 @@ const mediaType = (request: FastifyRequest) => (request.headers['content-type'] 
 
 /**
  * preValidation: 415 when a body came in a media type this route does not
- * take (Fastify only knows the parsers, which every body route shares).
- * A missing body becomes `{}` where `emptyBody` allows it.
+ * take (Fastify only knows the parsers, which every body route shares, and
+ * validates only the media types a schema lists). A missing body is a 400,
+ * or `{}` where `emptyBody` allows it.
  */
 export function acceptBody(types: readonly string[], options: { emptyBody?: boolean } = {}) {
   return async (request: FastifyRequest) => {
-    if (request.body === undefined || request.body === null) {
-      if (options.emptyBody) request.body = {};
+    if (request.body === undefined) {
+      if (!options.emptyBody) throw new ProblemError(400, 'bad_request', `This route needs a ${types.join(' or ')} body.`);
+      request.body = {};
       return;
     }
     const type = mediaType(request);
-    if (!types.includes(type)) throw new ProblemError(415, 'unsupported_media_type', `This route takes ${types.join(' or ')}, not ${type || 'an untyped body'}.`);
+    if (!types.includes(type)) throw new ProblemError(415, 'unsupported_media_type', `This route takes ${types.join(' or ')}, not ${type}.`);
   };
 }

@@ -1,0 +1,141 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { gatewayEnvSchema, loadGatewayConfig, loadSessionServiceConfig, sessionServiceEnvSchema } from '@session/config';
+import { workspaceRoot } from '@session/testing';
+import { parse } from 'yaml';
+import { contextCopySources, parseDockerfile, type Stage } from './dockerfile';
+
+interface ComposeService {
+  image?: string;
+  command?: string[];
+  build?: { context: string; dockerfile?: string };
+  environment?: Record<string, unknown>;
+  healthcheck?: { test?: string[] | string };
+  depends_on?: Record<string, { condition?: string }>;
+  volumes?: string[];
+}
+
+const root = workspaceRoot();
+const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8')) as { services: Record<string, ComposeService>; volumes?: Record<string, unknown> };
+const services = compose.services;
+
+// The schema each app validates its environment against: compose may only set these variables.
+const apps = [
+  { service: 'session-service', schema: sessionServiceEnvSchema, load: loadSessionServiceConfig },
+  { service: 'gateway', schema: gatewayEnvSchema, load: loadGatewayConfig },
+] as const;
+
+function envOf(service: string): Record<string, string> {
+  return (services[service].environment ?? {}) as Record<string, string>;
+}
+
+function dockerfileOf(service: string): { path: string; context: string; stages: Stage[] } {
+  const build = services[service].build!;
+  const context = resolve(root, build.context);
+  const path = resolve(context, build.dockerfile ?? 'Dockerfile');
+  return { path, context, stages: parseDockerfile(readFileSync(path, 'utf8')) };
+}
+
+describe('docker-compose.yml', () => {
+  it('defines the database, the session service and the gateway', () => {
+    expect(Object.keys(services).sort()).toEqual(['gateway', 'mongo', 'session-service']);
+  });
+
+  it('runs MongoDB 7 as a replica set on a named volume', () => {
+    const mongo = services['mongo'];
+    expect(mongo.image).toBe('mongo:7');
+    expect(mongo.command).toEqual(expect.arrayContaining(['--replSet', 'rs0', '--bind_ip_all']));
+    const volume = mongo.volumes?.[0]?.split(':')[0];
+    expect(Object.keys(compose.volumes ?? {})).toContain(volume);
+  });
+
+  it.each(apps.map((a) => a.service))('%s builds from a Dockerfile that exists', (service) => {
+    const { path, context } = dockerfileOf(service);
+    expect(statSync(context).isDirectory()).toBe(true);
+    expect(existsSync(path)).toBe(true);
+  });
+
+  it.each(Object.keys(services))('%s has a health check', (service) => {
+    const test = services[service].healthcheck?.test;
+    expect(Array.isArray(test)).toBe(true);
+    expect((test as string[])[0]).toMatch(/^CMD(-SHELL)?$/);
+    expect((test as string[]).length).toBeGreaterThan(1);
+  });
+
+  it('starts each service only once what it depends on is healthy', () => {
+    const edges = Object.entries(services).flatMap(([name, s]) => Object.entries(s.depends_on ?? {}).map(([on, d]) => ({ name, on, condition: d.condition })));
+    expect(edges.map((e) => `${e.name}->${e.on}`).sort()).toEqual(['gateway->session-service', 'session-service->mongo']);
+    for (const edge of edges) {
+      expect(edge.condition).toBe('service_healthy');
+      expect(services[edge.on].healthcheck).toBeDefined();
+    }
+  });
+
+  it.each(apps)('$service is given only variables its config schema knows', ({ service, schema }) => {
+    const known = Object.keys(schema.properties);
+    const unknown = Object.keys(envOf(service)).filter((name) => !known.includes(name));
+    expect(unknown).toEqual([]);
+  });
+
+  it.each(apps)('$service accepts the values compose gives it', ({ service, load }) => {
+    const env = envOf(service);
+    // Unquoted YAML numbers and booleans are not strings: compose rejects booleans, and quoting keeps types obvious.
+    expect(Object.entries(env).filter(([, v]) => typeof v !== 'string')).toEqual([]);
+    expect(() => load(env)).not.toThrow();
+  });
+
+  it('points the gateway at the session service by its compose name and port', () => {
+    const target = envOf('gateway')['SESSION_SERVICE_URL'].replace(/^dns:\/\/\//, '');
+    const [host, port] = target.split(':');
+    expect(host).toBe('session-service');
+    expect(port).toBe(envOf('session-service')['SESSION_SERVICE_URL'].split(':').pop());
+  });
+
+  it('connects the session service to the replica set with majority writes', () => {
+    const env = envOf('session-service');
+    expect(env['MONGODB_URI']).toMatch(/^mongodb:\/\/mongo:27017\/.*replicaSet=rs0/);
+    expect(env['MONGODB_WRITE_CONCERN']).toBe('majority');
+  });
+});
+
+describe.each(apps.map((a) => a.service))('%s Dockerfile', (service) => {
+  const { context, stages } = dockerfileOf(service);
+  const runtime = stages[stages.length - 1];
+
+  it('builds in one stage and runs in a slim Node 20 stage', () => {
+    expect(stages.length).toBeGreaterThanOrEqual(2);
+    for (const stage of stages) expect(stage.from).toBe('node:20-bookworm-slim');
+  });
+
+  it('runs as a non-root user', () => {
+    const users = runtime.instructions.filter((i) => i.keyword === 'USER').map((i) => i.args);
+    expect(users.length).toBeGreaterThan(0);
+    expect(users[users.length - 1]).not.toMatch(/^(root|0)(:|$)/);
+  });
+
+  it('installs only production dependencies in the runtime stage', () => {
+    const installs = runtime.instructions.filter((i) => i.keyword === 'RUN' && /\bnpm (ci|install)\b/.test(i.args));
+    expect(installs.length).toBeGreaterThan(0);
+    for (const install of installs) expect(install.args).toContain('--omit=dev');
+  });
+
+  it('copies only files that exist in the build context', () => {
+    const sources = stages.flatMap(contextCopySources).filter((s) => s !== '.');
+    expect(sources.filter((s) => !existsSync(join(context, s)))).toEqual([]);
+  });
+});
+
+describe('images', () => {
+  it('ship the gRPC health probe that the session service health check runs', () => {
+    const { stages } = dockerfileOf('session-service');
+    const probe = contextCopySources(stages[stages.length - 1]).find((s) => s.endsWith('grpc-health-probe.mjs'));
+    expect(probe).toBeDefined();
+    expect(services['session-service'].healthcheck?.test).toContain('grpc-health-probe.mjs');
+  });
+
+  it('put the built web app into the gateway image', () => {
+    const { stages } = dockerfileOf('gateway');
+    const copies = stages[stages.length - 1].instructions.filter((i) => i.keyword === 'COPY').map((i) => i.args);
+    expect(copies.some((c) => c.includes('dist/apps/web'))).toBe(true);
+  });
+});
