@@ -17,6 +17,14 @@ describe('struct codec', () => {
     expect(() => jsonToStruct(new Date() as never)).toThrow(StructCodecError);
   });
 
+  it('keeps a "__proto__" key as plain data', () => {
+    const data = JSON.parse('{"__proto__": {"polluted": true}, "a": 1}');
+    const back = structToJson(jsonToStruct(data) as never);
+    expect(Object.getPrototypeOf(back)).toBe(Object.prototype);
+    expect(Object.keys(back)).toEqual(['__proto__', 'a']);
+    expect((back as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
   it('reads a missing struct as an empty object', () => {
     expect(structToJson(null)).toEqual({});
   });

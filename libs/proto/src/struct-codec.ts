@@ -67,6 +67,9 @@ export function valueToJson(value: Value__Output | null | undefined): JsonValue 
 export function structToJson(struct: Struct__Output | null | undefined): JsonObject {
   const out: JsonObject = {};
   if (!struct?.fields) return out;
-  for (const key of Object.keys(struct.fields)) out[key] = valueToJson(struct.fields[key]);
+  // defineProperty, not assignment: a key named "__proto__" must stay data, not swap the prototype.
+  for (const key of Object.keys(struct.fields)) {
+    Object.defineProperty(out, key, { value: valueToJson(struct.fields[key]), enumerable: true, writable: true, configurable: true });
+  }
   return out;
 }

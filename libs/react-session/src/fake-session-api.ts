@@ -13,6 +13,8 @@ export interface FakeRequest {
   path: string;
   headers: Record<string, string>;
   body: unknown;
+  /** The status it was answered with, once answered: a browser logs every non-2xx one as a console error. */
+  status?: number;
 }
 
 /**
@@ -127,6 +129,7 @@ export function createFakeSessionApi(options: FakeSessionApiOptions = {}): FakeS
       await Promise.resolve();
       api.onRequest?.(request);
       const { status, body, session } = handle(request);
+      request.status = status;
       return respond(status, body, { etag: session ? versionToEtag(session.version) : null, date: new Date(now()).toUTCString() });
     },
     count: (method, path) => api.requests.filter((r) => r.method === method && (path === undefined || r.path === path)).length,

@@ -25,7 +25,7 @@ export interface SessionContextValue {
   replaceData(data: UserData): Promise<SessionDto>;
   /** Logs out in every tab of the origin; the next load (or `refresh()`) starts a new session. */
   endSession(): Promise<void>;
-  /** Validates with the server; creates a new session when the old one is gone. */
+  /** Validates a live-looking session with the server; creates a new one when it is ended, expired or refused. */
   refresh(): Promise<SessionDto>;
   /** Extends the idle expiry. */
   touch(): Promise<SessionDto>;

@@ -1,29 +1,10 @@
 import { act, render, waitFor } from '@testing-library/react';
-import { createFakeSessionApi, type FakeSessionApi } from './fake-session-api';
+import { createFakeSessionApi } from './fake-session-api';
 import { useSession } from './session-context';
 import { SessionApiError } from './session-api-error';
 import { createSessionRestClient, type FetchLike } from './session-rest-client';
-import { parseSnapshot, sessionSnapshot, SNAPSHOT_KEY, endedSnapshot } from './session-snapshot';
-import { CREATE_LOCK_NAME } from './create-lock';
-import { createFakeLockManager, mountProvider } from './spec-support';
-
-/** Creates a session on the fake server (cookie in its jar) as an earlier visit would have. */
-async function earlierVisit(api: FakeSessionApi, userData = {}) {
-  const { session } = await createSessionRestClient({ fetch: api.fetch }).create(userData);
-  localStorage.setItem(SNAPSHOT_KEY, JSON.stringify(sessionSnapshot(session)));
-  api.requests.length = 0;
-  return session;
-}
-
-function otherTabWrites(value: string | null) {
-  act(() => {
-    if (value === null) localStorage.removeItem(SNAPSHOT_KEY);
-    else localStorage.setItem(SNAPSHOT_KEY, value);
-    window.dispatchEvent(new StorageEvent('storage', { key: SNAPSHOT_KEY, newValue: value, storageArea: localStorage }));
-  });
-}
-
-const stored = () => parseSnapshot(localStorage.getItem(SNAPSHOT_KEY));
+import { sessionSnapshot, endedSnapshot, SNAPSHOT_KEY } from './session-snapshot';
+import { earlierVisit, exchanges, mountProvider, otherTabWrites, stored } from './spec-support';
 
 beforeEach(() => localStorage.clear());
 
@@ -45,19 +26,7 @@ describe('SessionProvider', () => {
     release();
     await waitFor(() => expect(probe.text()).toBe(`active|${session.session_id}|{"name":"from server"}`));
     expect(stored()).toMatchObject({ kind: 'session', session: { user_data: { name: 'from server' }, version: 2 } });
-    expect(api.count('POST', '/api/sessions')).toBe(0);
-  });
-
-  it('replaces a session the server no longer accepts with a new one, transparently', async () => {
-    const api = createFakeSessionApi();
-    const old = await earlierVisit(api);
-    api.alter(old.session_id, { revoked_at: new Date().toISOString() });
-
-    const probe = mountProvider(api);
-    await waitFor(() => expect(probe.value.status).toBe('active'));
-    expect(probe.value.session?.session_id).not.toBe(old.session_id);
-    expect(api.count('POST', '/api/sessions')).toBe(1);
-    expect(stored()).toMatchObject({ kind: 'session', session_id: probe.value.session?.session_id });
+    expect(exchanges(api)).toEqual(['GET /api/sessions/current 200']);
   });
 
   it('never stores the token: the snapshot holds the public id and the session only', async () => {
@@ -69,26 +38,6 @@ describe('SessionProvider', () => {
     expect(raw).toContain(probe.value.session!.session_id);
     expect(raw).not.toContain(api.cookie!);
     expect(raw).not.toMatch(/"token"/);
-  });
-
-  it('creates one session when two tabs open together (shared lock, re-check after acquiring it)', async () => {
-    const api = createFakeSessionApi();
-    const locks = createFakeLockManager();
-    const first = mountProvider(api, { locks, testId: 'tab-1' });
-    const second = mountProvider(api, { locks, testId: 'tab-2' });
-
-    await waitFor(() => expect([first.value.status, second.value.status]).toEqual(['active', 'active']));
-    expect(api.count('POST', '/api/sessions')).toBe(1);
-    expect(first.value.session?.session_id).toBe(second.value.session?.session_id);
-    expect(locks.requested).toEqual([CREATE_LOCK_NAME, CREATE_LOCK_NAME]);
-  });
-
-  it('keeps creation single-flight inside a tab without Web Locks', async () => {
-    const api = createFakeSessionApi();
-    mountProvider(api, { locks: null, testId: 'a' });
-    const b = mountProvider(api, { locks: null, testId: 'b' });
-    await waitFor(() => expect(b.value.status).toBe('active'));
-    expect(api.count('POST', '/api/sessions')).toBe(1);
   });
 
   it('sends If-Match and, after a 412, refetches and reapplies the patch once', async () => {
@@ -139,10 +88,13 @@ describe('SessionProvider', () => {
     await waitFor(() => expect(probe.value.status).toBe('active'));
     const old = probe.value.session!.session_id;
     api.alter(old, { revoked_at: new Date().toISOString() });
+    const before = api.requests.length;
 
     const saved = await act(() => probe.value.replaceData({ theme: 'light' }));
     expect(saved.session_id).not.toBe(old);
     expect(api.current()?.user_data).toEqual({ theme: 'light' });
+    // The 401 already said the session is gone: no GET to hear it again.
+    expect(exchanges(api, before)).toEqual(['PUT /api/sessions/current/data 401', 'POST /api/sessions 201', 'PUT /api/sessions/current/data 200']);
   });
 
   it('shows changes another tab stored, without a request, and ignores older ones', async () => {
@@ -190,8 +142,8 @@ describe('SessionProvider', () => {
     await waitFor(() => expect(probe.value.status).toBe('active'));
     const id = probe.value.session!.session_id;
 
+    const before = api.requests.length;
     await act(() => probe.value.endSession());
-    expect(api.count('DELETE', '/api/sessions/current')).toBe(1);
     expect(api.cookie).toBeNull();
     expect(probe.text()).toBe('ended|-|null');
     expect(stored()).toMatchObject({ kind: 'ended', session_id: id });
@@ -199,6 +151,8 @@ describe('SessionProvider', () => {
     const next = await act(() => probe.value.refresh());
     expect(next.session_id).not.toBe(id);
     expect(probe.value.status).toBe('active');
+    // Known to be ended: created straight away, not asked about first.
+    expect(exchanges(api, before)).toEqual(['DELETE /api/sessions/current 204', 'POST /api/sessions 201']);
   });
 
   it('counts down to the earlier expiry and replaces the session when it runs out', async () => {
@@ -211,7 +165,9 @@ describe('SessionProvider', () => {
 
     await waitFor(() => expect(probe.value.session?.session_id).not.toBe(first), { timeout: 3000 });
     expect(probe.value.status).toBe('active');
-    expect(api.count('POST', '/api/sessions')).toBeGreaterThanOrEqual(2);
+    // Expired by the clock: replaced without a GET that could only earn a 401.
+    expect(exchanges(api).slice(0, 2)).toEqual(['POST /api/sessions 201', 'POST /api/sessions 201']);
+    expect(api.count('GET')).toBe(0);
   });
 
   it('touch extends the idle expiry', async () => {

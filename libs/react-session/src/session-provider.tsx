@@ -33,7 +33,7 @@ interface State {
   session: SessionDto | null;
   status: Exclude<SessionStatus, 'expired'>;
   error: SessionApiError | null;
-  /** Server clock minus local clock, from the last answer's `Date` header. */
+  /** Server clock minus local clock, from the last answer's `Date` header (kept in the snapshot across reloads). */
   skewMs: number;
 }
 
@@ -72,8 +72,8 @@ export function SessionProvider({ children, client, storage, locks, tickMs = 100
   const accept = useCallback(
     (result: Pick<SessionResult, 'session'> & Partial<SessionResult>, persist: boolean): SessionDto | null => {
       const { session } = result;
-      if (box.retired.has(session.session_id)) return box.session;
       box.heard = true;
+      if (box.retired.has(session.session_id)) return box.session;
       if (result.serverTime != null) box.skewMs = estimateSkewMs(result.serverTime, Date.now());
       if (supersedes(session, box.session)) {
         if (box.session && box.session.session_id !== session.session_id) box.retired.add(box.session.session_id);
@@ -103,11 +103,11 @@ export function SessionProvider({ children, client, storage, locks, tickMs = 100
     return apiError;
   }, []);
 
-  /** The stored session's id while it looks live; see SessionSource.liveSessionId. */
+  /** See SessionSource.liveSessionId: the stored snapshot says, or this tab's own session when nothing is stored. */
   const liveSessionId = useCallback((): string | null => {
     if (!box.storage && !box.heard) return UNKNOWN_SESSION_ID;
-    const snapshot = box.storage ? readSnapshot(box.storage) : null;
-    const known = box.storage ? (snapshot?.kind === 'session' ? snapshot.session : null) : box.session;
+    const snapshot = readSnapshot(box.storage);
+    const known = snapshot ? (snapshot.kind === 'session' ? snapshot.session : null) : box.session;
     if (!known || box.retired.has(known.session_id) || timeLeftAt(known, Date.now() + box.skewMs) === 0) return null;
     return known.session_id;
   }, [box]);
@@ -129,21 +129,20 @@ export function SessionProvider({ children, client, storage, locks, tickMs = 100
   }, [accept, box, fail, liveSessionId]);
 
   const refresh = useCallback(() => sync(), [sync]);
-  const lostSessionId = useCallback(() => box.session?.session_id, [box]);
 
   const write = useCallback(
     async (send: (options: WriteOptions) => Promise<SessionResult>): Promise<SessionDto> => {
       try {
         const result = await guardedWrite(send, {
           ifMatch: () => (box.session ? versionToEtag(box.session.version) : undefined),
-          recover: (lost) => sync(lost ? lostSessionId() : undefined),
+          recover: (lost) => sync(lost ? box.session?.session_id : undefined),
         });
         return accept(result, true) ?? result.session;
       } catch (error) {
         throw fail(error);
       }
     },
-    [accept, box, fail, lostSessionId, sync],
+    [accept, box, fail, sync],
   );
 
   const updateData = useCallback((patch: MergePatch) => write((o) => box.client.patchData(patch, o)), [box, write]);
@@ -154,10 +153,10 @@ export function SessionProvider({ children, client, storage, locks, tickMs = 100
       const result = await box.client.touch();
       return accept(result, true) ?? result.session;
     } catch (error) {
-      if (isSessionApiError(error) && error.isUnauthenticated) return sync(lostSessionId());
+      if (isSessionApiError(error) && error.isUnauthenticated) return sync(box.session?.session_id);
       throw fail(error);
     }
-  }, [accept, box, fail, lostSessionId, sync]);
+  }, [accept, box, fail, sync]);
 
   const endSession = useCallback(async (): Promise<void> => {
     const sessionId = box.session?.session_id;
@@ -171,7 +170,7 @@ export function SessionProvider({ children, client, storage, locks, tickMs = 100
     endLocally(sessionId);
   }, [box, endLocally, fail]);
 
-  // Validate the restored snapshot (or create the first session) once on mount.
+  // Validate the restored snapshot (or create a session when there is no live one) once on mount.
   useEffect(() => {
     refresh().catch(() => undefined);
   }, [refresh]);

@@ -1,8 +1,10 @@
-import { render } from '@testing-library/react';
+import { act, render } from '@testing-library/react';
+import type { SessionDto } from '@session/rest-contract';
 import { SessionProvider } from './session-provider';
 import { useSession, type SessionContextValue } from './session-context';
 import { createSessionRestClient, type FetchLike } from './session-rest-client';
 import { withLock, type LockManagerLike } from './create-lock';
+import { parseSnapshot, sessionSnapshot, SNAPSHOT_KEY, type SnapshotStorage } from './session-snapshot';
 import type { FakeSessionApi } from './fake-session-api';
 
 /** A lock manager shared by providers in one test, like `navigator.locks` is by the tabs of an origin. */
@@ -17,8 +19,44 @@ export function createFakeLockManager(): LockManagerLike & { requested: string[]
   };
 }
 
+/** Stores a session snapshot as the provider would (`skewMs`: server clock minus local clock). */
+export function storeSnapshot(session: SessionDto, skewMs = 0): void {
+  localStorage.setItem(SNAPSHOT_KEY, JSON.stringify(sessionSnapshot(session, skewMs)));
+}
+
+export const stored = () => parseSnapshot(localStorage.getItem(SNAPSHOT_KEY));
+
+/** Creates a session on the fake server (cookie in its jar) and stores its snapshot, as an earlier visit would have. */
+export async function earlierVisit(api: FakeSessionApi, userData = {}): Promise<SessionDto> {
+  const { session } = await createSessionRestClient({ fetch: api.fetch }).create(userData);
+  storeSnapshot(session);
+  api.requests.length = 0;
+  return session;
+}
+
+/** Another tab of the origin writing the snapshot: the storage event reaches this window's providers. */
+export function otherTabWrites(value: string | null) {
+  act(() => {
+    if (value === null) localStorage.removeItem(SNAPSHOT_KEY);
+    else localStorage.setItem(SNAPSHOT_KEY, value);
+    window.dispatchEvent(new StorageEvent('storage', { key: SNAPSHOT_KEY, newValue: value, storageArea: localStorage }));
+  });
+}
+
+/** The requests the fake server answered, as `METHOD path status`: what a browser's network log (and console, for non-2xx) would show. */
+export const exchanges = (api: FakeSessionApi, from = 0) => api.requests.slice(from).map((r) => `${r.method} ${r.path} ${r.status}`);
+
+export interface MountOptions {
+  fetch?: FetchLike;
+  locks?: LockManagerLike | null;
+  /** Defaults to `localStorage`, as in a browser. */
+  storage?: SnapshotStorage | null;
+  tickMs?: number;
+  testId?: string;
+}
+
 /** Shows the provider's state as text and hands the live value to the test. */
-export function mountProvider(api: FakeSessionApi, options: { fetch?: FetchLike; locks?: LockManagerLike | null; tickMs?: number; testId?: string } = {}) {
+export function mountProvider(api: FakeSessionApi, options: MountOptions = {}) {
   const latest: { value: SessionContextValue | null } = { value: null };
   const testId = options.testId ?? 'session';
   function Probe() {
@@ -28,7 +66,7 @@ export function mountProvider(api: FakeSessionApi, options: { fetch?: FetchLike;
     return <output data-testid={testId}>{`${status}|${session?.session_id ?? '-'}|${JSON.stringify(session?.user_data ?? null)}`}</output>;
   }
   const view = render(
-    <SessionProvider client={createSessionRestClient({ fetch: options.fetch ?? api.fetch })} locks={options.locks ?? null} tickMs={options.tickMs}>
+    <SessionProvider client={createSessionRestClient({ fetch: options.fetch ?? api.fetch })} locks={options.locks ?? null} storage={options.storage} tickMs={options.tickMs}>
       <Probe />
     </SessionProvider>,
   );

@@ -32,6 +32,8 @@ export interface IndexReport {
 }
 
 export interface DataChange {
+  /** The record as read for this change; the write replaces it whole. */
+  readonly base: SessionRecord;
   readonly userData: JsonObject;
   readonly now: Date;
   readonly expiry: ExpiryTimes;
@@ -107,22 +109,30 @@ export class SessionRepository {
     });
   }
 
-  /** Writes new user_data if the session is still at `expectedVersion` and not revoked; null otherwise. */
+  /**
+   * Writes new user_data if the session is still at `expectedVersion` and not revoked; null otherwise.
+   * A whole-document replace rather than `$set: {user_data}`: FerretDB 1.24 skips a `$set` of an
+   * embedded object whose values equal the old ones in order, whatever the keys ({a:1} -> {b:1} is
+   * lost while the version still moves). The filter keeps it conditional and it never upserts.
+   */
   async writeDataIfVersion(sessionId: string, expectedVersion: number, change: DataChange): Promise<SessionRecord | null> {
-    return this.updateOne(
-      'write_data',
-      { _id: sessionId, version: expectedVersion, revoked_at: null },
-      {
-        $set: {
-          user_data: change.userData,
-          updated_at: change.now,
-          last_seen_at: change.now,
-          idle_expires_at: change.expiry.idleExpiresAt,
-          expires_at: change.expiry.expiresAt,
-        },
-        $inc: { version: 1 },
-      },
+    const next = toDocument({
+      ...change.base,
+      userData: change.userData,
+      version: expectedVersion + 1,
+      updatedAt: change.now,
+      lastSeenAt: change.now,
+      idleExpiresAt: change.expiry.idleExpiresAt,
+      expiresAt: change.expiry.expiresAt,
+    });
+    const doc = await this.timed('write_data', () =>
+      this.collection.findOneAndReplace({ _id: sessionId, version: expectedVersion, revoked_at: null }, next, {
+        returnDocument: 'after',
+        upsert: false,
+        maxTimeMS: this.maxTimeMS,
+      }),
     );
+    return doc ? fromDocument(doc) : null;
   }
 
   /** Sets the user and the new secret hash if neither the version nor the old hash moved; null otherwise. */

@@ -104,7 +104,8 @@ describe('expiry, touch and revocation against the database', () => {
     await t.api.revokeSession({ token });
     const now = t.clock.now();
     const expiry = { idleExpiresAt: now, absoluteExpiresAt: now, expiresAt: now };
-    expect(await t.repository.writeDataIfVersion(id, 0, { userData: { a: 1 }, now, expiry })).toBeNull();
+    const base = (await t.repository.findById(id))!;
+    expect(await t.repository.writeDataIfVersion(id, 0, { base, userData: { a: 1 }, now, expiry })).toBeNull();
     expect(await t.repository.extendIdleExpiry(id, now, expiry)).toBeNull();
     expect(await t.repository.markRevoked(id, now)).toBe(false);
     expect((await t.collection.findOne({ _id: id }))!.user_data).toEqual({});

@@ -136,6 +136,7 @@ export class SessionService {
         const now = this.clock.now();
         assertBeforeDeadline(ctx);
         const written = await this.repository.writeDataIfVersion(sessionId, record.version, {
+          base: record,
           userData: next,
           now,
           expiry: extendedExpiry(record.absoluteExpiresAt, now, this.config),

@@ -134,6 +134,16 @@ describe('session.v1.SessionService over a real server and database', () => {
       expect(structToJson(res.session!.user_data)).toEqual({ z: true });
     });
 
+    it('stores a new object whose values equal the old ones under other keys (replace and merge)', async () => {
+      const { token, session } = await create({ a: 1 });
+      await t.api.updateSessionData({ token, user_data: jsonToStruct({ b: 1 }), mode: 'UPDATE_MODE_REPLACE' });
+      expect((await t.collection.findOne({ _id: session!.session_id }))!.user_data).toEqual({ b: 1 });
+      await t.api.updateSessionData({ token, user_data: jsonToStruct({ b: null, c: 1 }) });
+      const doc = (await t.collection.findOne({ _id: session!.session_id }))!;
+      expect(doc.user_data).toEqual({ c: 1 });
+      expect(doc.version).toBe(2);
+    });
+
     it('honours expected_version: ABORTED version_conflict on mismatch', async () => {
       const { token } = await create();
       const ok = await t.api.updateSessionData({ token, user_data: jsonToStruct({ a: 1 }), expected_version: 0 });
