@@ -1,5 +1,6 @@
 import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
-import { createFakeSessionApi, createSessionRestClient, SessionProvider, type FakeSessionApi } from '@session/react-session';
+import type { UserData } from '@session/rest-contract';
+import { createFakeSessionApi, createSessionRestClient, SessionProvider, SNAPSHOT_KEY, type FakeSessionApi } from '@session/react-session';
 import { App } from './app';
 
 function renderApp(api: FakeSessionApi) {
@@ -9,6 +10,16 @@ function renderApp(api: FakeSessionApi) {
     </SessionProvider>,
   );
 }
+
+/** A session an earlier visit left behind: its cookie in the fake's jar, its snapshot in localStorage. */
+async function earlierVisit(api: FakeSessionApi, userData?: UserData) {
+  const { session } = await createSessionRestClient({ fetch: api.fetch }).create(userData);
+  localStorage.setItem(SNAPSHOT_KEY, JSON.stringify({ kind: 'session', session_id: session.session_id, session, saved_at: session.created_at, skew_ms: 0 }));
+  return session;
+}
+
+/** Answers a browser would log as console errors. */
+const failedAnswers = (api: FakeSessionApi) => api.requests.filter((r) => r.status !== undefined && r.status >= 400).map((r) => `${r.method} ${r.path} ${r.status}`);
 
 const sessionCard = () => screen.getByRole('region', { name: 'Session' });
 const activeSession = async (api: FakeSessionApi) => {
@@ -35,11 +46,12 @@ describe('App', () => {
 
     const before = card.getByRole('timer').textContent;
     await waitFor(() => expect(card.getByRole('timer').textContent).not.toBe(before), { timeout: 2500 });
+    expect(failedAnswers(api)).toEqual([]);
   });
 
   it('shows the user a session is bound to', async () => {
     const api = createFakeSessionApi();
-    const { session } = await createSessionRestClient({ fetch: api.fetch }).create();
+    const session = await earlierVisit(api);
     api.alter(session.session_id, { user_id: 'user-42' });
     renderApp(api);
     await activeSession(api);
@@ -75,8 +87,7 @@ describe('App', () => {
 
   it('restores preferences from the stored snapshot on the first render', async () => {
     const api = createFakeSessionApi();
-    const { session } = await createSessionRestClient({ fetch: api.fetch }).create({ preferences: { display_name: 'Grace', theme: 'dark' } });
-    localStorage.setItem('session.snapshot.v1', JSON.stringify({ kind: 'session', session_id: session.session_id, session, saved_at: session.created_at }));
+    await earlierVisit(api, { preferences: { display_name: 'Grace', theme: 'dark' } });
     renderApp(api);
     expect(screen.getByText('Hello, Grace')).toBeInTheDocument();
     expect(document.documentElement.dataset.theme).toBe('dark');
@@ -85,7 +96,7 @@ describe('App', () => {
 
   it('warns before expiry, and "Stay signed in" extends the session', async () => {
     const api = createFakeSessionApi({ idleTtlMs: 30 * 60_000 });
-    const { session } = await createSessionRestClient({ fetch: api.fetch }).create();
+    const session = await earlierVisit(api);
     const now = Date.now();
     api.alter(session.session_id, { last_seen_at: new Date(now - 28 * 60_000).toISOString(), idle_expires_at: new Date(now + 2 * 60_000).toISOString() });
     renderApp(api);
@@ -110,6 +121,7 @@ describe('App', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Start a new session' }));
     const second = await activeSession(api);
     expect(second.session_id).not.toBe(first.session_id);
+    expect(failedAnswers(api)).toEqual([]);
   });
 
   it('explains a save that conflicted twice', async () => {

@@ -42,7 +42,7 @@ export function jsonToStruct(object: Record<string, unknown>): Struct {
     throw new StructCodecError('user_data must be a plain JSON object');
   }
   const fields: Record<string, Value> = {};
-  for (const key of Object.keys(object)) fields[key] = jsonToValue(object[key]);
+  for (const key of Object.keys(object)) setOwn(fields, key, jsonToValue(object[key]));
   return { fields };
 }
 
@@ -67,9 +67,11 @@ export function valueToJson(value: Value__Output | null | undefined): JsonValue 
 export function structToJson(struct: Struct__Output | null | undefined): JsonObject {
   const out: JsonObject = {};
   if (!struct?.fields) return out;
-  // defineProperty, not assignment: a key named "__proto__" must stay data, not swap the prototype.
-  for (const key of Object.keys(struct.fields)) {
-    Object.defineProperty(out, key, { value: valueToJson(struct.fields[key]), enumerable: true, writable: true, configurable: true });
-  }
+  for (const key of Object.keys(struct.fields)) setOwn(out, key, valueToJson(struct.fields[key]));
   return out;
+}
+
+/** defineProperty, not assignment: a key named "__proto__" must stay data, not swap the prototype. */
+function setOwn<T>(target: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
