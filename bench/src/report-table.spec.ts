@@ -65,7 +65,8 @@ describe('buildRows', () => {
 
   it('prints the ratios the targets are judged on', () => {
     expect(rowOf(figures(), 'gateway GET /api/sessions/current, saturation')?.target).toBe('>= 1x (4): 1.20x');
-    expect(rowOf(figures(), 'gRPC ValidateSession, saturation')?.target).toBe('>= 0.5x (3): 0.67x');
+    expect(rowOf(figures(), 'gRPC ValidateSession, saturation')?.target).toBe('>= 0.5x faster (3): 0.57x');
+    expect(rowOf(figures({ floorById: undefined }), 'gRPC ValidateSession, saturation')?.target).toBe('>= 0.5x faster (3): 0.67x');
     expect(rowOf(figures(), 'gateway GET, at')?.value).toContain('p50 1.10x, p99 1.17x of 10,000');
   });
 

@@ -17,7 +17,8 @@ export interface Row {
 export const TARGETS = { p99AtFixedRateMs: 10, vsBaseline: 1, vsFloor: 0.5, scaleLatency: 1.3, rssMb: 200 } as const;
 
 const verdict = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
-const errors = (r: LoadResult) => (r.errors ? `, ${int(r.errors)} errors (${r.firstError ?? 'unknown'})` : '');
+/** The first error, cut short: a gRPC deadline message alone runs to 200 characters. */
+const errors = (r: LoadResult) => (r.errors ? `, ${int(r.errors)} errors (${(r.firstError ?? 'unknown').slice(0, 48)})` : '');
 const latency = (r: LoadResult) => `p50 ${ms(r.latency.p50Ms)} / p99 ${ms(r.latency.p99Ms)} ms${errors(r)}`;
 const rate = (r: LoadResult, unit: string) => `${int(r.perSecond)} ${unit}/s, ${latency(r)}`;
 /** At a fixed offered rate the achieved rate shows whether the target kept up at all. */
@@ -73,13 +74,16 @@ export function buildRows(f: BenchFigures, o: BenchOptions): Row[] {
   const live = `${int(o.liveSessions)} sessions`;
   const at = `at ${int(o.fixedRate)}/s`;
   const vsBaseline = f.gateway.saturation.perSecond / f.baseline.saturation.perSecond;
-  const vsFloor = f.grpc.saturation.perSecond / f.floor.saturation.perSecond;
+  // On MongoDB both floors are index lookups; on FerretDB 1.x only the _id one is, so the
+  // target is judged against the faster floor: the stricter reading of (3).
+  const floorRate = Math.max(f.floor.saturation.perSecond, f.floorById?.saturation.perSecond ?? 0);
+  const vsFloor = f.grpc.saturation.perSecond / floorRate;
   const fixed = f.gateway.fixedRate;
   return [
     row('1', `gateway GET /api/sessions/current, saturation (${live})`, rate(f.gateway.saturation, 'req'), `>= ${TARGETS.vsBaseline}x (4): ${times(vsBaseline)}`, verdict(vsBaseline >= TARGETS.vsBaseline)),
     ...cpuRow('1', 'gateway GET', f.gateway.saturation, f.gateway.saturationCpu),
     row('1', `gateway GET /api/sessions/current, ${at}`, offered(fixed), `p99 <= ${TARGETS.p99AtFixedRateMs} ms, rate kept`, verdict(fixed.latency.p99Ms <= TARGETS.p99AtFixedRateMs && keptUp(fixed, o))),
-    row('2', `gRPC ValidateSession, saturation (${o.concurrency} in flight, ${o.channels} clients)`, rate(f.grpc.saturation, 'calls'), `>= ${TARGETS.vsFloor}x (3): ${times(vsFloor)}`, verdict(vsFloor >= TARGETS.vsFloor)),
+    row('2', `gRPC ValidateSession, saturation (${o.concurrency} in flight, ${o.channels} clients)`, rate(f.grpc.saturation, 'calls'), `>= ${TARGETS.vsFloor}x faster (3): ${times(vsFloor)}`, verdict(vsFloor >= TARGETS.vsFloor)),
     ...cpuRow('2', 'gRPC ValidateSession', f.grpc.saturation, f.grpc.saturationCpu),
     row('2', `gRPC ValidateSession, ${at}`, offered(f.grpc.fixedRate)),
     ...pairRows('3', 'mongodb findOne({session_id})', f.floor, 'ops', o),

@@ -4,6 +4,7 @@
 // everything: Nx gets the signal and stops its tasks gracefully; whatever is
 // still running after the grace period is killed, so nothing is left behind.
 import { spawn } from 'node:child_process';
+import { connect } from 'node:net';
 import { constants } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +17,24 @@ const port = process.env.GATEWAY_PORT || '3000';
 const readyUrl = `http://127.0.0.1:${port}/readyz`;
 const STOP_GRACE_MS = 15_000;
 const POLL_MS = 250;
+
+/** True when something already accepts connections on the port (an earlier stack still running, say). */
+function portInUse(portNumber) {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port: Number(portNumber) });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+// Otherwise the old process would answer /readyz and "Ready" would be a lie.
+if (await portInUse(port)) {
+  console.error(`start: 127.0.0.1:${port} is already in use (another npm start still running?); stop it or set GATEWAY_PORT`);
+  process.exit(1);
+}
 
 const child = spawn(join(root, 'node_modules', '.bin', 'nx'), ['run', target, '--output-style=stream'], {
   cwd: root,
@@ -49,6 +68,8 @@ function stop(signal) {
     clearInterval(tracker);
     remember();
     send(-child.pid, signal);
+    // With Nx gone nobody relays the signal: its orphaned tasks get it directly.
+    if (!isRunning(child.pid)) for (const pid of running()) send(pid, signal);
     const deadline = Date.now() + STOP_GRACE_MS;
     while (running().length && Date.now() < deadline) {
       await sleep(100);

@@ -1,12 +1,13 @@
 import type { BrowserContext } from 'playwright-core';
-import { BrowserProfile, watchConsole } from './support/browser';
+import { BrowserProfile, failOnConsoleProblems } from './support/browser';
 import { startStack, type Stack } from './support/stack';
 import { WebPage } from './support/web-page';
 
-/** A stack whose session service uses a short idle timeout, and one browser profile. */
+/** A stack whose session service uses a short idle timeout, and one browser profile; any console error or warning fails the test. */
 function withShortIdleTimeout(idleTtl: string) {
-  const env: { stack: Stack; context: BrowserContext; problems: string[] } = { stack: null!, context: null!, problems: [] };
+  const env: { stack: Stack; context: BrowserContext } = { stack: null!, context: null! };
   const profile = new BrowserProfile();
+  const consoleProblems = failOnConsoleProblems();
   beforeAll(async () => {
     env.context = await profile.launch();
     env.stack = await startStack({ SESSION_IDLE_TTL: idleTtl });
@@ -15,13 +16,7 @@ function withShortIdleTimeout(idleTtl: string) {
     await profile.dispose();
     await env.stack?.stop();
   });
-  const open = async () => {
-    const page = await env.context.newPage();
-    const problems = watchConsole(page);
-    page.on('close', () => env.problems.push(...problems));
-    await page.goto(env.stack.url);
-    return new WebPage(page);
-  };
+  const open = () => WebPage.open(env.context, env.stack.url, consoleProblems);
   return { env, open };
 }
 
@@ -46,12 +41,11 @@ describe('with a 2 s idle timeout', () => {
     expect(next).not.toBe(first);
     expect(JSON.parse((await web.storedSnapshot())!)).toMatchObject({ session_id: next });
     await web.page.close();
-    expect(env.problems).toEqual([]);
   });
 });
 
 describe('with a 10 s idle timeout', () => {
-  const { env, open } = withShortIdleTimeout('10s');
+  const { open } = withShortIdleTimeout('10s');
 
   it('warns shortly before expiry, and "Stay signed in" extends the session', async () => {
     const web = await open();
@@ -67,6 +61,5 @@ describe('with a 10 s idle timeout', () => {
     expect(left).toMatch(/^0:(0[6-9]|10)$/);
     expect(await web.activeSessionId()).toBe(id);
     await web.page.close();
-    expect(env.problems).toEqual([]);
   });
 });

@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { workspaceRoot } from '@session/testing';
-import { BrowserProfile, watchConsole } from './support/browser';
+import { BrowserProfile, failOnConsoleProblems } from './support/browser';
 import { startStack, type Stack } from './support/stack';
 import { WebPage } from './support/web-page';
 
@@ -16,15 +16,9 @@ describe('web app against the real stack', () => {
   let stack: Stack;
   const profile = new BrowserProfile();
   let context: BrowserContext;
-  const consoleProblems: string[] = [];
-
-  async function open(ctx: BrowserContext = context): Promise<WebPage> {
-    const page: Page = await ctx.newPage();
-    const problems = watchConsole(page);
-    page.on('close', () => consoleProblems.push(...problems));
-    await page.goto(stack.url);
-    return new WebPage(page);
-  }
+  // Any console error or warning fails the scenario that caused it: none of them has a 401 to excuse.
+  const consoleProblems = failOnConsoleProblems();
+  const open = (problems = consoleProblems) => WebPage.open(context, stack.url, problems);
 
   beforeAll(async () => {
     // The browser first: without one the suite fails at once, before any server starts.
@@ -119,7 +113,20 @@ describe('web app against the real stack', () => {
     await Promise.all([one.page.close(), two.page.close()]);
   });
 
-  it('logged no console errors or warnings on any page', () => {
-    expect(consoleProblems).toEqual([]);
+  it('replaces a session revoked behind the browser\'s back, logging only the one 401 that finds it out', async () => {
+    const revokedPageProblems: string[] = [];
+    const web = await open(revokedPageProblems);
+    const revoked = await web.activeSessionId();
+    const token = (await context.cookies(stack.url)).find((c) => c.value.startsWith(`${revoked}.`))!.value;
+    // Another holder of the token (an API client, a back-end service) ends it; this browser is not told.
+    const answer = await fetch(`${stack.url}/api/sessions/current`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } });
+    expect(answer.status).toBe(204);
+
+    await web.page.reload();
+    const next = await web.waitForSessionOtherThan(revoked);
+    expect(JSON.parse((await web.storedSnapshot())!)).toMatchObject({ kind: 'session', session_id: next });
+    await web.page.close();
+    // The snapshot looked live, so the app asked once; nothing else may show up.
+    expect(revokedPageProblems).toEqual([expect.stringMatching(/^error: Failed to load resource: the server responded with a status of 401 \(Unauthorized\) \(http:\/\/[^/]+\/api\/sessions\/current\)$/)]);
   });
 });

@@ -4,7 +4,7 @@ import { useSession } from './session-context';
 import { SessionApiError } from './session-api-error';
 import { createSessionRestClient, type FetchLike } from './session-rest-client';
 import { sessionSnapshot, endedSnapshot, SNAPSHOT_KEY } from './session-snapshot';
-import { earlierVisit, exchanges, mountProvider, otherTabWrites, stored } from './spec-support';
+import { earlierVisit, exchanges, mountActive, mountProvider, mountWithRevokedSession, otherTabWrites, stored } from './spec-support';
 
 beforeEach(() => localStorage.clear());
 
@@ -31,8 +31,7 @@ describe('SessionProvider', () => {
 
   it('never stores the token: the snapshot holds the public id and the session only', async () => {
     const api = createFakeSessionApi();
-    const probe = mountProvider(api);
-    await waitFor(() => expect(probe.value.status).toBe('active'));
+    const probe = await mountActive(api);
     const raw = localStorage.getItem(SNAPSHOT_KEY) ?? '';
     expect(api.cookie).toContain(probe.value.session!.session_id);
     expect(raw).toContain(probe.value.session!.session_id);
@@ -42,8 +41,7 @@ describe('SessionProvider', () => {
 
   it('sends If-Match and, after a 412, refetches and reapplies the patch once', async () => {
     const api = createFakeSessionApi();
-    const probe = mountProvider(api);
-    await waitFor(() => expect(probe.value.status).toBe('active'));
+    const probe = await mountActive(api);
     const id = probe.value.session!.session_id;
     let raced = false;
     api.onRequest = (req) => {
@@ -63,8 +61,7 @@ describe('SessionProvider', () => {
 
   it('reports a conflict when the retry conflicts again, without retrying further', async () => {
     const api = createFakeSessionApi();
-    const probe = mountProvider(api);
-    await waitFor(() => expect(probe.value.status).toBe('active'));
+    const probe = await mountActive(api);
     const id = probe.value.session!.session_id;
     api.onRequest = (req) => {
       if (req.method === 'PATCH') api.writeElsewhere(id, { counter: Math.random() });
@@ -84,11 +81,7 @@ describe('SessionProvider', () => {
 
   it('applies a change to a fresh session when the old one was lost meanwhile', async () => {
     const api = createFakeSessionApi();
-    const probe = mountProvider(api);
-    await waitFor(() => expect(probe.value.status).toBe('active'));
-    const old = probe.value.session!.session_id;
-    api.alter(old, { revoked_at: new Date().toISOString() });
-    const before = api.requests.length;
+    const { probe, old, before } = await mountWithRevokedSession(api);
 
     const saved = await act(() => probe.value.replaceData({ theme: 'light' }));
     expect(saved.session_id).not.toBe(old);
@@ -99,8 +92,7 @@ describe('SessionProvider', () => {
 
   it('shows changes another tab stored, without a request, and ignores older ones', async () => {
     const api = createFakeSessionApi();
-    const probe = mountProvider(api);
-    await waitFor(() => expect(probe.value.status).toBe('active'));
+    const probe = await mountActive(api);
     const before = api.requests.length;
     const id = probe.value.session!.session_id;
     const newer = api.writeElsewhere(id, { displayName: 'Ada' });
@@ -118,8 +110,7 @@ describe('SessionProvider', () => {
 
   it('follows a logout in another tab, and a new session started there', async () => {
     const api = createFakeSessionApi();
-    const probe = mountProvider(api);
-    await waitFor(() => expect(probe.value.status).toBe('active'));
+    const probe = await mountActive(api);
     const id = probe.value.session!.session_id;
 
     otherTabWrites(JSON.stringify(endedSnapshot('11111111-1111-4111-8111-111111111111')));
@@ -138,8 +129,7 @@ describe('SessionProvider', () => {
 
   it('ends the session on the server and tells the other tabs; refresh starts a new one', async () => {
     const api = createFakeSessionApi();
-    const probe = mountProvider(api);
-    await waitFor(() => expect(probe.value.status).toBe('active'));
+    const probe = await mountActive(api);
     const id = probe.value.session!.session_id;
 
     const before = api.requests.length;
@@ -157,8 +147,7 @@ describe('SessionProvider', () => {
 
   it('counts down to the earlier expiry and replaces the session when it runs out', async () => {
     const api = createFakeSessionApi({ idleTtlMs: 400 });
-    const probe = mountProvider(api, { tickMs: 20 });
-    await waitFor(() => expect(probe.value.status).toBe('active'));
+    const probe = await mountActive(api, { tickMs: 20 });
     const first = probe.value.session!.session_id;
     expect(probe.value.timeLeftMs).toBeGreaterThan(0);
     expect(probe.value.timeLeftMs).toBeLessThanOrEqual(400);
@@ -172,8 +161,7 @@ describe('SessionProvider', () => {
 
   it('touch extends the idle expiry', async () => {
     const api = createFakeSessionApi({ idleTtlMs: 60_000 });
-    const probe = mountProvider(api);
-    await waitFor(() => expect(probe.value.status).toBe('active'));
+    const probe = await mountActive(api);
     const id = probe.value.session!.session_id;
     api.alter(id, { idle_expires_at: new Date(Date.now() + 5_000).toISOString() });
     await act(() => probe.value.refresh());

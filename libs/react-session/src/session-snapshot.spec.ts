@@ -14,6 +14,14 @@ describe('session snapshot', () => {
     expect(parseSnapshot(null)).toBeNull();
   });
 
+  it('keeps the measured clock skew, and reads a snapshot without one as no skew', async () => {
+    const { session } = await createSessionRestClient({ fetch: createFakeSessionApi().fetch }).create();
+    expect(parseSnapshot(JSON.stringify(sessionSnapshot(session, -4_000)))).toMatchObject({ kind: 'session', skew_ms: -4_000 });
+    const older = JSON.stringify({ kind: 'session', session_id: session.session_id, session, saved_at: session.created_at });
+    expect(parseSnapshot(older)).toMatchObject({ kind: 'session', session, skew_ms: 0 });
+    expect(parseSnapshot(JSON.stringify({ ...sessionSnapshot(session), skew_ms: 'soon' }))).toMatchObject({ skew_ms: 0 });
+  });
+
   it('treats a storage that throws as empty', () => {
     const broken = {
       getItem: () => {

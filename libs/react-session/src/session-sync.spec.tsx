@@ -1,14 +1,21 @@
 import { act, waitFor } from '@testing-library/react';
-import { createFakeSessionApi } from './fake-session-api';
+import { createFakeSessionApi, type FakeSessionApi } from './fake-session-api';
 import { createSessionRestClient } from './session-rest-client';
 import { endedSnapshot, SNAPSHOT_KEY } from './session-snapshot';
 import { CREATE_LOCK_NAME } from './create-lock';
-import { createFakeLockManager, earlierVisit, exchanges, mountProvider, stored, storeSnapshot } from './spec-support';
+import { createFakeLockManager, earlierVisit, exchanges, mountActive, mountProvider, mountWithRevokedSession, stored, storeSnapshot } from './spec-support';
 
 const MINUTE = 60_000;
 const iso = (ms: number) => new Date(ms).toISOString();
 
 beforeEach(() => localStorage.clear());
+
+/** Mounts a tab and expects it to create a session straight away: no GET about the stored one, which it knows is gone. */
+async function expectCreatedWithoutAsking(api: FakeSessionApi, oldId: string) {
+  const probe = await mountActive(api);
+  expect(probe.value.session?.session_id).not.toBe(oldId);
+  expect(exchanges(api)).toEqual(['POST /api/sessions 201']);
+}
 
 // Browsers log every non-2xx answer as a console error, so the provider asks
 // `GET /api/sessions/current` only about a session that looks live; the
@@ -16,8 +23,7 @@ beforeEach(() => localStorage.clear());
 describe('SessionProvider requests', () => {
   it('creates the session on a first visit without asking the server first', async () => {
     const api = createFakeSessionApi();
-    const probe = mountProvider(api);
-    await waitFor(() => expect(probe.value.status).toBe('active'));
+    const probe = await mountActive(api);
     expect(exchanges(api)).toEqual(['POST /api/sessions 201']);
     expect(stored()).toMatchObject({ kind: 'session', session_id: probe.value.session?.session_id });
   });
@@ -49,8 +55,7 @@ describe('SessionProvider requests', () => {
     const old = await earlierVisit(api);
     api.alter(old.session_id, { revoked_at: new Date().toISOString() });
 
-    const probe = mountProvider(api);
-    await waitFor(() => expect(probe.value.status).toBe('active'));
+    const probe = await mountActive(api);
     expect(probe.value.session?.session_id).not.toBe(old.session_id);
     // The refused session is still the stored one when the lock is taken: it is not asked about twice.
     expect(exchanges(api)).toEqual(['GET /api/sessions/current 401', 'POST /api/sessions 201']);
@@ -84,29 +89,21 @@ describe('SessionProvider requests', () => {
     const old = await earlierVisit(api);
     localStorage.setItem(SNAPSHOT_KEY, JSON.stringify(endedSnapshot(old.session_id)));
 
-    const probe = mountProvider(api);
-    await waitFor(() => expect(probe.value.status).toBe('active'));
-    expect(probe.value.session?.session_id).not.toBe(old.session_id);
-    expect(exchanges(api)).toEqual(['POST /api/sessions 201']);
+    await expectCreatedWithoutAsking(api, old.session_id);
   });
 
   it('creates a new session at once when the stored one expired by the clock', async () => {
     const api = createFakeSessionApi();
     const old = await earlierVisit(api);
-    const expired = api.alter(old.session_id, { idle_expires_at: iso(Date.now() - 1_000) });
-    storeSnapshot(expired);
+    storeSnapshot(api.alter(old.session_id, { idle_expires_at: iso(Date.now() - 1_000) }));
 
-    const probe = mountProvider(api);
-    await waitFor(() => expect(probe.value.status).toBe('active'));
-    expect(probe.value.session?.session_id).not.toBe(old.session_id);
-    expect(exchanges(api)).toEqual(['POST /api/sessions 201']);
+    await expectCreatedWithoutAsking(api, old.session_id);
   });
 
   it('judges expiry by the server clock measured on an earlier visit, and keeps that measure', async () => {
     // The server's clock runs 5 minutes behind this machine's.
     const api = createFakeSessionApi({ now: () => Date.now() - 5 * MINUTE });
-    const first = mountProvider(api);
-    await waitFor(() => expect(first.value.status).toBe('active'));
+    const first = await mountActive(api);
     const snapshot = stored();
     if (snapshot?.kind !== 'session') throw new Error('no session snapshot stored');
     expect(Math.abs(snapshot.skew_ms + 5 * MINUTE)).toBeLessThan(1_500);
@@ -116,8 +113,7 @@ describe('SessionProvider requests', () => {
     const id = first.value.session!.session_id;
     storeSnapshot(api.alter(id, { idle_expires_at: iso(Date.now() - 3 * MINUTE) }), snapshot.skew_ms);
     const before = api.requests.length;
-    const second = mountProvider(api);
-    await waitFor(() => expect(second.value.status).toBe('active'));
+    const second = await mountActive(api);
     expect(second.value.session?.session_id).toBe(id);
     expect(exchanges(api, before)).toEqual(['GET /api/sessions/current 200']);
   });
@@ -128,19 +124,12 @@ describe('SessionProvider requests', () => {
     const old = await earlierVisit(api);
     storeSnapshot(api.alter(old.session_id, { idle_expires_at: iso(Date.now() + 4 * MINUTE) }), 5 * MINUTE);
 
-    const probe = mountProvider(api);
-    await waitFor(() => expect(probe.value.status).toBe('active'));
-    expect(probe.value.session?.session_id).not.toBe(old.session_id);
-    expect(exchanges(api)).toEqual(['POST /api/sessions 201']);
+    await expectCreatedWithoutAsking(api, old.session_id);
   });
 
   it('replaces a session lost under "Stay signed in" without asking about it again', async () => {
     const api = createFakeSessionApi();
-    const probe = mountProvider(api);
-    await waitFor(() => expect(probe.value.status).toBe('active'));
-    const old = probe.value.session!.session_id;
-    api.alter(old, { revoked_at: new Date().toISOString() });
-    const before = api.requests.length;
+    const { probe, old, before } = await mountWithRevokedSession(api);
 
     const next = await act(() => probe.value.touch());
     expect(next.session_id).not.toBe(old);
@@ -152,8 +141,7 @@ describe('SessionProvider requests', () => {
     const { session } = await createSessionRestClient({ fetch: api.fetch }).create();
     api.requests.length = 0;
 
-    const probe = mountProvider(api, { storage: null });
-    await waitFor(() => expect(probe.value.status).toBe('active'));
+    const probe = await mountActive(api, { storage: null });
     expect(probe.value.session?.session_id).toBe(session.session_id);
     expect(localStorage.getItem(SNAPSHOT_KEY)).toBeNull();
 
@@ -165,8 +153,7 @@ describe('SessionProvider requests', () => {
 
   it('without storage, a first visit costs one refused GET before the creation', async () => {
     const api = createFakeSessionApi();
-    const probe = mountProvider(api, { storage: null });
-    await waitFor(() => expect(probe.value.status).toBe('active'));
+    await mountActive(api, { storage: null });
     expect(exchanges(api)).toEqual(['GET /api/sessions/current 401', 'POST /api/sessions 201']);
   });
 });

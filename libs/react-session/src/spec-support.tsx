@@ -1,4 +1,4 @@
-import { act, render } from '@testing-library/react';
+import { act, render, waitFor } from '@testing-library/react';
 import type { SessionDto } from '@session/rest-contract';
 import { SessionProvider } from './session-provider';
 import { useSession, type SessionContextValue } from './session-context';
@@ -78,4 +78,19 @@ export function mountProvider(api: FakeSessionApi, options: MountOptions = {}) {
     },
     text: () => view.getByTestId(testId).textContent ?? '',
   };
+}
+
+/** mountProvider, once the provider reports the session active. */
+export async function mountActive(api: FakeSessionApi, options: MountOptions = {}) {
+  const probe = mountProvider(api, options);
+  await waitFor(() => expect(probe.value.status).toBe('active'));
+  return probe;
+}
+
+/** A tab whose active session the server has since revoked, unknown to the tab; `before` indexes the requests that follow. */
+export async function mountWithRevokedSession(api: FakeSessionApi) {
+  const probe = await mountActive(api);
+  const old = probe.value.session?.session_id ?? '';
+  api.alter(old, { revoked_at: new Date().toISOString() });
+  return { probe, old, before: api.requests.length };
 }

@@ -1,10 +1,19 @@
-import type { Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { watchConsole } from './browser';
 
 const SNAPSHOT_KEY = 'session.snapshot.v1';
 
 /** What the app shows and stores, read the way a user (or a curious script in the page) could. */
 export class WebPage {
   constructor(readonly page: Page) {}
+
+  /** Opens `url` in a new tab of `context`, its console errors and warnings collected into `problems`. */
+  static async open(context: BrowserContext, url: string, problems: string[]): Promise<WebPage> {
+    const page = await context.newPage();
+    watchConsole(page, problems);
+    await page.goto(url);
+    return new WebPage(page);
+  }
 
   /** Waits for the status badge to say Active and returns the full session id shown on the card. */
   async activeSessionId(): Promise<string> {

@@ -1,0 +1,79 @@
+import { checkHealth, createHealthClient, createSessionClient, SessionApi } from '@session/grpc-client';
+import {
+  startEmbeddedDb,
+  startGateway,
+  startSessionService,
+  uniqueDbName,
+  type EmbeddedDb,
+  type GatewayProcess,
+  type SessionServiceProcess,
+} from '@session/testing';
+import { MongoClient, type Collection, type Document } from 'mongodb';
+import { createHttpClient, type HttpClient } from './http-client';
+import { BODY_LIMIT_BYTES, USER_DATA_MAX_BYTES } from './limits';
+
+
+export interface PropertyStack {
+  readonly db: EmbeddedDb;
+  readonly service: SessionServiceProcess;
+  readonly gateway: GatewayProcess;
+  readonly http: HttpClient;
+  readonly grpc: SessionApi;
+  /** The raw `user_sessions` collection, for read-only checks of what was stored. */
+  readonly sessions: Collection<Document>;
+  /** Starts another gateway on the same session service (e.g. with low throttling limits). */
+  startExtraGateway(env: Record<string, string>): Promise<GatewayProcess>;
+  /** Fails unless both processes are still running and answering their health checks. */
+  assertAlive(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * One embedded database, the built session service and the built gateway,
+ * started once per spec file. Throttling limits are high so that thousands
+ * of generated requests from one address are judged on their content only.
+ */
+export async function startPropertyStack(options: { gatewayEnv?: Record<string, string> } = {}): Promise<PropertyStack> {
+  const db = await startEmbeddedDb();
+  const dbName = uniqueDbName('property');
+  const limits = { USER_DATA_MAX_BYTES: String(USER_DATA_MAX_BYTES), LOG_LEVEL: 'warn' };
+  const service = await startSessionService({ mongoUri: db.uri, dbName, env: limits });
+  const gatewayEnv = { ...limits, BODY_LIMIT_BYTES: String(BODY_LIMIT_BYTES), CREATE_RATE_LIMIT: '100000', INVALID_TOKEN_LIMIT: '100000' };
+  const gateway = await startGateway({ sessionServiceUrl: service.address, env: { ...gatewayEnv, ...options.gatewayEnv } });
+  const extraGateways: GatewayProcess[] = [];
+  const client = createSessionClient({ address: service.address });
+  const health = createHealthClient(client);
+  const mongo = await MongoClient.connect(db.uri);
+  const http = createHttpClient(gateway.url);
+
+  return {
+    db,
+    service,
+    gateway,
+    http,
+    grpc: new SessionApi(client, 5_000),
+    sessions: mongo.db(dbName).collection('user_sessions'),
+    async startExtraGateway(env) {
+      const extra = await startGateway({ sessionServiceUrl: service.address, env: { ...gatewayEnv, ...env } });
+      extraGateways.push(extra);
+      return extra;
+    },
+    async assertAlive() {
+      expect(service.process.child.exitCode).toBeNull();
+      expect(gateway.process.child.exitCode).toBeNull();
+      expect(await checkHealth(health, '', 2_000)).toBe('SERVING');
+      expect((await http.send({ path: '/healthz' })).status).toBe(200);
+    },
+    async close() {
+      http.close();
+      health.close();
+      client.close();
+      for (const extra of extraGateways) await extra.stop();
+      await gateway.stop();
+      await service.stop();
+      await mongo.db(dbName).dropDatabase().catch(() => undefined);
+      await mongo.close();
+      await db.stop({ removeData: true });
+    },
+  };
+}
