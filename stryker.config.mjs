@@ -62,7 +62,6 @@ export default {
     '/dist/apps/web',
     '/dist/bench',
   ],
-  timeoutMS: 20_000,
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: 'reports/mutation/mutation.html' },
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },

@@ -41,7 +41,7 @@ export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEn
     fixedRate: 1_000,
     concurrency: 32,
     channels: 4,
-    seedBudgetS: positiveInt(env, 'BENCH_SEED_BUDGET_SECONDS', quick ? 120 : 420),
+    seedBudgetS: positiveInt(env, 'BENCH_SEED_BUDGET_SECONDS', quick ? 120 : 330),
     quick,
   };
 }

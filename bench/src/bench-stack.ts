@@ -1,6 +1,9 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
-import { startEmbeddedDb, startProcess, uniqueDbName, type RunningProcess } from '@session/testing';
+import { freePort, startEmbeddedDb, startProcess, uniqueDbName, type RunningProcess } from '@session/testing';
+import { summarizeLog } from './log-summary';
 import { spawnGateway, spawnSessionService, type SpawnOptions } from './service-processes';
 
 export interface ServicesOptions {
@@ -9,28 +12,50 @@ export interface ServicesOptions {
 }
 
 interface Handle {
+  name: string;
+  proc: RunningProcess;
   stop(): Promise<unknown>;
 }
+
 
 const pidOf = (proc: RunningProcess) => proc.child.pid ?? 0;
 
 interface Database {
   uri: string;
   /** What the bench runs on, for the report. */
-  kind: 'embedded' | 'external';
+  label: string;
   /** The embedded database's process; 0 when external (its CPU is not ours to count). */
   pid: number;
   stop(): Promise<void>;
 }
 
+/** Another build of the embedded database launcher (same flags), e.g. one with a patched FerretDB, to compare. */
+async function startOtherEmbeddedDb(binary: string): Promise<Database> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'bench-db-'));
+  const port = await freePort();
+  const proc = startProcess(binary, ['-data', dataDir, '-listen', `127.0.0.1:${port}`]);
+  await proc.waitForLine(/^mongodb:\/\//, 30_000);
+  return {
+    uri: `mongodb://127.0.0.1:${port}/`,
+    label: `embedded, ${binary} from BENCH_EMBEDDED_DB_BINARY`,
+    pid: pidOf(proc),
+    stop: async () => {
+      await proc.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
 /**
- * The embedded database, or the one in BENCH_MONGODB_URI (e.g. a MongoDB 7
- * on this machine) when set; the bench then uses its own database in it.
+ * The embedded database; or the one in BENCH_MONGODB_URI (e.g. a MongoDB 7
+ * on this machine), where the bench uses and drops its own database; or the
+ * launcher binary in BENCH_EMBEDDED_DB_BINARY.
  */
-async function openDatabase(externalUri: string | undefined): Promise<Database> {
-  if (externalUri) return { uri: externalUri, kind: 'external', pid: 0, stop: async () => undefined };
+async function openDatabase(env: NodeJS.ProcessEnv): Promise<Database> {
+  if (env.BENCH_MONGODB_URI) return { uri: env.BENCH_MONGODB_URI, label: 'from BENCH_MONGODB_URI', pid: 0, stop: async () => undefined };
+  if (env.BENCH_EMBEDDED_DB_BINARY) return startOtherEmbeddedDb(env.BENCH_EMBEDDED_DB_BINARY);
   const db = await startEmbeddedDb();
-  return { uri: db.uri, kind: 'embedded', pid: pidOf(db.process), stop: () => db.stop({ removeData: true }) };
+  return { uri: db.uri, label: 'embedded', pid: pidOf(db.process), stop: () => db.stop({ removeData: true }) };
 }
 
 /** Embedded database, session service, gateway and, on demand, the baseline app; all on 127.0.0.1 with free ports. */
@@ -40,6 +65,7 @@ export class BenchStack {
   gateway = { url: '', pid: 0 };
   baseline?: { url: string; pid: number };
   private readonly running: Handle[] = [];
+  private readonly started: Handle[] = [];
 
   private constructor(
     private readonly db: Database,
@@ -50,16 +76,16 @@ export class BenchStack {
     return this.db.uri;
   }
 
-  get databaseKind(): Database['kind'] {
-    return this.db.kind;
+  get databaseLabel(): string {
+    return this.db.label;
   }
 
   get databasePid(): number {
     return this.db.pid;
   }
 
-  static async start(services: ServicesOptions = {}, externalUri = process.env.BENCH_MONGODB_URI): Promise<BenchStack> {
-    const db = await openDatabase(externalUri);
+  static async start(services: ServicesOptions = {}, env: NodeJS.ProcessEnv = process.env): Promise<BenchStack> {
+    const db = await openDatabase(env);
     const mongo = await MongoClient.connect(db.uri).catch(async (err: unknown) => {
       await db.stop();
       throw err;
@@ -78,10 +104,10 @@ export class BenchStack {
   async startServices(options: ServicesOptions = {}): Promise<void> {
     await this.stopProcesses();
     const service = await spawnSessionService(this.db.uri, this.dbName, options.service);
-    this.running.push(service);
+    this.track({ name: 'session service', ...service });
     this.service = { address: service.address, pid: service.pid };
     const gateway = await spawnGateway(service.address, options.gateway);
-    this.running.push(gateway);
+    this.track({ name: 'gateway', ...gateway });
     this.gateway = { url: gateway.url, pid: gateway.pid };
   }
 
@@ -90,10 +116,20 @@ export class BenchStack {
     const proc = startProcess(process.execPath, [join(__dirname, 'express-session-app.js')], {
       env: { ...process.env, BENCH_MONGODB_URI: this.db.uri, BENCH_MONGODB_DB: this.dbName },
     });
-    this.running.push({ stop: () => proc.stop() });
+    this.track({ name: 'express-session baseline', proc, stop: () => proc.stop() });
     const line = await proc.waitForLine(/express-session baseline listening/, 30_000);
     const { port } = JSON.parse(line.input ?? '{}') as { port: number };
     this.baseline = { url: `http://127.0.0.1:${port}`, pid: pidOf(proc) };
+  }
+
+  private track(handle: Handle): void {
+    this.running.push(handle);
+    this.started.push(handle);
+  }
+
+  /** What each process logged at warn or above during the run, for the report. */
+  logSummaries(): string[] {
+    return this.started.map((h) => [h.name, summarizeLog(h.proc.output())] as const).filter(([, s]) => s).map(([name, s]) => `${name} logged ${s}`);
   }
 
   private async stopProcesses(): Promise<void> {

@@ -63,6 +63,11 @@ describe('buildRows', () => {
     expect(rowOf(f, 'gateway GET /api/sessions/current, at')).toMatchObject({ value: expect.stringContaining('600/s achieved'), result: 'FAIL' });
   });
 
+  it('does not pass a ratio target whose reference measured nothing', () => {
+    const f = figures({ baseline: { ...figures().baseline, saturation: result(0, NaN, NaN, 64) } });
+    expect(rowOf(f, 'gateway GET /api/sessions/current, saturation')).toMatchObject({ target: '>= 1x (4): n/a', result: 'FAIL' });
+  });
+
   it('prints the ratios the targets are judged on', () => {
     expect(rowOf(figures(), 'gateway GET /api/sessions/current, saturation')?.target).toBe('>= 1x (4): 1.20x');
     expect(rowOf(figures(), 'gRPC ValidateSession, saturation')?.target).toBe('>= 0.5x faster (3): 0.57x');

@@ -17,6 +17,8 @@ export interface Row {
 export const TARGETS = { p99AtFixedRateMs: 10, vsBaseline: 1, vsFloor: 0.5, scaleLatency: 1.3, rssMb: 200 } as const;
 
 const verdict = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
+/** NaN when the reference is zero or missing: a target that cannot be judged does not pass. */
+const ratio = (a: number, b: number) => (b > 0 && Number.isFinite(a) ? a / b : NaN);
 /** The first error, cut short: a gRPC deadline message alone runs to 200 characters. */
 const errors = (r: LoadResult) => (r.errors ? `, ${int(r.errors)} errors (${(r.firstError ?? 'unknown').slice(0, 48)})` : '');
 const latency = (r: LoadResult) => `p50 ${ms(r.latency.p50Ms)} / p99 ${ms(r.latency.p99Ms)} ms${errors(r)}`;
@@ -52,11 +54,11 @@ function pairRows(id: string, what: string, pair: PhasePair | undefined, unit: s
  */
 function scaleRows(what: string, big: PhasePair | undefined, small: PhasePair | undefined, unit: string, f: BenchFigures, o: BenchOptions, judged: boolean): Row[] {
   if (!big || !small) return [];
-  const p50 = big.fixedRate.latency.p50Ms / small.fixedRate.latency.p50Ms;
-  const p99 = big.fixedRate.latency.p99Ms / small.fixedRate.latency.p99Ms;
+  const p50 = ratio(big.fixedRate.latency.p50Ms, small.fixedRate.latency.p50Ms);
+  const p99 = ratio(big.fixedRate.latency.p99Ms, small.fixedRate.latency.p99Ms);
   const size = `${int(f.scale.total)} stored`;
   const small10k = `of ${int(o.liveSessions)}`;
-  const throughput = big.saturation.perSecond / small.saturation.perSecond;
+  const throughput = ratio(big.saturation.perSecond, small.saturation.perSecond);
   return [
     row('5', `${what}, saturation (${size})`, `${rate(big.saturation, unit)}; ${times(throughput)} ${small10k}`),
     ...cpuRow('5', `${what} (${size})`, big.saturation, big.saturationCpu),
@@ -73,11 +75,11 @@ function memoryRow(what: string, peak: ProcessUsage, judged: boolean): Row {
 export function buildRows(f: BenchFigures, o: BenchOptions): Row[] {
   const live = `${int(o.liveSessions)} sessions`;
   const at = `at ${int(o.fixedRate)}/s`;
-  const vsBaseline = f.gateway.saturation.perSecond / f.baseline.saturation.perSecond;
+  const vsBaseline = ratio(f.gateway.saturation.perSecond, f.baseline.saturation.perSecond);
   // On MongoDB both floors are index lookups; on FerretDB 1.x only the _id one is, so the
   // target is judged against the faster floor: the stricter reading of (3).
   const floorRate = Math.max(f.floor.saturation.perSecond, f.floorById?.saturation.perSecond ?? 0);
-  const vsFloor = f.grpc.saturation.perSecond / floorRate;
+  const vsFloor = ratio(f.grpc.saturation.perSecond, floorRate);
   const fixed = f.gateway.fixedRate;
   return [
     row('1', `gateway GET /api/sessions/current, saturation (${live})`, rate(f.gateway.saturation, 'req'), `>= ${TARGETS.vsBaseline}x (4): ${times(vsBaseline)}`, verdict(vsBaseline >= TARGETS.vsBaseline)),

@@ -39,7 +39,7 @@ async function main(): Promise<void> {
     const cookies = await createExpressSessions(stack.baseline?.url ?? '', o.liveSessions);
     const seedS = (Date.now() - seedStarted) / 1_000;
     progress(`minted ${o.liveSessions} sessions through CreateSession and ${o.liveSessions} through the baseline in ${seedS.toFixed(1)} s`);
-    const dbVersion = `${await databaseVersion(stack.mongo)}${stack.databaseKind === 'external' ? ' from BENCH_MONGODB_URI' : ', embedded'}`;
+    const dbVersion = `${await databaseVersion(stack.mongo)}, ${stack.databaseLabel}`;
     const figures = await runAllPhases(stack, live, cookies, o);
     const scaleNote = figures.scale.budgetHit ? `, seeding budget of ${o.seedBudgetS} s hit before ${o.scaleSessions.toLocaleString('en-US')}` : '';
     process.stdout.write(
@@ -54,6 +54,7 @@ async function main(): Promise<void> {
         renderTable(buildRows(figures, o)),
         '',
         `Load average (1/5/15 min) after: ${load()}; total ${((Date.now() - started) / 1_000).toFixed(0)} s`,
+        ...stack.logSummaries(),
         '',
       ].join('\n'),
     );

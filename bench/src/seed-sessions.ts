@@ -56,6 +56,7 @@ export async function createExpressSessions(url: string, count: number): Promise
 export interface PaddingResult {
   /** Documents in user_sessions after seeding. */
   total: number;
+  /** Padding documents inserted (the live pool is re-inserted on top). */
   inserted: number;
   seconds: number;
   /** True when the time budget ran out before `total` reached the target. */
@@ -67,19 +68,25 @@ export interface PaddingResult {
  * from a document the service wrote itself (same fields, types and sizes;
  * fresh ids and secret hashes), straight through the driver: minting a
  * million sessions over gRPC would take far longer than the bench.
+ * The live pool is taken out first and put back last, so the sessions in
+ * use are the newest documents, as in production: a database that scans
+ * instead of using an index then pays for the whole collection, not just
+ * for the documents inserted before the pool.
  */
 export async function padSessions(db: Db, target: number, budgetMs: number, batchSize = 1_000): Promise<PaddingResult> {
   const sessions = db.collection('user_sessions');
-  const template = await sessions.findOne({});
+  const started = performance.now();
+  const live = await sessions.find({}).toArray();
+  const template = live[0];
   if (!template) throw new Error('no session document to copy the shape from');
   const idIsSessionId = template._id === template.session_id;
   const hashEncoding = /^[0-9a-f]{64}$/.test(String(template.secret_hash)) ? 'hex' : 'base64url';
-  const started = performance.now();
-  const before = await sessions.estimatedDocumentCount();
-  let total = before;
-  while (total < target && performance.now() - started < budgetMs) {
+  await sessions.deleteMany({});
+  const paddingTarget = target - live.length;
+  let inserted = 0;
+  while (inserted < paddingTarget && performance.now() - started < budgetMs) {
     const batch: Document[] = [];
-    for (let k = 0; k < Math.min(batchSize, target - total); k++) {
+    for (let k = 0; k < Math.min(batchSize, paddingTarget - inserted); k++) {
       const sessionId = randomUUID();
       const doc: Document = { ...template, session_id: sessionId, secret_hash: createHash('sha256').update(randomBytes(32)).digest(hashEncoding) };
       // Without an _id the driver mints an ObjectId, as it would for the service if it did not set one.
@@ -88,7 +95,9 @@ export async function padSessions(db: Db, target: number, budgetMs: number, batc
       batch.push(doc);
     }
     await sessions.insertMany(batch, { ordered: false });
-    total += batch.length;
+    inserted += batch.length;
   }
-  return { total, inserted: total - before, seconds: (performance.now() - started) / 1_000, budgetHit: total < target };
+  for (let i = 0; i < live.length; i += batchSize) await sessions.insertMany(live.slice(i, i + batchSize), { ordered: false });
+  const total = inserted + live.length;
+  return { total, inserted, seconds: (performance.now() - started) / 1_000, budgetHit: total < target };
 }

@@ -11,11 +11,22 @@ const resultsDir = join(root, 'reports', 'test-results');
 const nx = join(root, 'node_modules', '.bin', 'nx');
 const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' };
 
+// A test process that never exits (an open handle) would otherwise hold CI until its own time limit.
+const RUN_LIMIT_MS = 25 * 60_000;
+
 function runNx(args) {
   return new Promise((resolve) => {
     const child = spawn(nx, args, { cwd: root, env, stdio: 'inherit' });
     for (const s of ['SIGINT', 'SIGTERM']) process.on(s, () => child.kill(s));
-    child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+    const watchdog = setTimeout(() => {
+      console.log(`test: still running after ${RUN_LIMIT_MS / 60_000} min, stopping (a test process that does not exit?)`);
+      child.kill('SIGINT'); // Nx stops its tasks on SIGINT
+      setTimeout(() => child.kill('SIGKILL'), 15_000).unref();
+    }, RUN_LIMIT_MS);
+    child.on('exit', (code, signal) => {
+      clearTimeout(watchdog);
+      resolve(code ?? (signal ? 1 : 0));
+    });
   });
 }
 

@@ -56,6 +56,21 @@ describe('configuration-dependent behaviour', () => {
     expect(doc.components.securitySchemes.cookieAuth.name).toBe('__Host-session');
   });
 
+  it('never takes a token from the URL', async () => {
+    const app = await build({});
+    fake.on('ValidateSession', { reply: { session: created.session } });
+    const lastValidation = () => fake.lastMetadata.get('ValidateSession')?.get('x-request-id')[0];
+    for (const name of ['token', 'session', 'access_token']) {
+      const res = await app.inject({ url: `/api/sessions/current?${name}=${TOKEN}`, headers: { 'x-request-id': `by-url-${name}` } });
+      expect(res.statusCode).toBe(401);
+      expect(res.json()).toMatchObject({ code: 'unauthenticated' });
+      expect(lastValidation()).not.toBe(`by-url-${name}`); // refused before any gRPC call
+    }
+    const byHeader = await app.inject({ url: '/api/sessions/current', headers: { authorization: `Bearer ${TOKEN}`, 'x-request-id': 'by-header' } });
+    expect(byHeader.statusCode).toBe(200);
+    expect(lastValidation()).toBe('by-header');
+  });
+
   it('answers CORS preflights only for CORS_ORIGINS', async () => {
     const preflight = { method: 'OPTIONS' as const, url: '/api/sessions', headers: { origin: 'https://app.example', 'access-control-request-method': 'POST' } };
     const open = await build({ CORS_ORIGINS: 'https://app.example' });

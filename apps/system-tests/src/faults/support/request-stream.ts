@@ -60,8 +60,8 @@ export class RequestStream {
     return this.outcomes.filter((o) => o.startedAt >= from && o.startedAt < to);
   }
 
-  /** Compares what was written with the user_data read back per session id. */
-  lostWrites(stored: ReadonlyMap<string, Record<string, unknown>>): LostWrite[] {
+  /** Compares what was written with the user_data read back per session id (null: it could not be read). */
+  lostWrites(stored: ReadonlyMap<string, Record<string, unknown> | null>): LostWrite[] {
     const lost: LostWrite[] = [];
     for (const [sessionId, keys] of this.written) {
       const data = stored.get(sessionId) ?? {};

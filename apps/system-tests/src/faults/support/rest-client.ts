@@ -86,9 +86,8 @@ export function patchData(baseUrl: string, session: RestSession, patch: Record<s
   });
 }
 
-/** The stored user_data of a session, read through the gateway; throws unless it answers 200. */
-export async function readUserData(baseUrl: string, session: RestSession, requestId: string): Promise<Record<string, unknown>> {
+/** The stored user_data of a session, read through the gateway; null unless it answers 200. */
+export async function readUserData(baseUrl: string, session: RestSession, requestId: string): Promise<Record<string, unknown> | null> {
   const outcome = await readSession(baseUrl, session, requestId);
-  if (outcome.status !== 200) throw new Error(`reading ${session.sessionId} answered ${outcome.status ?? outcome.error}`);
-  return (outcome.body as SessionResponseDto).session.user_data as Record<string, unknown>;
+  return outcome.status === 200 ? ((outcome.body as SessionResponseDto).session.user_data as Record<string, unknown>) : null;
 }

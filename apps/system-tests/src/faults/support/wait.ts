@@ -3,16 +3,17 @@ import { setTimeout as sleep } from 'node:timers/promises';
 export { sleep };
 
 /**
- * Polls `check` until it returns true; resolves with the milliseconds it
- * took, or rejects after `timeoutMs` naming what never happened.
+ * Polls `check` until it returns true and resolves with the milliseconds it
+ * took, or null after `timeoutMs`: scenarios record what never happened and
+ * let the tests say which property that breaks.
  */
-export async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs: number, intervalMs = 50): Promise<number> {
+export async function timeUntil(check: () => Promise<boolean>, timeoutMs: number, intervalMs = 50): Promise<number | null> {
   const started = Date.now();
   while (Date.now() - started < timeoutMs) {
     if (await check().catch(() => false)) return Date.now() - started;
     await sleep(intervalMs);
   }
-  throw new Error(`${what}: not within ${timeoutMs} ms`);
+  return null;
 }
 
 /** Whether a child process is still running (no exit code, no terminating signal). */
