@@ -2,7 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import { PROBLEM_CODES } from '@session/rest-contract';
 import { GRPC_TO_HTTP } from './grpc-status-table';
 import { ProblemError } from './problem-error';
-import { codeForStatus, toProblem, type ProblemContext } from './to-problem';
+import { buildProblem, codeForStatus, isServiceError, toProblem, type ProblemContext } from './to-problem';
 
 const context: ProblemContext = { requestId: 'req-1', instance: '/api/sessions/current', sentIfMatch: false };
 
@@ -149,4 +149,73 @@ describe('toProblem for other errors', () => {
     [503, 'session_service_unavailable'],
     [504, 'timeout'],
   ])('status %d has the default code %s', (status, code) => expect(codeForStatus(status)).toBe(code));
+});
+
+describe('the edges of the mapping', () => {
+  it('recognises only objects with a numeric code and grpc-js Metadata as gRPC errors', () => {
+    expect(isServiceError(grpcError(grpc.status.NOT_FOUND, 'gone'))).toBe(true);
+    expect(isServiceError(null)).toBe(false);
+    expect(isServiceError(undefined)).toBe(false);
+    expect(isServiceError(new Error('plain'))).toBe(false);
+    expect(isServiceError({ code: 'ECONNRESET', metadata: new grpc.Metadata() })).toBe(false);
+    expect(isServiceError({ code: 5, metadata: { get: () => [] } })).toBe(false);
+    expect(isServiceError(Object.assign(() => undefined, { code: 5, metadata: new grpc.Metadata() }))).toBe(false);
+  });
+
+  it('takes the code of a 5xx from the status alone, whatever the trailer says', () => {
+    const internal = grpcError(grpc.status.INTERNAL, 'mongo said no', 'session_not_found');
+    expect(toProblem(internal, context).problem).toMatchObject({ status: 500, code: 'internal', detail: 'An internal error occurred.' });
+    const unavailable = grpcError(grpc.status.UNAVAILABLE, 'connect ECONNREFUSED', 'session_expired');
+    expect(toProblem(unavailable, context).problem).toMatchObject({ status: 503, code: 'session_service_unavailable' });
+  });
+
+  it('tells clients what a 503 and a 504 mean, and nothing else about a 5xx', () => {
+    const detail = (s: grpc.status) => toProblem(grpcError(s, 'internal details'), context).problem.detail;
+    expect(detail(grpc.status.UNAVAILABLE)).toBe('The session service is unavailable; retry later.');
+    expect(detail(grpc.status.DEADLINE_EXCEEDED)).toBe('The session service did not answer in time; retry later.');
+    expect(detail(grpc.status.DATA_LOSS)).toBe('An internal error occurred.');
+    expect(toProblem(new ProblemError(500, 'internal', 'a detail for the log only'), context).problem.detail).toBe('An internal error occurred.');
+    expect(toProblem(new ProblemError(499, 'bad_request', 'kept below 500'), context).problem.detail).toBe('kept below 500');
+  });
+
+  it('turns only a version conflict into 412 when If-Match was sent', () => {
+    const withIfMatch = { ...context, sentIfMatch: true };
+    expect(toProblem(grpcError(grpc.status.NOT_FOUND, 'gone', 'session_not_found'), withIfMatch).problem).toMatchObject({ status: 404, code: 'session_not_found' });
+    expect(toProblem(grpcError(grpc.status.UNAUTHENTICATED, 'expired', 'session_expired'), withIfMatch).problem).toMatchObject({ status: 401 });
+  });
+
+  it('adds a field only to schema errors', () => {
+    const problem = toProblem(grpcError(grpc.status.INVALID_ARGUMENT, 'bad', 'bad_request'), context).problem;
+    expect(Object.keys(problem)).not.toContain('field');
+    expect(Object.keys(buildProblem(400, 'bad_request', 'x', context, 'body/a'))).toContain('field');
+  });
+
+  it('titles a status Node has no phrase for as "Error"', () => {
+    expect(buildProblem(499, 'bad_request', 'closed early', context)).toMatchObject({ title: 'Error', status: 499 });
+    expect(buildProblem(404, 'not_found', 'gone', context).title).toBe('Not Found');
+  });
+
+  it('keeps foreign statuses from 400 up to 599 and hides the rest behind a 500', () => {
+    const foreign = (statusCode: number) => toProblem(Object.assign(new Error('library internals'), { statusCode }), context).problem;
+    expect(foreign(400)).toMatchObject({ status: 400, code: 'bad_request', detail: 'Bad Request' });
+    expect(foreign(599)).toMatchObject({ status: 599, code: 'internal' });
+    expect(foreign(600)).toMatchObject({ status: 500, code: 'internal' });
+    expect(foreign(399)).toMatchObject({ status: 500, code: 'internal' });
+  });
+
+  it("repeats only Fastify's own messages (FST_ codes), not another library's coded ones", () => {
+    const coded = Object.assign(new Error('getaddrinfo ENOTFOUND db.internal'), { statusCode: 400, code: 'ENOTFOUND' });
+    expect(toProblem(coded, context).problem).toMatchObject({ status: 400, detail: 'Bad Request' });
+    const fastify = Object.assign(new Error('Body cannot be empty'), { statusCode: 400, code: 'FST_ERR_CTP_EMPTY_JSON_BODY' });
+    expect(toProblem(fastify, context).problem.detail).toBe('Body cannot be empty');
+  });
+
+  it('treats a thrown non-Error as internal, even one that looks like an HTTP error', () => {
+    expect(toProblem({ statusCode: 404, message: 'not an Error' }, context).problem).toMatchObject({ status: 500, code: 'internal' });
+  });
+
+  it('answers a schema error without a first message or path as an invalid request', () => {
+    const error = Object.assign(new Error('invalid'), { statusCode: 400, validation: [{ instancePath: '' }] });
+    expect(toProblem(error, context).problem).toMatchObject({ status: 400, code: 'bad_request', field: 'request', detail: 'request is invalid' });
+  });
 });

@@ -129,6 +129,32 @@ describe('losing a compare-and-set to another replica', () => {
     await expect(service.touch(b.token)).rejects.toBeInstanceOf(SessionRevokedError);
   });
 
+  it('leaves alone a touch another replica wrote after this one read the session', async () => {
+    const halfAMinuteAgo = () => new Date(t.clock.now().getTime() - 30_000);
+    const { repo, service } = racing((id) => t.collection.updateOne({ _id: id }, { $set: { last_seen_at: halfAMinuteAgo() } }));
+    const { token, session } = await service.create({});
+    t.clock.advance(t.config.session.touchIntervalMs);
+    repo.races = 1;
+    const validated = await service.validate(token, true);
+    expect(validated.lastSeenAt).toEqual(halfAMinuteAgo());
+    expect((await t.collection.findOne({ _id: session.sessionId }))!.last_seen_at).toEqual(halfAMinuteAgo());
+  });
+
+  it('counts only the sessions it revoked itself when another caller revoked one meanwhile', async () => {
+    class LateListRepository extends SessionRepository {
+      override async findLiveIdsByUser(userId: string, now: Date): Promise<string[]> {
+        const ids = await super.findLiveIdsByUser(userId, now);
+        await revoke(ids[0]); // another caller wins the first one between the list and the revocations
+        return ids;
+      }
+    }
+    const service = new SessionService(new LateListRepository(t.mongo.db(t.config.mongo.dbName)), t.config.session, t.clock);
+    for (let i = 0; i < 3; i++) await service.bindUser((await service.create({})).token, 'raced-user');
+    const revoked = await service.revokeAllForUser('raced-user', null);
+    expect(revoked).toHaveLength(2);
+    expect(await t.collection.countDocuments({ user_id: 'raced-user', revoked_at: null })).toBe(0);
+  });
+
   it('refuses a bind that lost its race with version_conflict, leaving the old token valid', async () => {
     const { repo, service } = racing(bumpVersion);
     const { token } = await service.create({});

@@ -43,4 +43,22 @@ describe('KeyedLock', () => {
     await expect(next).resolves.toBe('after');
     expect(lock.size).toBe(0);
   });
+
+  it('keeps the key while work is queued, so a late arrival still waits for the running one', async () => {
+    const lock = new KeyedLock();
+    const events: string[] = [];
+    let finishB!: () => void;
+    const a = lock.run('k', async () => events.push('a'));
+    const b = lock.run('k', () => new Promise<void>((resolve) => (finishB = resolve)).then(() => void events.push('b')));
+    await a;
+    await tick();
+    expect(lock.size).toBe(1); // b is running
+    const c = lock.run('k', async () => void events.push('c'));
+    await tick();
+    expect(events).toEqual(['a']); // c waits for b
+    finishB();
+    await Promise.all([b, c]);
+    expect(events).toEqual(['a', 'b', 'c']);
+    expect(lock.size).toBe(0);
+  });
 });

@@ -76,6 +76,15 @@ describe('expiry, touch and revocation against the database', () => {
     expect(await lastSeen(id)).toBe(now + 60_000);
   });
 
+  it('shares one touch write among concurrent validations that all find it due', async () => {
+    const { token } = await t.api.createSession({});
+    t.clock.advance(60_000);
+    const writes = await dbOperationCount(t, 'extend_idle_expiry');
+    const sessions = await Promise.all(Array.from({ length: 5 }, () => t.service.validate(token, true)));
+    expect(await dbOperationCount(t, 'extend_idle_expiry')).toBe(writes + 1);
+    for (const s of sessions) expect(s.lastSeenAt).toEqual(t.clock.now());
+  });
+
   it('rejects malformed tokens without a database call', async () => {
     const reads = await dbOperationCount(t, 'find_by_id');
     for (const token of ['', 'x.y', `not-a-uuid.${'A'.repeat(43)}`]) {

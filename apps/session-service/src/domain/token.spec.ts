@@ -38,6 +38,8 @@ describe('tokens', () => {
     ['padding', `2c5ea4c0-4067-41b5-8b0e-6a1d3d6c7a11.${'A'.repeat(42)}=`],
     ['two dots', `2c5ea4c0-4067-41b5-8b0e-6a1d3d6c7a11.${'A'.repeat(21)}.${'A'.repeat(21)}`],
     ['trailing newline', `2c5ea4c0-4067-41b5-8b0e-6a1d3d6c7a11.${'A'.repeat(43)}\n`],
+    ['leading junk', `x2c5ea4c0-4067-41b5-8b0e-6a1d3d6c7a11.${'A'.repeat(43)}`],
+    ['leading space', ` 2c5ea4c0-4067-41b5-8b0e-6a1d3d6c7a11.${'A'.repeat(43)}`],
   ])('rejects a malformed token: %s', (_name, token) => {
     expect(() => parseToken(token)).toThrow(InvalidTokenError);
   });
@@ -53,5 +55,8 @@ describe('tokens', () => {
     expect(isSessionId(mintToken().sessionId)).toBe(true);
     expect(isSessionId('2c5ea4c0-4067-41b5-8b0e-6a1d3d6c7a11x')).toBe(false);
     expect(isSessionId('')).toBe(false);
+    expect(isSessionId('x2c5ea4c0-4067-41b5-8b0e-6a1d3d6c7a11')).toBe(false);
+    expect(isSessionId('2c5ea4c0-4067-11b5-8b0e-6a1d3d6c7a11')).toBe(false); // v1
+    expect(isSessionId('2c5ea4c0-4067-41b5-cb0e-6a1d3d6c7a11')).toBe(false); // not the RFC 4122 variant
   });
 });

@@ -223,6 +223,17 @@ describe('session.v1.SessionService over a real server and database', () => {
       expect(await t.api.revokeSession({ session_id: session!.session_id })).toEqual({ revoked: true });
     });
 
+    it('revokes a signed-in session by id without a user (trusted caller)', async () => {
+      const { token, session } = await bound('owner-2');
+      expect(await t.api.revokeSession({ session_id: session!.session_id })).toEqual({ revoked: true });
+      expect(await failureOf(t.api.validateSession({ token }))).toMatchObject({ errorCode: 'session_revoked' });
+    });
+
+    it('refuses a token whose session does not exist with session_not_found', async () => {
+      const f = await failureOf(t.api.revokeSession({ token: `2c5ea4c0-4067-41b5-8b0e-6a1d3d6c7a11.${'C'.repeat(43)}` }));
+      expect(f).toMatchObject({ code: status.UNAUTHENTICATED, errorCode: 'session_not_found' });
+    });
+
     it('needs a target', async () => {
       expect(await failureOf(t.api.revokeSession({ user_id: 'u' }))).toMatchObject({ code: status.INVALID_ARGUMENT, errorCode: 'bad_request' });
     });

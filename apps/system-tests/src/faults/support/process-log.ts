@@ -21,11 +21,20 @@ export function logLines(output: string): LogLine[] {
   return lines;
 }
 
-/** `msg (err.type err.code: err.message)` of every line at error level or above, to show in figures. */
-export function errorsLogged(output: string): string[] {
-  return logLines(output)
-    .filter((line) => line.level >= 50)
-    .map((line) => `${line.msg}${line.err ? ` (${[line.err.type, line.err.code].filter(Boolean).join(' ')}: ${line.err.message ?? ''})` : ''}`);
+/**
+ * Error-level lines (and above) counted by `msg (err.type err.code: err.message)`, the
+ * message cut at its first comma and its numbers blanked, so figures show which failures
+ * a process logged without repeating each one.
+ */
+export function errorsLogged(output: string): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const line of logLines(output)) {
+    if (line.level < 50) continue;
+    const err = line.err ? ` (${[line.err.type, line.err.code].filter(Boolean).join(' ')}: ${(line.err.message ?? '').split(',')[0].replace(/\d+(\.\d+)?/g, '#')})` : '';
+    const key = `${line.msg}${err}`;
+    counts[key] = (counts[key] ?? 0) + 1;
+  }
+  return counts;
 }
 
 /** Request ids the gateway logged as received ("incoming request"). */

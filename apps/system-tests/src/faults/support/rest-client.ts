@@ -14,6 +14,11 @@ export interface Outcome {
   readonly body?: unknown;
 }
 
+export const tookMs = (o: Outcome): number => o.endedAt - o.startedAt;
+
+/** The answer the gateway owes while the session service or its database is away. */
+export const isUnavailable = (o: Outcome): boolean => o.status === 503 && o.code === 'session_service_unavailable';
+
 export interface RestRequest {
   readonly op: string;
   readonly method?: string;

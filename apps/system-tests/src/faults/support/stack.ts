@@ -8,7 +8,8 @@ import {
   type GatewayProcess,
   type SessionServiceProcess,
 } from '@session/testing';
-import { thaw, type Teardown } from './teardown';
+import { thaw } from './freeze';
+import type { Teardown } from './teardown';
 
 /** Stops a process at the end of a spec even if a test left it frozen or already killed it. */
 function stopAtTeardown(teardown: Teardown, target: { process: { child: { pid?: number } }; stop(signal?: NodeJS.Signals): Promise<unknown> }): void {

@@ -31,7 +31,9 @@ export function createHttpClient(baseUrl: string): HttpClient {
   const url = new URL(baseUrl);
   const send = ({ method = 'GET', path, headers = {}, body }: HttpRequest) =>
     new Promise<HttpResponse>((resolve, reject) => {
-      const req = request({ host: url.hostname, port: url.port, method, path, headers, agent }, (res) => {
+      // node:http sends a GET or DELETE body with neither Content-Length nor chunking, which is not valid HTTP.
+      const length = body === undefined ? {} : { 'content-length': Buffer.byteLength(body) };
+      const req = request({ host: url.hostname, port: url.port, method, path, headers: { ...length, ...headers }, agent }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));

@@ -86,3 +86,22 @@ export function forbiddenKeyPaths(value: unknown, path = 'user_data'): string[] 
   }
   return found;
 }
+
+/** FerretDB 1.x refuses to store an array directly inside an array ("nested arrays are not supported"). */
+export function hasNestedArray(value: Json): boolean {
+  for (const { node } of containers(value)) if (Array.isArray(node) && node.some(Array.isArray)) return true;
+  return false;
+}
+
+/**
+ * An array under a key that Object.prototype also has (`valueOf`, `toString`,
+ * `constructor`...): the driver's BSON reader looks field names up in a plain
+ * `fieldsAsRaw: {}` and hands such arrays' documents back as raw buffers.
+ */
+export function hasPrototypeNamedArray(value: Json): boolean {
+  for (const { node } of containers(value)) {
+    if (Array.isArray(node)) continue;
+    if (Object.keys(node).some((key) => key in Object.prototype && Array.isArray(node[key]))) return true;
+  }
+  return false;
+}

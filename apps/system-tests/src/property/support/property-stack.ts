@@ -36,10 +36,20 @@ export interface PropertyStack {
 export async function startPropertyStack(options: { gatewayEnv?: Record<string, string> } = {}): Promise<PropertyStack> {
   const db = await startEmbeddedDb();
   const dbName = uniqueDbName('property');
-  const limits = { USER_DATA_MAX_BYTES: String(USER_DATA_MAX_BYTES), LOG_LEVEL: 'warn' };
-  const service = await startSessionService({ mongoUri: db.uri, dbName, env: limits });
+  // LOG_LEVEL stays at info: both processes announce their ports in an info line.
+  const limits = { USER_DATA_MAX_BYTES: String(USER_DATA_MAX_BYTES) };
   const gatewayEnv = { ...limits, BODY_LIMIT_BYTES: String(BODY_LIMIT_BYTES), CREATE_RATE_LIMIT: '100000', INVALID_TOKEN_LIMIT: '100000' };
-  const gateway = await startGateway({ sessionServiceUrl: service.address, env: { ...gatewayEnv, ...options.gatewayEnv } });
+  let service: SessionServiceProcess | undefined;
+  let gateway: GatewayProcess;
+  try {
+    service = await startSessionService({ mongoUri: db.uri, dbName, env: limits });
+    gateway = await startGateway({ sessionServiceUrl: service.address, env: { ...gatewayEnv, ...options.gatewayEnv } });
+  } catch (err) {
+    // A half-started stack must not outlive the spec (an orphaned database keeps Jest from exiting).
+    await service?.stop();
+    await db.stop({ removeData: true });
+    throw err;
+  }
   const extraGateways: GatewayProcess[] = [];
   const client = createSessionClient({ address: service.address });
   const health = createHealthClient(client);
@@ -54,7 +64,7 @@ export async function startPropertyStack(options: { gatewayEnv?: Record<string, 
     grpc: new SessionApi(client, 5_000),
     sessions: mongo.db(dbName).collection('user_sessions'),
     async startExtraGateway(env) {
-      const extra = await startGateway({ sessionServiceUrl: service.address, env: { ...gatewayEnv, ...env } });
+      const extra = await startGateway({ sessionServiceUrl: (service as SessionServiceProcess).address, env: { ...gatewayEnv, ...env } });
       extraGateways.push(extra);
       return extra;
     },
