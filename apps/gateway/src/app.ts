@@ -87,6 +87,10 @@ export function serverOptions(config: GatewayConfig, options: BuildAppOptions = 
     trustProxy: config.trustProxy,
     ...(options.connectionTimeout === undefined ? {} : { connectionTimeout: options.connectionTimeout }),
     ...(options.requestTimeout === undefined ? {} : { requestTimeout: options.requestTimeout }),
+    // While closing, Fastify answers new requests itself (return503OnClosing, left on): 503 with
+    // `Connection: close` and its own small JSON body, not problem+json. Kept on purpose: the answer
+    // comes before routing, hooks and the "incoming request" log line, so a draining gateway does no
+    // work for a request it turns away, and the logs only show requests it actually took on.
     // Additional properties are errors (not silently dropped), and bodies are not coerced.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
   };

@@ -49,14 +49,28 @@ async function main(): Promise<void> {
     maxPoolSize: config.mongo.maxPoolSize,
     writeConcern: { w: config.mongo.writeConcern as 'majority' | number },
     readPreference: config.mongo.readPreference,
-    // Fail calls fast while the database is away; health reports it meanwhile.
-    serverSelectionTimeoutMS: 3_000,
+    // Callers wait about 2 s (the gateway's gRPC deadline): an operation waiting for a server must
+    // give up well before that, so the caller hears UNAVAILABLE (503), not its own timeout (504).
+    // The repository also bounds every operation by the call's own deadline, and fails it at once
+    // while the health monitor knows the database is down.
+    serverSelectionTimeoutMS: 1_000,
     connectTimeoutMS: 3_000,
   });
-  const repository = new SessionRepository(client.db(config.mongo.dbName), { observer: metrics });
-  const service = new SessionService(repository, config.session, systemClock);
   const health = new HealthImplementation();
-  const monitor = new DbHealthMonitor(() => repository.ping(), health, logger, { services: ['', SESSION_SERVICE_NAME] });
+  const monitor: DbHealthMonitor = new DbHealthMonitor(() => repository.ping(), health, logger, {
+    services: ['', SESSION_SERVICE_NAME],
+    // A wedged driver (a server check that never finishes) outlives the database coming back;
+    // a closed-then-connected client gets a fresh topology, and the Db handles stay valid.
+    reconnect: async () => {
+      await client.close();
+      await client.connect();
+    },
+  });
+  const repository: SessionRepository = new SessionRepository(client.db(config.mongo.dbName), {
+    observer: metrics,
+    isDatabaseDown: () => monitor.databaseDown,
+  });
+  const service = new SessionService(repository, config.session, systemClock);
   const server = createGrpcServer(createSessionHandlers(service, { logger, metrics }), health);
   const sweeper = new Sweeper(repository, sweeperSettings(config), systemClock, logger, metrics);
   // Metrics come up first, so a service still waiting for its database can be observed.

@@ -16,16 +16,39 @@ const TRANSIENT_SERVER_CODES = new Set([
 ]);
 
 /**
+ * Node's own socket and stream failures. The driver does not wrap every one of
+ * them: a write to a socket the database has just closed can surface as a plain
+ * `Error` with code EPIPE ("This socket has been ended by the other party").
+ */
+export const NODE_NETWORK_ERROR_CODES: ReadonlySet<string> = new Set([
+  'EPIPE',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'ECONNABORTED',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ERR_STREAM_DESTROYED',
+  'ERR_STREAM_WRITE_AFTER_END',
+]);
+
+function isNodeNetworkError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return err instanceof Error && typeof code === 'string' && NODE_NETWORK_ERROR_CODES.has(code);
+}
+
+/**
  * Maps a driver error to the error callers see. Driver details never leave
  * the process: a server error is INTERNAL unless it is transient, and any
- * client-side failure (network, server selection, timeouts, closed client)
- * means the database cannot be reached right now.
+ * client-side failure (network, server selection, timeouts, closed client,
+ * or a raw Node socket error the driver let through) means the database
+ * cannot be reached right now.
  */
 export function classifyDriverError(err: unknown): SessionServiceError | null {
   if (err instanceof MongoServerError) {
     const transient = TRANSIENT_SERVER_CODES.has(Number(err.code)) || err.hasErrorLabel('RetryableWriteError');
     return transient ? new ServiceUnavailableError() : new InternalError();
   }
-  if (err instanceof MongoError) return new ServiceUnavailableError();
+  if (err instanceof MongoError || isNodeNetworkError(err)) return new ServiceUnavailableError();
   return null;
 }

@@ -111,3 +111,61 @@ describe('SessionRepository reads and measurements', () => {
     expect(observed.map((o) => o.operation)).toEqual(['find_by_id']);
   });
 });
+
+describe('SessionRepository sweeping queries', () => {
+  const dbName = uniqueDbName('sweep');
+  let repository: SessionRepository;
+  const cutoff = new Date('2030-06-01T00:00:00Z');
+  const at = (offsetMs: number) => new Date(cutoff.getTime() + offsetMs);
+  // Live by default: anonymous, untouched, no data, but seen and expiring after the cutoff.
+  const base = (n: number): SessionRecord => ({
+    sessionId: `0b6f7b4e-93c5-4c8e-9d4f-2a6c1f0e8c${String(n).padStart(2, '0')}`,
+    secretHash: 'b'.repeat(64),
+    userId: 'someone',
+    userData: {},
+    version: 0,
+    createdAt: at(-10_000),
+    updatedAt: at(-10_000),
+    lastSeenAt: at(1_000),
+    idleExpiresAt: at(60_000),
+    absoluteExpiresAt: at(120_000),
+    expiresAt: at(60_000),
+    revokedAt: null,
+  });
+  const sessions = {
+    live: base(1),
+    expired: { ...base(2), expiresAt: at(-1) },
+    expiringAtCutoff: { ...base(3), expiresAt: cutoff },
+    revokedLongAgo: { ...base(4), revokedAt: at(-1) },
+    revokedAtCutoff: { ...base(5), revokedAt: cutoff },
+    orphan: { ...base(6), userId: null, lastSeenAt: at(-1) },
+    orphanSeenAtCutoff: { ...base(7), userId: null, lastSeenAt: cutoff },
+    anonymousWithData: { ...base(8), userId: null, lastSeenAt: at(-1), userData: { a: 1 } },
+    anonymousWritten: { ...base(9), userId: null, lastSeenAt: at(-1), version: 1 },
+    anonymousRevoked: { ...base(10), userId: null, lastSeenAt: at(-1), revokedAt: at(1) },
+  };
+  const idsOf = (...records: SessionRecord[]) => records.map((r) => r.sessionId).sort();
+
+  beforeAll(async () => {
+    repository = new SessionRepository(client.db(dbName));
+    for (const record of Object.values(sessions)) await repository.insert(record);
+  });
+  afterAll(async () => client.db(dbName).dropDatabase());
+
+  it('finds what each rule removes, strictly before the cutoff, up to the limit', async () => {
+    expect((await repository.findSweepableIds('expired', cutoff, 100)).sort()).toEqual(idsOf(sessions.expired));
+    expect((await repository.findSweepableIds('revoked', cutoff, 100)).sort()).toEqual(idsOf(sessions.revokedLongAgo));
+    expect((await repository.findSweepableIds('orphan', cutoff, 100)).sort()).toEqual(idsOf(sessions.orphan));
+    expect(await repository.findSweepableIds('expired', at(100_000), 2)).toHaveLength(2);
+  });
+
+  it('deletes only those of the given ids that still match the rule', async () => {
+    const { live, expired, orphan, revokedLongAgo } = sessions;
+    expect(await repository.deleteSweepable('expired', cutoff, idsOf(live, expired, orphan))).toBe(1);
+    expect(await repository.deleteSweepable('revoked', cutoff, idsOf(live, revokedLongAgo))).toBe(1);
+    expect(await repository.deleteSweepable('orphan', cutoff, idsOf(orphan))).toBe(1);
+    expect(await repository.findById(expired.sessionId)).toBeNull();
+    expect(await repository.findById(live.sessionId)).not.toBeNull();
+    expect(await repository.findById(sessions.anonymousWithData.sessionId)).not.toBeNull();
+  });
+});

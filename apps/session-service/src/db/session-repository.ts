@@ -1,6 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { MongoServerError, type Collection, type Db, type Filter } from 'mongodb';
 import type { JsonObject } from '@session/proto';
+import { NO_DEADLINE, type CallContext } from '../domain/call-context';
+import { ServiceUnavailableError } from '../domain/errors';
 import type { ExpiryTimes } from '../domain/expiry';
 import { withoutSecret, type Session, type SessionRecord } from '../domain/session';
 import { fromDocument, toDocument, type SessionDocument } from './session-document';
@@ -15,8 +17,15 @@ export interface DbObserver {
 }
 
 export interface SessionRepositoryOptions {
-  /** Server-side time limit for each operation. */
+  /** Upper bound on each operation (server-side maxTimeMS and the client-side wait), whatever the call's deadline. */
   readonly maxTimeMs?: number;
+  /**
+   * Part of a call's remaining time each operation leaves unused (at most a fifth of it), so a
+   * database that does not answer yields UNAVAILABLE while the caller still waits, not its own timeout.
+   */
+  readonly deadlineMarginMs?: number;
+  /** True while the database is known to be unreachable (the health monitor's last ping failed): operations fail at once. */
+  readonly isDatabaseDown?: () => boolean;
   /**
    * Extra time the TTL index waits after expires_at, so the server never
    * deletes a document between a read and a touch; reads check expiry themselves.
@@ -57,14 +66,18 @@ const NO_SECRET = { projection: { secret_hash: 0 } } as const;
 export class SessionRepository {
   private readonly collection: Collection<SessionDocument>;
   private readonly maxTimeMS: number;
+  private readonly deadlineMarginMs: number;
   private readonly ttlGraceSeconds: number;
   private readonly observer?: DbObserver;
+  private readonly isDatabaseDown: () => boolean;
 
   constructor(db: Db, options: SessionRepositoryOptions = {}) {
     this.collection = db.collection<SessionDocument>(SESSIONS_COLLECTION);
     this.maxTimeMS = options.maxTimeMs ?? 5_000;
+    this.deadlineMarginMs = options.deadlineMarginMs ?? 250;
     this.ttlGraceSeconds = options.ttlGraceSeconds ?? 3_600;
     this.observer = options.observer;
+    this.isDatabaseDown = options.isDatabaseDown ?? (() => false);
   }
 
   async ensureIndexes(): Promise<IndexReport> {
@@ -87,12 +100,12 @@ export class SessionRepository {
     await this.collection.db.command({ ping: 1 });
   }
 
-  async insert(record: SessionRecord): Promise<void> {
-    await this.timed('insert', () => this.collection.insertOne(toDocument(record)));
+  async insert(record: SessionRecord, ctx: CallContext = NO_DEADLINE): Promise<void> {
+    await this.timed('insert', ctx, () => this.collection.insertOne(toDocument(record)));
   }
 
-  async findById(sessionId: string): Promise<SessionRecord | null> {
-    const doc = await this.timed('find_by_id', () => this.collection.findOne({ _id: sessionId }, { maxTimeMS: this.maxTimeMS }));
+  async findById(sessionId: string, ctx: CallContext = NO_DEADLINE): Promise<SessionRecord | null> {
+    const doc = await this.timed('find_by_id', ctx, (maxTimeMS) => this.collection.findOne({ _id: sessionId }, { maxTimeMS }));
     return doc ? fromDocument(doc) : null;
   }
 
@@ -101,12 +114,21 @@ export class SessionRepository {
    * a session not written since then is touched, so concurrent validations of
    * one session write once. Null when nothing matched.
    */
-  async extendIdleExpiry(sessionId: string, now: Date, expiry: ExpiryTimes, onlyIfLastSeenBefore?: Date): Promise<SessionRecord | null> {
+  async extendIdleExpiry(
+    sessionId: string,
+    now: Date,
+    expiry: ExpiryTimes,
+    onlyIfLastSeenBefore?: Date,
+    ctx: CallContext = NO_DEADLINE,
+  ): Promise<SessionRecord | null> {
     const filter: Filter<SessionDocument> = { _id: sessionId, revoked_at: null, expires_at: { $gt: now } };
     if (onlyIfLastSeenBefore) filter.last_seen_at = { $lte: onlyIfLastSeenBefore };
-    return this.updateOne('extend_idle_expiry', filter, {
-      $set: { last_seen_at: now, idle_expires_at: expiry.idleExpiresAt, expires_at: expiry.expiresAt },
-    });
+    return this.updateOne(
+      'extend_idle_expiry',
+      filter,
+      { $set: { last_seen_at: now, idle_expires_at: expiry.idleExpiresAt, expires_at: expiry.expiresAt } },
+      ctx,
+    );
   }
 
   /**
@@ -115,7 +137,7 @@ export class SessionRepository {
    * embedded object whose values equal the old ones in order, whatever the keys ({a:1} -> {b:1} is
    * lost while the version still moves). The filter keeps it conditional and it never upserts.
    */
-  async writeDataIfVersion(sessionId: string, expectedVersion: number, change: DataChange): Promise<SessionRecord | null> {
+  async writeDataIfVersion(sessionId: string, expectedVersion: number, change: DataChange, ctx: CallContext = NO_DEADLINE): Promise<SessionRecord | null> {
     const next = toDocument({
       ...change.base,
       userData: change.userData,
@@ -125,18 +147,23 @@ export class SessionRepository {
       idleExpiresAt: change.expiry.idleExpiresAt,
       expiresAt: change.expiry.expiresAt,
     });
-    const doc = await this.timed('write_data', () =>
+    const doc = await this.timed('write_data', ctx, (maxTimeMS) =>
       this.collection.findOneAndReplace({ _id: sessionId, version: expectedVersion, revoked_at: null }, next, {
         returnDocument: 'after',
         upsert: false,
-        maxTimeMS: this.maxTimeMS,
+        maxTimeMS,
       }),
     );
     return doc ? fromDocument(doc) : null;
   }
 
   /** Sets the user and the new secret hash if neither the version nor the old hash moved; null otherwise. */
-  async bindUserIfUnchanged(sessionId: string, expected: { version: number; secretHash: string }, binding: UserBinding): Promise<SessionRecord | null> {
+  async bindUserIfUnchanged(
+    sessionId: string,
+    expected: { version: number; secretHash: string },
+    binding: UserBinding,
+    ctx: CallContext = NO_DEADLINE,
+  ): Promise<SessionRecord | null> {
     return this.updateOne(
       'bind_user',
       { _id: sessionId, version: expected.version, secret_hash: expected.secretHash, revoked_at: null },
@@ -151,22 +178,23 @@ export class SessionRepository {
         },
         $inc: { version: 1 },
       },
+      ctx,
     );
   }
 
   /** True when this call revoked the session; false when it was already revoked or is gone. */
-  async markRevoked(sessionId: string, now: Date): Promise<boolean> {
-    const result = await this.timed('mark_revoked', () =>
+  async markRevoked(sessionId: string, now: Date, ctx: CallContext = NO_DEADLINE): Promise<boolean> {
+    const result = await this.timed('mark_revoked', ctx, () =>
       this.collection.updateOne({ _id: sessionId, revoked_at: null }, { $set: { revoked_at: now, updated_at: now } }),
     );
     return result.modifiedCount === 1;
   }
 
   /** A user's sessions that are neither revoked nor expired, newest first, without secret hashes. */
-  async findLiveByUser(userId: string, now: Date): Promise<Session[]> {
-    const docs = await this.timed('find_live_by_user', () =>
+  async findLiveByUser(userId: string, now: Date, ctx: CallContext = NO_DEADLINE): Promise<Session[]> {
+    const docs = await this.timed('find_live_by_user', ctx, (maxTimeMS) =>
       this.collection
-        .find({ user_id: userId, revoked_at: null, expires_at: { $gt: now } }, { ...NO_SECRET, maxTimeMS: this.maxTimeMS })
+        .find({ user_id: userId, revoked_at: null, expires_at: { $gt: now } }, { ...NO_SECRET, maxTimeMS })
         .sort({ created_at: -1 })
         .limit(LIVE_LIST_LIMIT)
         .toArray(),
@@ -174,10 +202,10 @@ export class SessionRepository {
     return docs.map((doc) => withoutSecret(fromDocument(doc)));
   }
 
-  async findLiveIdsByUser(userId: string, now: Date): Promise<string[]> {
-    const docs = await this.timed('find_live_ids_by_user', () =>
+  async findLiveIdsByUser(userId: string, now: Date, ctx: CallContext = NO_DEADLINE): Promise<string[]> {
+    const docs = await this.timed('find_live_ids_by_user', ctx, (maxTimeMS) =>
       this.collection
-        .find({ user_id: userId, revoked_at: null, expires_at: { $gt: now } }, { projection: { _id: 1 }, maxTimeMS: this.maxTimeMS })
+        .find({ user_id: userId, revoked_at: null, expires_at: { $gt: now } }, { projection: { _id: 1 }, maxTimeMS })
         .toArray(),
     );
     return docs.map((d) => d._id);
@@ -185,32 +213,53 @@ export class SessionRepository {
 
   /** Up to `limit` ids of sessions removable under `kind`, judged against `cutoff`. */
   async findSweepableIds(kind: SweepKind, cutoff: Date, limit: number): Promise<string[]> {
-    const docs = await this.timed(`find_sweepable_${kind}`, () =>
-      this.collection.find(sweepFilter(kind, cutoff), { projection: { _id: 1 }, maxTimeMS: this.maxTimeMS }).limit(limit).toArray(),
+    const docs = await this.timed(`find_sweepable_${kind}`, NO_DEADLINE, (maxTimeMS) =>
+      this.collection.find(sweepFilter(kind, cutoff), { projection: { _id: 1 }, maxTimeMS }).limit(limit).toArray(),
     );
     return docs.map((d) => d._id);
   }
 
   /** Deletes those of `ids` that still match the rule (a session touched meanwhile stays). */
   async deleteSweepable(kind: SweepKind, cutoff: Date, ids: string[]): Promise<number> {
-    const result = await this.timed(`delete_sweepable_${kind}`, () =>
-      this.collection.deleteMany({ ...sweepFilter(kind, cutoff), _id: { $in: ids } }, { maxTimeMS: this.maxTimeMS }),
+    const result = await this.timed(`delete_sweepable_${kind}`, NO_DEADLINE, (maxTimeMS) =>
+      this.collection.deleteMany({ ...sweepFilter(kind, cutoff), _id: { $in: ids } }, { maxTimeMS }),
     );
     return result.deletedCount;
   }
 
-  private async updateOne(operation: string, filter: Filter<SessionDocument>, update: object): Promise<SessionRecord | null> {
-    const doc = await this.timed(operation, () =>
-      this.collection.findOneAndUpdate(filter, update, { returnDocument: 'after', upsert: false, maxTimeMS: this.maxTimeMS }),
+  private async updateOne(operation: string, filter: Filter<SessionDocument>, update: object, ctx: CallContext): Promise<SessionRecord | null> {
+    const doc = await this.timed(operation, ctx, (maxTimeMS) =>
+      this.collection.findOneAndUpdate(filter, update, { returnDocument: 'after', upsert: false, maxTimeMS }),
     );
     return doc ? fromDocument(doc) : null;
   }
 
-  private async timed<T>(operation: string, work: () => Promise<T>): Promise<T> {
+  /**
+   * Runs one operation within a time budget: the call's remaining time less a margin, and never
+   * more than maxTimeMs. Why: the caller (the gateway: 2 s) gives up at its deadline and answers 504
+   * on its own, so when the database does not answer, this service must say UNAVAILABLE before that
+   * happens. The driver cannot be told so per operation (timeoutMS has no effect in driver 7;
+   * maxTimeMS only bounds work on a server that answers, serverSelectionTimeoutMS is one global
+   * value), hence the client-side race. The abandoned operation finishes or fails on its own; a
+   * write may still land, as with any timeout, and every write is conditional. While the health
+   * monitor knows the database is down, nothing is attempted: waiting could only end in a timeout.
+   */
+  private async timed<T>(operation: string, ctx: CallContext, work: (maxTimeMS: number) => Promise<T>): Promise<T> {
+    if (this.isDatabaseDown()) throw new ServiceUnavailableError();
+    const remaining = ctx.deadline - Date.now();
+    const budget = Math.max(1, Math.floor(Math.min(this.maxTimeMS, remaining - Math.min(this.deadlineMarginMs, remaining / 5))));
     const started = performance.now();
+    let timer: NodeJS.Timeout | undefined;
     try {
-      return await work();
+      const pending = work(budget);
+      // Once abandoned, its late failure is nobody's business (and must not become an unhandled rejection).
+      pending.catch(() => undefined);
+      const expired = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new ServiceUnavailableError('the session store did not answer in time, retry later')), budget);
+      });
+      return await Promise.race([pending, expired]);
     } finally {
+      clearTimeout(timer);
       this.observer?.observeDbOperation(operation, (performance.now() - started) / 1_000);
     }
   }

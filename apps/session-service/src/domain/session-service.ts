@@ -76,7 +76,7 @@ export class SessionService {
       revokedAt: null,
     };
     assertBeforeDeadline(ctx);
-    await this.repository.insert(record);
+    await this.repository.insert(record, ctx);
     return { token: minted.token, session: withoutSecret(record) };
   }
 
@@ -86,19 +86,19 @@ export class SessionService {
     const now = this.clock.now();
     if (!extend || !touchIsDue(record.lastSeenAt, now, this.config)) return withoutSecret(record);
     assertBeforeDeadline(ctx);
-    const touched = await this.touchOnce(record, now);
+    const touched = await this.touchOnce(record, now, ctx);
     // Nothing matched: another replica touched it first, or it was revoked or swept meanwhile.
     return withoutSecret(touched ?? (await this.authenticate(token, ctx)));
   }
 
   /** Concurrent validations of one session that all find a touch due share a single write. */
-  private touchOnce(record: SessionRecord, now: Date): Promise<SessionRecord | null> {
+  private touchOnce(record: SessionRecord, now: Date, ctx: CallContext): Promise<SessionRecord | null> {
     const id = record.sessionId;
     let pending = this.pendingTouches.get(id);
     if (!pending) {
       const threshold = new Date(now.getTime() - this.config.touchIntervalMs);
       const expiry = extendedExpiry(record.absoluteExpiresAt, now, this.config);
-      pending = this.lock.run(id, () => this.repository.extendIdleExpiry(id, now, expiry, threshold)).finally(() => this.pendingTouches.delete(id));
+      pending = this.lock.run(id, () => this.repository.extendIdleExpiry(id, now, expiry, threshold, ctx)).finally(() => this.pendingTouches.delete(id));
       this.pendingTouches.set(id, pending);
     }
     return pending;
@@ -110,7 +110,7 @@ export class SessionService {
       const record = await this.authenticate(token, ctx);
       const now = this.clock.now();
       assertBeforeDeadline(ctx);
-      const touched = await this.repository.extendIdleExpiry(sessionId, now, extendedExpiry(record.absoluteExpiresAt, now, this.config));
+      const touched = await this.repository.extendIdleExpiry(sessionId, now, extendedExpiry(record.absoluteExpiresAt, now, this.config), undefined, ctx);
       return withoutSecret(touched ?? (await this.authenticate(token, ctx)));
     });
   }
@@ -119,7 +119,7 @@ export class SessionService {
   async get(sessionId: string, ctx: CallContext = NO_DEADLINE): Promise<Session> {
     checkSessionId(sessionId);
     assertBeforeDeadline(ctx);
-    const record = await this.repository.findById(sessionId);
+    const record = await this.repository.findById(sessionId, ctx);
     if (!record || sessionState(record, this.clock.now()) === 'expired') throw new SessionIdNotFoundError();
     return withoutSecret(record);
   }
@@ -135,12 +135,12 @@ export class SessionService {
         const next = update.mode === 'replace' ? incoming : validateUserData(applyMergePatch(record.userData, incoming), this.config.userDataMaxBytes);
         const now = this.clock.now();
         assertBeforeDeadline(ctx);
-        const written = await this.repository.writeDataIfVersion(sessionId, record.version, {
-          base: record,
-          userData: next,
-          now,
-          expiry: extendedExpiry(record.absoluteExpiresAt, now, this.config),
-        });
+        const written = await this.repository.writeDataIfVersion(
+          sessionId,
+          record.version,
+          { base: record, userData: next, now, expiry: extendedExpiry(record.absoluteExpiresAt, now, this.config) },
+          ctx,
+        );
         if (written) return withoutSecret(written);
         // Lost a compare-and-set to another replica: with an expected version that is a conflict.
         if (update.expectedVersion !== undefined || attempt >= MAX_WRITE_ATTEMPTS) {
@@ -166,6 +166,7 @@ export class SessionService {
         sessionId,
         { version: record.version, secretHash: record.secretHash },
         { userId, secretHash: minted.secretHash, now, expiry: extendedExpiry(record.absoluteExpiresAt, now, this.config) },
+        ctx,
       );
       if (!bound) {
         await this.authenticate(token, ctx);
@@ -180,7 +181,7 @@ export class SessionService {
     const { sessionId, secret } = parseToken(token);
     return this.lock.run(sessionId, async () => {
       assertBeforeDeadline(ctx);
-      const record = await this.repository.findById(sessionId);
+      const record = await this.repository.findById(sessionId, ctx);
       if (!record || !secretMatches(secret, record.secretHash)) throw new SessionNotFoundError();
       return this.revokeIfLive(record, ctx);
     });
@@ -191,7 +192,7 @@ export class SessionService {
     checkSessionId(sessionId);
     return this.lock.run(sessionId, async () => {
       assertBeforeDeadline(ctx);
-      const record = await this.repository.findById(sessionId);
+      const record = await this.repository.findById(sessionId, ctx);
       if (!record || (userId !== null && record.userId !== userId)) throw new SessionIdNotFoundError();
       return this.revokeIfLive(record, ctx);
     });
@@ -200,7 +201,7 @@ export class SessionService {
   async listForUser(userId: string, ctx: CallContext = NO_DEADLINE): Promise<Session[]> {
     checkUserId(userId);
     assertBeforeDeadline(ctx);
-    return this.repository.findLiveByUser(userId, this.clock.now());
+    return this.repository.findLiveByUser(userId, this.clock.now(), ctx);
   }
 
   /** Revokes every live session of the user but `exceptSessionId`, each under its own lock. */
@@ -208,13 +209,13 @@ export class SessionService {
     checkUserId(userId);
     if (exceptSessionId !== null) checkSessionId(exceptSessionId);
     assertBeforeDeadline(ctx);
-    const ids = await this.repository.findLiveIdsByUser(userId, this.clock.now());
+    const ids = await this.repository.findLiveIdsByUser(userId, this.clock.now(), ctx);
     const revoked: string[] = [];
     for (const id of ids) {
       if (id === exceptSessionId) continue;
       const done = await this.lock.run(id, async () => {
         assertBeforeDeadline(ctx);
-        return this.repository.markRevoked(id, this.clock.now());
+        return this.repository.markRevoked(id, this.clock.now(), ctx);
       });
       if (done) revoked.push(id);
     }
@@ -226,14 +227,14 @@ export class SessionService {
     const { sessionId } = record;
     if (sessionState(record, now) !== 'live') return { sessionId, revoked: false };
     assertBeforeDeadline(ctx);
-    return { sessionId, revoked: await this.repository.markRevoked(sessionId, now) };
+    return { sessionId, revoked: await this.repository.markRevoked(sessionId, now, ctx) };
   }
 
   /** Shape check, lookup, constant-time secret check, then revocation and expiry, on every read. */
   private async authenticate(token: string, ctx: CallContext): Promise<SessionRecord> {
     const { sessionId, secret } = parseToken(token);
     assertBeforeDeadline(ctx);
-    const record = await this.repository.findById(sessionId);
+    const record = await this.repository.findById(sessionId, ctx);
     if (!record || !secretMatches(secret, record.secretHash)) throw new SessionNotFoundError();
     switch (sessionState(record, this.clock.now())) {
       case 'revoked':

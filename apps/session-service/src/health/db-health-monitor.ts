@@ -4,22 +4,67 @@ import type { Logger } from '../observability/logger';
 export interface DbHealthMonitorOptions {
   /** Services whose status follows the database ("" is the server as a whole). */
   readonly services: readonly string[];
+  /** Between pings while the database answers. */
   readonly intervalMs?: number;
+  /** Between pings while it does not: short, so service resumes soon after the database is back. */
+  readonly retryIntervalMs?: number;
   readonly timeoutMs?: number;
+  /**
+   * Closes and reconnects the database client. Called once pings have failed for
+   * `reconnectAfterMs` in a row, then at every check until it succeeds.
+   */
+  readonly reconnect?: () => Promise<void>;
+  readonly reconnectAfterMs?: number;
+  readonly reconnectTimeoutMs?: number;
+  /** For tests. */
+  readonly now?: () => number;
+}
+
+/** Rejects with `message` unless `work` settles within `ms`. */
+async function within<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**
  * Pings the database periodically and mirrors the answer into grpc.health.v1:
  * SERVING only after a ping succeeded, NOT_SERVING while it does not answer.
  * Pings never overlap; each one is bounded by its own timeout.
+ *
+ * `databaseDown` is the last ping's answer, apart from the advertised status
+ * (which also turns NOT_SERVING on shutdown while calls in flight still finish):
+ * the repository fails calls at once while it is true instead of letting each
+ * wait for the driver to give up.
+ *
+ * The driver can wedge: a server check it starts while the database shuts down
+ * may never finish, and then every operation fails server selection long after
+ * the database is back. Pings cannot tell that apart from a database still down,
+ * so after `reconnectAfterMs` of failures the client is closed and connected
+ * again (a fresh topology), and while that does not succeed it is retried at
+ * every check (a client whose connect failed stays closed).
  */
 export class DbHealthMonitor {
   private timer: NodeJS.Timeout | undefined;
   private inFlight: Promise<void> | undefined;
   private status: ServingStatus = 'NOT_SERVING';
+  private reachable: boolean | undefined;
   private stopped = false;
+  /** When the current run of failed pings began (or the last reconnect, which restarts the wait). */
+  private failingSince: number | undefined;
+  private reconnectFailed = false;
   private readonly intervalMs: number;
+  private readonly retryIntervalMs: number;
   private readonly timeoutMs: number;
+  private readonly reconnectAfterMs: number;
+  private readonly reconnectTimeoutMs: number;
+  private readonly now: () => number;
 
   constructor(
     private readonly ping: () => Promise<void>,
@@ -28,7 +73,11 @@ export class DbHealthMonitor {
     private readonly options: DbHealthMonitorOptions,
   ) {
     this.intervalMs = options.intervalMs ?? 2_000;
+    this.retryIntervalMs = options.retryIntervalMs ?? 500;
     this.timeoutMs = options.timeoutMs ?? 1_500;
+    this.reconnectAfterMs = options.reconnectAfterMs ?? 6_000;
+    this.reconnectTimeoutMs = options.reconnectTimeoutMs ?? 5_000;
+    this.now = options.now ?? Date.now;
     this.apply('NOT_SERVING');
   }
 
@@ -36,49 +85,77 @@ export class DbHealthMonitor {
     return this.status === 'SERVING';
   }
 
-  /** Runs a first ping at once, then one per interval. */
+  /** True once a ping failed, until one succeeds; false before the first answer. */
+  get databaseDown(): boolean {
+    return this.reachable === false;
+  }
+
+  /** Runs a first ping at once, then one per interval (the shorter one while the database is down). */
   start(): Promise<void> {
     this.stopped = false;
-    this.timer = setInterval(() => void this.check(), this.intervalMs);
-    this.timer.unref();
-    return this.check();
+    return this.check().finally(() => this.schedule());
   }
 
   /** One ping (or the one already running); resolves once the status reflects it. */
   check(): Promise<void> {
-    this.inFlight ??= this.pingOnce().finally(() => (this.inFlight = undefined));
+    this.inFlight ??= this.checkOnce().finally(() => (this.inFlight = undefined));
     return this.inFlight;
   }
 
   /** For shutdown: NOT_SERVING from now on, so balancers stop sending calls. */
   stop(): void {
     this.stopped = true;
-    clearInterval(this.timer);
+    clearTimeout(this.timer);
     this.apply('NOT_SERVING');
   }
 
-  private async pingOnce(): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${this.timeoutMs} ms`)), this.timeoutMs);
-    });
+  private schedule(): void {
+    if (this.stopped) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.check().finally(() => this.schedule()), this.reachable ? this.intervalMs : this.retryIntervalMs);
+    this.timer.unref();
+  }
+
+  private async checkOnce(): Promise<void> {
+    if (this.reconnectDue()) await this.reconnectClient();
     let next: ServingStatus;
     let reason: string | undefined;
     try {
-      await Promise.race([this.ping(), timeout]);
+      await within(this.ping(), this.timeoutMs, `no answer within ${this.timeoutMs} ms`);
       next = 'SERVING';
     } catch (err) {
       next = 'NOT_SERVING';
       reason = (err as Error).message;
-    } finally {
-      clearTimeout(timer);
     }
     if (this.stopped) return;
+    this.reachable = next === 'SERVING';
+    if (this.reachable) this.failingSince = undefined;
+    else this.failingSince ??= this.now();
     if (next !== this.status) {
       if (next === 'SERVING') this.logger.info('database reachable: serving');
       else this.logger.warn({ reason }, 'database unreachable: not serving');
     }
     this.apply(next);
+  }
+
+  private reconnectDue(): boolean {
+    if (!this.options.reconnect || this.stopped) return false;
+    return this.reconnectFailed || (this.failingSince !== undefined && this.now() - this.failingSince >= this.reconnectAfterMs);
+  }
+
+  private async reconnectClient(): Promise<void> {
+    const retry = this.reconnectFailed;
+    if (!retry) this.logger.warn({ failingForMs: this.now() - (this.failingSince as number) }, 'database pings keep failing: reconnecting the client');
+    try {
+      await within((this.options.reconnect as () => Promise<void>)(), this.reconnectTimeoutMs, `reconnect took over ${this.reconnectTimeoutMs} ms`);
+      this.reconnectFailed = false;
+      this.logger.warn('database client reconnected');
+    } catch (err) {
+      // Usually the database is still down; logged once per run, retried at every check.
+      if (!retry) this.logger.warn({ reason: (err as Error).message }, 'database client reconnect failed; retrying at every check');
+      this.reconnectFailed = true;
+    }
+    this.failingSince = this.now();
   }
 
   private apply(status: ServingStatus): void {

@@ -55,15 +55,22 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
   const clock = new ManualClock();
   const metrics = new ServiceMetrics();
   const mongo = new MongoClient(config.mongo.uri, { serverSelectionTimeoutMS: 1_000, writeConcern: { w: 'majority' } });
-  const repository = new SessionRepository(mongo.db(config.mongo.dbName), { observer: metrics });
-  await repository.ensureIndexes();
-  const service = new SessionService(repository, config.session, clock);
   const health = new HealthImplementation();
-  const monitor = new DbHealthMonitor(() => repository.ping(), health, logger, {
+  const monitor: DbHealthMonitor = new DbHealthMonitor(() => repository.ping(), health, logger, {
     services: ['', SESSION_SERVICE_NAME],
     intervalMs: options.healthIntervalMs ?? 60_000,
     timeoutMs: 1_000,
+    reconnect: async () => {
+      await mongo.close();
+      await mongo.connect();
+    },
   });
+  const repository: SessionRepository = new SessionRepository(mongo.db(config.mongo.dbName), {
+    observer: metrics,
+    isDatabaseDown: () => monitor.databaseDown,
+  });
+  await repository.ensureIndexes();
+  const service = new SessionService(repository, config.session, clock);
   const server = createGrpcServer(createSessionHandlers(service, { logger, metrics }), health);
   const port = await bindServer(server, '127.0.0.1', 0);
   await monitor.start();

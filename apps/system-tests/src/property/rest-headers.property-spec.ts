@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import type { OutgoingHttpHeaders } from 'node:http';
 import { anyJson } from './support/json-arbitraries';
 import { openApiStatusesOf } from './support/openapi';
+import { createHttpClient } from './support/http-client';
 import { startPropertyStack, type PropertyStack } from './support/property-stack';
 import { expectWellFormedAnswer, ObservedStatuses } from './support/rest-answers';
 import { headerValue, junkToken, nearToken, wellShapedToken } from './support/token-arbitraries';
@@ -154,6 +155,35 @@ describe('REST headers, tokens and path ids: any value gets a well-formed answer
       },
     );
     await stack.assertAlive();
+  });
+
+  it('throttles by the limits alone: junk tokens past INVALID_TOKEN_LIMIT and creates past CREATE_RATE_LIMIT get 429 problems', async () => {
+    const limited = await stack.startExtraGateway({ INVALID_TOKEN_LIMIT: '5', CREATE_RATE_LIMIT: '5' });
+    const http = createHttpClient(limited.url);
+    let invalid = 0;
+    let creates = 0;
+    try {
+      await fc.assert(
+        fc.asyncProperty(fc.oneof(junkToken.map((token) => ({ token })), fc.constant({ create: true })), async (req) => {
+          const res =
+            'token' in req
+              ? await http.send({ path: '/api/sessions/current', headers: { authorization: `Bearer ${req.token}` } })
+              : await http.send({ method: 'POST', path: '/api/sessions' });
+          const count = 'token' in req ? ++invalid : ++creates;
+          const problem = expectWellFormedAnswer(res);
+          if (count > 5) {
+            expect(problem).toMatchObject({ status: 429, code: 'rate_limited' });
+            expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+          } else {
+            expect(res.status).toBe('token' in req ? 401 : 201);
+          }
+        }),
+        { numRuns: 40 },
+      );
+    } finally {
+      http.close();
+    }
+    expect(Math.min(invalid, creates)).toBeGreaterThan(5);
   });
 
   it('answers only statuses that /openapi.json declares for each operation', async () => {

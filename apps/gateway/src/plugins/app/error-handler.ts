@@ -10,6 +10,9 @@ const problemContext = (request: FastifyRequest) => ({
   sentIfMatch: request.headers['if-match'] !== undefined,
 });
 
+/** 503 and 504: the session service (or its database) is away or slow; expected during outages, retried by clients. */
+const EXPECTED_UNAVAILABLE = new Set([503, 504]);
+
 /**
  * The gateway's one error edge: every failure becomes problem+json through
  * toProblem. Unexpected 5xx are logged with the error (the client gets no
@@ -23,6 +26,8 @@ export default fp(
       if (problem.status < 500) request.log.info(summary, 'request rejected');
       // A 5xx the gateway decided on (e.g. not ready) is expected; anything else is logged with the error.
       else if (error instanceof ProblemError) request.log.warn(summary, 'request failed');
+      // Unavailable or out of time: an outage to watch, not a bug; the gRPC message says which, no stack needed.
+      else if (EXPECTED_UNAVAILABLE.has(problem.status)) request.log.warn({ ...summary, reason: (error as Error).message }, 'request failed');
       else request.log.error({ ...summary, err: error }, 'request failed');
       return reply.code(problem.status).headers(headers).type(PROBLEM_CONTENT_TYPE).send(problem);
     });

@@ -62,7 +62,8 @@ export async function startPropertyStack(options: { gatewayEnv?: Record<string, 
     gateway,
     http,
     grpc: new SessionApi(client, 5_000),
-    sessions: mongo.db(dbName).collection('user_sessions'),
+    // A null-prototype fieldsAsRaw: the driver's default `{}` returns arrays under keys like `valueOf` as raw BSON.
+    sessions: mongo.db(dbName).collection('user_sessions', { fieldsAsRaw: Object.create(null) }),
     async startExtraGateway(env) {
       const extra = await startGateway({ sessionServiceUrl: (service as SessionServiceProcess).address, env: { ...gatewayEnv, ...env } });
       extraGateways.push(extra);

@@ -1,0 +1,228 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { HealthImplementation } from 'grpc-health-check';
+import { createLogger } from '../observability/logger';
+import { DbHealthMonitor, type DbHealthMonitorOptions } from './db-health-monitor';
+
+function statusOf(health: HealthImplementation, service: string): string | undefined {
+  return (health as unknown as { statusMap: Map<string, string> }).statusMap.get(service);
+}
+
+/** A monitor over a scripted ping and reconnect, on a clock the test moves. */
+function harness(options: Partial<DbHealthMonitorOptions> & { withReconnect?: boolean } = {}) {
+  const lines: string[] = [];
+  const logger = createLogger('debug', { write: (line: string) => void lines.push(line) });
+  const health = new HealthImplementation();
+  let clock = 1_000_000;
+  const state = { pingOk: true, reconnectOk: true, reconnectHangs: false, pings: 0, reconnects: 0 };
+  const reconnect = async () => {
+    state.reconnects++;
+    if (state.reconnectHangs) return new Promise<void>(() => undefined);
+    if (!state.reconnectOk) throw new Error('connect ECONNREFUSED');
+  };
+  const { withReconnect = true, ...rest } = options;
+  const monitor = new DbHealthMonitor(
+    async () => {
+      state.pings++;
+      if (!state.pingOk) throw new Error('Server selection timed out');
+    },
+    health,
+    logger,
+    { services: [''], intervalMs: 60_000, now: () => clock, reconnectAfterMs: 6_000, ...(withReconnect ? { reconnect } : {}), ...rest },
+  );
+  return {
+    monitor,
+    health,
+    state,
+    advance: (ms: number) => (clock += ms),
+    logged: (msg: string) => lines.map((l) => JSON.parse(l) as { level: number; msg: string }).filter((l) => l.msg === msg),
+  };
+}
+
+describe('DbHealthMonitor: database reachability for failing fast', () => {
+  it('is not "down" before the first answer, "down" after a failed ping, and back after a good one', async () => {
+    const h = harness();
+    expect(h.monitor.databaseDown).toBe(false);
+    h.state.pingOk = false;
+    await h.monitor.check();
+    expect(h.monitor.databaseDown).toBe(true);
+    h.state.pingOk = true;
+    await h.monitor.check();
+    expect(h.monitor.databaseDown).toBe(false);
+  });
+
+  it('keeps reporting the database as reachable after stop, so calls in flight at shutdown still finish', async () => {
+    const h = harness();
+    await h.monitor.check();
+    h.monitor.stop();
+    expect(h.monitor.serving).toBe(false);
+    expect(statusOf(h.health, '')).toBe('NOT_SERVING');
+    expect(h.monitor.databaseDown).toBe(false);
+  });
+});
+
+describe('DbHealthMonitor: reconnecting a client that stays unhealthy', () => {
+  it('reconnects only after pings have failed for reconnectAfterMs, then waits that long again', async () => {
+    const h = harness();
+    h.state.pingOk = false;
+    await h.monitor.check(); // first failure: the clock starts
+    h.advance(5_999);
+    await h.monitor.check();
+    expect(h.state.reconnects).toBe(0);
+    h.advance(1);
+    await h.monitor.check();
+    expect(h.state.reconnects).toBe(1);
+    expect(h.logged('database pings keep failing: reconnecting the client')).toEqual([expect.objectContaining({ level: 40, failingForMs: 6_000 })]);
+    expect(h.logged('database client reconnected')).toHaveLength(1);
+    // Reconnected but still failing (the database really is down): the wait starts over.
+    h.advance(5_999);
+    await h.monitor.check();
+    expect(h.state.reconnects).toBe(1);
+    h.advance(1);
+    await h.monitor.check();
+    expect(h.state.reconnects).toBe(2);
+  });
+
+  it('pings right after reconnecting, so the status reflects the fresh client at once', async () => {
+    const h = harness();
+    h.state.pingOk = false;
+    await h.monitor.check();
+    h.advance(6_000);
+    h.state.pingOk = true; // the wedged client was the problem
+    const pingsBefore = h.state.pings;
+    await h.monitor.check();
+    expect(h.state.reconnects).toBe(1);
+    expect(h.state.pings).toBe(pingsBefore + 1);
+    expect(h.monitor.serving).toBe(true);
+    expect(h.monitor.databaseDown).toBe(false);
+  });
+
+  it('a good ping resets the wait', async () => {
+    const h = harness();
+    h.state.pingOk = false;
+    await h.monitor.check();
+    h.advance(5_000);
+    h.state.pingOk = true;
+    await h.monitor.check();
+    h.state.pingOk = false;
+    h.advance(1_000);
+    await h.monitor.check();
+    h.advance(5_000);
+    await h.monitor.check();
+    expect(h.state.reconnects).toBe(0);
+  });
+
+  it('retries a failed reconnect at every check until one succeeds, warning once', async () => {
+    const h = harness();
+    h.state.pingOk = false;
+    h.state.reconnectOk = false;
+    await h.monitor.check();
+    h.advance(6_000);
+    await h.monitor.check();
+    await h.monitor.check();
+    await h.monitor.check();
+    expect(h.state.reconnects).toBe(3);
+    expect(h.logged('database client reconnect failed; retrying at every check')).toEqual([expect.objectContaining({ level: 40, reason: 'connect ECONNREFUSED' })]);
+    expect(h.logged('database pings keep failing: reconnecting the client')).toHaveLength(1);
+    h.state.reconnectOk = true;
+    h.state.pingOk = true;
+    await h.monitor.check();
+    expect(h.state.reconnects).toBe(4);
+    expect(h.monitor.serving).toBe(true);
+    // Healthy again: no more reconnects.
+    h.advance(60_000);
+    await h.monitor.check();
+    expect(h.state.reconnects).toBe(4);
+  });
+
+  it('bounds a reconnect that never finishes, and retries it', async () => {
+    const h = harness({ reconnectTimeoutMs: 20, timeoutMs: 20 });
+    h.state.pingOk = false;
+    h.state.reconnectHangs = true;
+    await h.monitor.check();
+    h.advance(6_000);
+    await h.monitor.check();
+    expect(h.logged('database client reconnect failed; retrying at every check')).toEqual([expect.objectContaining({ reason: 'reconnect took over 20 ms' })]);
+    h.state.reconnectHangs = false;
+    await h.monitor.check();
+    expect(h.state.reconnects).toBe(2);
+  });
+
+  it('never reconnects without a reconnect function, or once stopped', async () => {
+    const without = harness({ withReconnect: false });
+    without.state.pingOk = false;
+    await without.monitor.check();
+    without.advance(60_000);
+    await without.monitor.check();
+    expect(without.state.reconnects).toBe(0);
+
+    const stopped = harness();
+    stopped.state.pingOk = false;
+    await stopped.monitor.check();
+    stopped.advance(60_000);
+    stopped.monitor.stop();
+    await stopped.monitor.check();
+    expect(stopped.state.reconnects).toBe(0);
+  });
+
+  it('uses the wall clock and the default wait when given neither', async () => {
+    const health = new HealthImplementation();
+    let reconnects = 0;
+    const monitor = new DbHealthMonitor(
+      async () => {
+        throw new Error('down');
+      },
+      health,
+      createLogger('silent'),
+      { services: [''], intervalMs: 60_000, reconnect: async () => void reconnects++ },
+    );
+    await monitor.check();
+    await monitor.check();
+    expect(reconnects).toBe(0); // well within the default 6 s
+    monitor.stop();
+  });
+});
+
+describe('DbHealthMonitor: ping schedule', () => {
+  it('pings every retryIntervalMs while the database is down and every intervalMs once it answers', async () => {
+    const h = harness({ intervalMs: 10_000, retryIntervalMs: 10, withReconnect: false });
+    h.state.pingOk = false;
+    await h.monitor.start();
+    await sleep(120);
+    const whileDown = h.state.pings;
+    expect(whileDown).toBeGreaterThanOrEqual(3);
+    h.state.pingOk = true;
+    await sleep(60); // the next retry finds it back
+    expect(h.monitor.serving).toBe(true);
+    const once = h.state.pings;
+    await sleep(100);
+    expect(h.state.pings).toBe(once); // now on the long interval
+    h.monitor.stop();
+  });
+
+  it('stops scheduling once stopped', async () => {
+    const h = harness({ intervalMs: 10, retryIntervalMs: 10, withReconnect: false });
+    await h.monitor.start();
+    h.monitor.stop();
+    const pings = h.state.pings;
+    await sleep(60);
+    expect(h.state.pings).toBe(pings);
+  });
+
+  it('schedules nothing when stopped while the first check runs', async () => {
+    const h = harness({ intervalMs: 10, retryIntervalMs: 10, withReconnect: false });
+    const started = h.monitor.start();
+    h.monitor.stop();
+    await started;
+    await sleep(60);
+    expect(h.state.pings).toBe(1);
+  });
+
+  it('uses a short default retry interval', async () => {
+    const h = harness({ intervalMs: 60_000, withReconnect: false });
+    h.state.pingOk = false;
+    await h.monitor.start();
+    await sleep(700);
+    expect(h.state.pings).toBeGreaterThanOrEqual(2);
+    h.monitor.stop();
+  });
+});
