@@ -177,7 +177,7 @@ describe('DbHealthMonitor: reconnecting a client that stays unhealthy', () => {
     );
     await monitor.check();
     await monitor.check();
-    expect(reconnects).toBe(0); // well within the default 6 s
+    expect(reconnects).toBe(0); // well within the default 4 s
     monitor.stop();
   });
 });

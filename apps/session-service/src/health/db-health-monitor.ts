@@ -75,7 +75,11 @@ export class DbHealthMonitor {
     this.intervalMs = options.intervalMs ?? 2_000;
     this.retryIntervalMs = options.retryIntervalMs ?? 500;
     this.timeoutMs = options.timeoutMs ?? 1_500;
-    this.reconnectAfterMs = options.reconnectAfterMs ?? 6_000;
+    // Several failed checks (each up to timeoutMs, retryIntervalMs apart), yet short enough that a
+    // wedged client is replaced within a few seconds of the database coming back after a brief outage
+    // (detection alone can take intervalMs + timeoutMs). Closing a client whose database is down costs
+    // nothing: its operations fail anyway, and the reconnect is retried at every check until it works.
+    this.reconnectAfterMs = options.reconnectAfterMs ?? 4_000;
     this.reconnectTimeoutMs = options.reconnectTimeoutMs ?? 5_000;
     this.now = options.now ?? Date.now;
     this.apply('NOT_SERVING');

@@ -5,7 +5,7 @@ import { openApiStatusesOf } from './support/openapi';
 import { createHttpClient } from './support/http-client';
 import { startPropertyStack, type PropertyStack } from './support/property-stack';
 import { expectWellFormedAnswer, ObservedStatuses } from './support/rest-answers';
-import { headerValue, junkToken, nearToken, wellShapedToken } from './support/token-arbitraries';
+import { headerValue, junkToken, nearToken } from './support/token-arbitraries';
 
 /** Every API route, by its OpenAPI operation ("method path"). */
 const ROUTES = [
@@ -164,7 +164,8 @@ describe('REST headers, tokens and path ids: any value gets a well-formed answer
     let creates = 0;
     try {
       await fc.assert(
-        fc.asyncProperty(fc.oneof(junkToken.map((token) => ({ token })), fc.constant({ create: true })), async (req) => {
+        // A value with inner whitespace is no Bearer credential at all, so it is not an invalid token either.
+        fc.asyncProperty(fc.oneof(junkToken.filter((t) => !/\s/.test(t)).map((token) => ({ token })), fc.constant({ create: true })), async (req) => {
           const res =
             'token' in req
               ? await http.send({ path: '/api/sessions/current', headers: { authorization: `Bearer ${req.token}` } })

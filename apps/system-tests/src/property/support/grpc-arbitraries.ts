@@ -1,10 +1,12 @@
-import { jsonToStruct, type Struct } from '@session/proto';
+import { jsonToStruct } from '@session/proto';
 import fc from 'fast-check';
 import { anyKey, anyObject, type JsonObject } from './json-arbitraries';
 import { avoidsStorageDefects } from './json-rules';
 import { anyString } from './token-arbitraries';
 
 type RawValue = Record<string, unknown>;
+/** google.protobuf.Struct as the loader takes it (the proto lib exports only its codec). */
+type Struct = ReturnType<typeof jsonToStruct>;
 
 /** google.protobuf.Value messages as a careless caller may build them: no kind, non-finite numbers, several kinds at once. */
 const rawScalar: fc.Arbitrary<RawValue> = fc.oneof(
