@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { ProblemError } from '../errors/problem-error';
-import { COMMON_FAILURES, ETAG_HEADER, jsonResponse, problemResponses, requestHeaders, SESSION_SECURITY } from '../schemas/route-schemas';
+import { BODY_FAILURES, COMMON_FAILURES, ETAG_HEADER, jsonResponse, problemResponses, requestHeaders, SESSION_SECURITY } from '../schemas/route-schemas';
 import { callOptions, sessionBody, tokenOf } from './route-context';
 
 /** Reading, extending and ending the session the request authenticates with. */
@@ -52,7 +52,7 @@ const currentSessionRoutes: FastifyPluginAsync = async (fastify) => {
         tags: ['sessions'],
         security: SESSION_SECURITY,
         headers: requestHeaders,
-        response: { 204: { description: 'Logged out; the cookie is cleared', type: 'null' }, ...problemResponses(...COMMON_FAILURES, 401, 403) },
+        response: { 204: { description: 'Logged out; the cookie is cleared', type: 'null' }, ...problemResponses(...COMMON_FAILURES, ...BODY_FAILURES, 401, 403) },
       },
       preHandler: fastify.requireCredential,
     },

@@ -80,7 +80,7 @@ const sessionsRoutes: FastifyPluginAsync = async (fastify) => {
         security: SESSION_SECURITY,
         headers: requestHeaders,
         params: sessionIdParams,
-        response: { 204: { description: 'Revoked', type: 'null' }, ...problemResponses(...COMMON_FAILURES, 401, 403, 404) },
+        response: { 204: { description: 'Revoked', type: 'null' }, ...problemResponses(...COMMON_FAILURES, ...BODY_FAILURES, 401, 403, 404) },
       },
       preHandler: fastify.requireCredential,
     },

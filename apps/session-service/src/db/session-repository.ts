@@ -72,7 +72,9 @@ export class SessionRepository {
   private readonly isDatabaseDown: () => boolean;
 
   constructor(db: Db, options: SessionRepositoryOptions = {}) {
-    this.collection = db.collection<SessionDocument>(SESSIONS_COLLECTION);
+    // js-bson looks names up in `fieldsAsRaw` with a plain `[]`, and the driver's default is `{}`: a
+    // user_data key such as "valueOf" holding an array would come back as raw bytes. No prototype, no lookup hit.
+    this.collection = db.collection<SessionDocument>(SESSIONS_COLLECTION, { fieldsAsRaw: Object.create(null) });
     this.maxTimeMS = options.maxTimeMs ?? 5_000;
     this.deadlineMarginMs = options.deadlineMarginMs ?? 250;
     this.ttlGraceSeconds = options.ttlGraceSeconds ?? 3_600;

@@ -9,7 +9,7 @@ const nested = (depth: number): Record<string, unknown> => {
 
 describe('validateUserData', () => {
   it('accepts JSON objects of every value type and returns them as is', () => {
-    const data = { s: 'x', n: 1.5, b: false, z: null, a: [1, 'two', { three: 3 }, [4]], o: { p: {} } };
+    const data = { s: 'x', n: 1.5, b: false, z: null, a: [1, 'two', { three: 3 }, { four: [4] }], o: { p: {} } };
     expect(validateUserData(data, 1_000)).toBe(data);
     expect(validateUserData(Object.create(null), 10)).toEqual({});
   });
@@ -22,6 +22,11 @@ describe('validateUserData', () => {
     ['a Date', new Date()],
   ])('refuses %s at the top', (_name, value) => {
     expect(() => validateUserData(value, 1_000)).toThrow(new InvalidUserDataError('user_data must be a JSON object'));
+  });
+
+  it('refuses an array directly inside an array, but not an object holding one', () => {
+    expect(() => validateUserData({ a: [[1]] }, 1_000)).toThrow('arrays must not directly hold arrays');
+    expect(() => validateUserData({ a: [1, { b: [2] }] }, 1_000)).not.toThrow();
   });
 
   it.each([

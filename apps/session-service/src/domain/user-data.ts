@@ -24,7 +24,11 @@ function checkStructure(root: Record<string, unknown>): void {
     const { value, depth } = stack.pop() as { value: unknown; depth: number };
     if (depth > USER_DATA_MAX_DEPTH) throw new InvalidUserDataError(`user_data is nested deeper than ${USER_DATA_MAX_DEPTH} levels`);
     if (Array.isArray(value)) {
-      for (const item of value) checkValue(item, depth, stack);
+      for (const item of value) {
+        // MongoDB stores them, FerretDB 1.x refuses them: one rule everywhere keeps data portable.
+        if (Array.isArray(item)) throw new InvalidUserDataError('user_data arrays must not directly hold arrays');
+        checkValue(item, depth, stack);
+      }
     } else {
       const object = value as Record<string, unknown>;
       for (const key of Object.keys(object)) {

@@ -28,6 +28,13 @@ export default fp(
           },
         },
       },
+      // @fastify/swagger marks every body schema required; creating a session takes an empty POST by design.
+      transformObject: (documentObject) => {
+        const openapi = (documentObject as { openapiObject: { paths?: Record<string, Record<string, { requestBody?: { required?: boolean } }>> } }).openapiObject;
+        const create = openapi.paths?.['/api/sessions']?.post?.requestBody;
+        if (create) create.required = false;
+        return openapi as never;
+      },
       refResolver: {
         buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),
       },
