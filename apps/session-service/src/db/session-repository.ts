@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { MongoServerError, type Collection, type Db, type Filter } from 'mongodb';
 import type { JsonObject } from '@session/proto';
 import { NO_DEADLINE, type CallContext } from '../domain/call-context';
-import { ServiceUnavailableError } from '../domain/errors';
+import { ServiceUnavailableError, SessionStoreTimeoutError } from '../domain/errors';
 import type { ExpiryTimes } from '../domain/expiry';
 import { withoutSecret, type Session, type SessionRecord } from '../domain/session';
 import { fromDocument, toDocument, type SessionDocument } from './session-document';
@@ -257,7 +257,7 @@ export class SessionRepository {
       // Once abandoned, its late failure is nobody's business (and must not become an unhandled rejection).
       pending.catch(() => undefined);
       const expired = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new ServiceUnavailableError('the session store did not answer in time, retry later')), budget);
+        timer = setTimeout(() => reject(new SessionStoreTimeoutError()), budget);
       });
       return await Promise.race([pending, expired]);
     } finally {

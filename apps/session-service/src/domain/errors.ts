@@ -45,3 +45,11 @@ export class ForbiddenError extends errorKind('ForbiddenError', status.PERMISSIO
 export class ServiceUnavailableError extends errorKind('ServiceUnavailableError', status.UNAVAILABLE, 'session_service_unavailable', 'the session store is unavailable, retry later') {}
 export class DeadlineExceededError extends errorKind('DeadlineExceededError', status.DEADLINE_EXCEEDED, 'timeout', 'the call deadline passed before the work could be done') {}
 export class InternalError extends errorKind('InternalError', status.INTERNAL, 'internal', 'internal error') {}
+
+/** The database did not answer within the caller's time: to the caller the same as its being down. */
+export class SessionStoreTimeoutError extends ServiceUnavailableError {
+  override readonly name = 'SessionStoreTimeoutError';
+  constructor() {
+    super('the session store did not answer in time, retry later');
+  }
+}

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import * as grpc from '@grpc/grpc-js';
 import { classifyDriverError } from '../db/driver-errors';
 import type { CallContext } from '../domain/call-context';
-import { DeadlineExceededError, InternalError, ServiceUnavailableError, SessionServiceError } from '../domain/errors';
+import { DeadlineExceededError, InternalError, SessionServiceError, SessionStoreTimeoutError } from '../domain/errors';
 import type { Logger } from '../observability/logger';
 import type { ServiceMetrics } from '../observability/metrics';
 import { readRequestId } from './request-id';
@@ -86,7 +86,7 @@ export function createRpcWrapper({ logger, metrics }: RpcDependencies) {
       if (budget !== undefined) {
         watchdog = setTimeout(() => {
           try {
-            fail(new ServiceUnavailableError('the session store did not answer in time, retry later'));
+            fail(new SessionStoreTimeoutError());
           } catch (err) {
             answerFailed(err);
           }
