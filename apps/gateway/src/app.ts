@@ -1,7 +1,7 @@
 import type { GatewayConfig } from '@session/config';
-import { MERGE_PATCH_CONTENT_TYPE } from '@session/rest-contract';
+import { MERGE_PATCH_CONTENT_TYPE, PROBLEM_CONTENT_TYPE } from '@session/rest-contract';
 import type { SessionServiceClient } from '@session/proto';
-import Fastify, { LogController, type FastifyInstance, type FastifyPluginAsync, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyPluginAsync, type FastifyServerOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import type { DestinationStream } from 'pino';
 import errorHandler from './plugins/app/error-handler';
@@ -16,6 +16,7 @@ import cors from './plugins/external/cors';
 import helmet from './plugins/external/helmet';
 import rateLimit from './plugins/external/rate-limit';
 import swagger from './plugins/external/swagger';
+import { toProblem } from './errors/to-problem';
 import { requestIdFrom } from './request-id';
 import currentSessionRoutes from './routes/current-session';
 import healthRoutes from './routes/health';
@@ -93,6 +94,18 @@ export function serverOptions(config: GatewayConfig, options: BuildAppOptions = 
     // work for a request it turns away, and the logs only show requests it actually took on.
     // Additional properties are errors (not silently dropped), and bodies are not coerced.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
+    // Long enough that an over-long id reaches the route and its schema (400), not the router's bare 414.
+    routerOptions: { maxParamLength: 512 },
+    // Errors raised before routing (a malformed percent-escape in the URL) answer as problem+json too.
+    frameworkErrors: (error, request, reply) => {
+      const { problem } = toProblem(Object.assign(error, { statusCode: 400 }), {
+        requestId: request.id,
+        instance: request.url.split('?')[0],
+        sentIfMatch: false,
+      });
+      // The generic reply type is tied to route schemas; this one is answered before any route.
+      void (reply as unknown as FastifyReply).code(400).header('x-request-id', request.id).header('cache-control', 'no-store').type(PROBLEM_CONTENT_TYPE).send(problem);
+    },
   };
 }
 
