@@ -33,7 +33,16 @@ function harness(options: Partial<DbHealthMonitorOptions> & { withReconnect?: bo
     monitor,
     health,
     state,
-    advance: (ms: number) => (clock += ms),
+    /** Moves the clock on by `ms`, then runs one check. */
+    checkAfter: (ms: number) => {
+      clock += ms;
+      return monitor.check();
+    },
+    /** Pings fail from now on; the first failed check starts the clock. */
+    failPings: () => {
+      state.pingOk = false;
+      return monitor.check();
+    },
     logged: (msg: string) => lines.map((l) => JSON.parse(l) as { level: number; msg: string }).filter((l) => l.msg === msg),
   };
 }
@@ -63,33 +72,26 @@ describe('DbHealthMonitor: database reachability for failing fast', () => {
 describe('DbHealthMonitor: reconnecting a client that stays unhealthy', () => {
   it('reconnects only after pings have failed for reconnectAfterMs, then waits that long again', async () => {
     const h = harness();
-    h.state.pingOk = false;
-    await h.monitor.check(); // first failure: the clock starts
-    h.advance(5_999);
-    await h.monitor.check();
+    await h.failPings();
+    await h.checkAfter(5_999);
     expect(h.state.reconnects).toBe(0);
-    h.advance(1);
-    await h.monitor.check();
+    await h.checkAfter(1);
     expect(h.state.reconnects).toBe(1);
     expect(h.logged('database pings keep failing: reconnecting the client')).toEqual([expect.objectContaining({ level: 40, failingForMs: 6_000 })]);
     expect(h.logged('database client reconnected')).toHaveLength(1);
     // Reconnected but still failing (the database really is down): the wait starts over.
-    h.advance(5_999);
-    await h.monitor.check();
+    await h.checkAfter(5_999);
     expect(h.state.reconnects).toBe(1);
-    h.advance(1);
-    await h.monitor.check();
+    await h.checkAfter(1);
     expect(h.state.reconnects).toBe(2);
   });
 
   it('pings right after reconnecting, so the status reflects the fresh client at once', async () => {
     const h = harness();
-    h.state.pingOk = false;
-    await h.monitor.check();
-    h.advance(6_000);
+    await h.failPings();
     h.state.pingOk = true; // the wedged client was the problem
     const pingsBefore = h.state.pings;
-    await h.monitor.check();
+    await h.checkAfter(6_000);
     expect(h.state.reconnects).toBe(1);
     expect(h.state.pings).toBe(pingsBefore + 1);
     expect(h.monitor.serving).toBe(true);
@@ -98,69 +100,56 @@ describe('DbHealthMonitor: reconnecting a client that stays unhealthy', () => {
 
   it('a good ping resets the wait', async () => {
     const h = harness();
-    h.state.pingOk = false;
-    await h.monitor.check();
-    h.advance(5_000);
+    await h.failPings();
     h.state.pingOk = true;
-    await h.monitor.check();
+    await h.checkAfter(5_000);
     h.state.pingOk = false;
-    h.advance(1_000);
-    await h.monitor.check();
-    h.advance(5_000);
-    await h.monitor.check();
+    await h.checkAfter(1_000);
+    await h.checkAfter(5_000);
     expect(h.state.reconnects).toBe(0);
   });
 
   it('retries a failed reconnect at every check until one succeeds, warning once', async () => {
     const h = harness();
-    h.state.pingOk = false;
     h.state.reconnectOk = false;
-    await h.monitor.check();
-    h.advance(6_000);
-    await h.monitor.check();
-    await h.monitor.check();
-    await h.monitor.check();
+    await h.failPings();
+    await h.checkAfter(6_000);
+    await h.checkAfter(0);
+    await h.checkAfter(0);
     expect(h.state.reconnects).toBe(3);
     expect(h.logged('database client reconnect failed; retrying at every check')).toEqual([expect.objectContaining({ level: 40, reason: 'connect ECONNREFUSED' })]);
     expect(h.logged('database pings keep failing: reconnecting the client')).toHaveLength(1);
     h.state.reconnectOk = true;
     h.state.pingOk = true;
-    await h.monitor.check();
+    await h.checkAfter(0);
     expect(h.state.reconnects).toBe(4);
     expect(h.monitor.serving).toBe(true);
     // Healthy again: no more reconnects.
-    h.advance(60_000);
-    await h.monitor.check();
+    await h.checkAfter(60_000);
     expect(h.state.reconnects).toBe(4);
   });
 
   it('bounds a reconnect that never finishes, and retries it', async () => {
     const h = harness({ reconnectTimeoutMs: 20, timeoutMs: 20 });
-    h.state.pingOk = false;
     h.state.reconnectHangs = true;
-    await h.monitor.check();
-    h.advance(6_000);
-    await h.monitor.check();
+    await h.failPings();
+    await h.checkAfter(6_000);
     expect(h.logged('database client reconnect failed; retrying at every check')).toEqual([expect.objectContaining({ reason: 'reconnect took over 20 ms' })]);
     h.state.reconnectHangs = false;
-    await h.monitor.check();
+    await h.checkAfter(0);
     expect(h.state.reconnects).toBe(2);
   });
 
   it('never reconnects without a reconnect function, or once stopped', async () => {
     const without = harness({ withReconnect: false });
-    without.state.pingOk = false;
-    await without.monitor.check();
-    without.advance(60_000);
-    await without.monitor.check();
+    await without.failPings();
+    await without.checkAfter(60_000);
     expect(without.state.reconnects).toBe(0);
 
     const stopped = harness();
-    stopped.state.pingOk = false;
-    await stopped.monitor.check();
-    stopped.advance(60_000);
+    await stopped.failPings();
     stopped.monitor.stop();
-    await stopped.monitor.check();
+    await stopped.checkAfter(60_000);
     expect(stopped.state.reconnects).toBe(0);
   });
 
