@@ -3,6 +3,7 @@ import { MERGE_PATCH_CONTENT_TYPE, PROBLEM_CONTENT_TYPE } from '@session/rest-co
 import type { SessionServiceClient } from '@session/proto';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyPluginAsync, type FastifyServerOptions } from 'fastify';
 import fp from 'fastify-plugin';
+import type { Duplex } from 'node:stream';
 import type { DestinationStream } from 'pino';
 import errorHandler from './plugins/app/error-handler';
 import metrics from './plugins/app/metrics';
@@ -94,6 +95,7 @@ export function serverOptions(config: GatewayConfig, options: BuildAppOptions = 
     // work for a request it turns away, and the logs only show requests it actually took on.
     // Additional properties are errors (not silently dropped), and bodies are not coerced.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
+    clientErrorHandler: answerClientError,
     // Long enough that an over-long id reaches the route and its schema (400), not the router's bare 414.
     routerOptions: { maxParamLength: 512 },
     // Errors raised before routing (a malformed percent-escape in the URL) answer as problem+json too.
@@ -107,6 +109,29 @@ export function serverOptions(config: GatewayConfig, options: BuildAppOptions = 
       void (reply as unknown as FastifyReply).code(400).header('x-request-id', request.id).header('cache-control', 'no-store').type(PROBLEM_CONTENT_TYPE).send(problem);
     },
   };
+}
+
+/**
+ * Requests Node's HTTP parser refuses (a control character in a header, an oversized header block)
+ * never reach Fastify's handlers; they still get a problem+json answer, then the socket closes.
+ */
+export function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+  const body = JSON.stringify({
+    type: 'about:blank',
+    title: status === 431 ? 'Request Header Fields Too Large' : 'Bad Request',
+    status,
+    code: 'bad_request',
+    detail: 'the request could not be parsed',
+  });
+  socket.end(
+    `HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
+      `Content-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 /** A ready-to-listen (or inject) gateway for this configuration. */
