@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { startEmbeddedDb, uniqueDbName, type EmbeddedDb } from '@session/testing';
-import { MongoClient } from 'mongodb';
+import { MongoClient, type Document } from 'mongodb';
 import type { SessionRecord } from '../domain/session';
 import { SESSIONS_COLLECTION, SessionRepository } from './session-repository';
 
@@ -167,5 +167,111 @@ describe('SessionRepository sweeping queries', () => {
     expect(await repository.findById(expired.sessionId)).toBeNull();
     expect(await repository.findById(live.sessionId)).not.toBeNull();
     expect(await repository.findById(sessions.anonymousWithData.sessionId)).not.toBeNull();
+  });
+});
+
+describe('SessionRepository: what it asks of the server', () => {
+  const dbName = uniqueDbName('commands');
+  const ID = '0b6f7b4e-93c5-4c8e-9d4f-2a6c1f0e8d01';
+  let monitored: MongoClient;
+  const commands: Document[] = [];
+  const sent = (name: string) => commands.filter((c) => name in c);
+
+  beforeAll(async () => {
+    // Command monitoring shows the commands the driver sends, as the server receives them.
+    monitored = new MongoClient(db.uri, { monitorCommands: true });
+    monitored.on('commandStarted', (event) => commands.push(event.command));
+    await monitored.connect();
+  });
+  afterAll(async () => {
+    await monitored.db(dbName).dropDatabase();
+    await monitored.close();
+  });
+
+  it('asks for a TTL index with the grace margin, 3600 s unless configured', async () => {
+    commands.length = 0;
+    await new SessionRepository(monitored.db(dbName)).ensureIndexes();
+    await new SessionRepository(monitored.db(dbName), { ttlGraceSeconds: 600 }).ensureIndexes();
+    const ttlRequests = sent('createIndexes')
+      .flatMap((c) => c.indexes as Document[])
+      .filter((i) => i.expireAfterSeconds !== undefined)
+      .map((i) => ({ key: Object.fromEntries(i.key), name: i.name, expireAfterSeconds: i.expireAfterSeconds }));
+    expect(ttlRequests).toEqual([
+      { key: { expires_at: 1 }, name: 'expires_at', expireAfterSeconds: 3600 },
+      { key: { expires_at: 1 }, name: 'expires_at', expireAfterSeconds: 600 },
+    ]);
+  });
+
+  it('bounds every query with maxTimeMS, 5 s unless configured, and reads no more than it needs', async () => {
+    const t0 = new Date();
+    const expiry = { idleExpiresAt: new Date(t0.getTime() + 60_000), absoluteExpiresAt: new Date(t0.getTime() + 120_000), expiresAt: new Date(t0.getTime() + 60_000) };
+    const seed = new SessionRepository(monitored.db(dbName));
+    const stored = { sessionId: ID, secretHash: 'c'.repeat(64), userId: null, userData: {}, version: 0, createdAt: t0, updatedAt: t0, lastSeenAt: t0, ...expiry, revokedAt: null };
+    await seed.insert(stored);
+
+    for (const [maxTimeMs, expected] of [[undefined, 5_000], [1_234, 1_234]] as const) {
+      commands.length = 0;
+      const repository = new SessionRepository(monitored.db(dbName), maxTimeMs === undefined ? {} : { maxTimeMs });
+      const record = (await repository.findById(ID))!;
+      await repository.extendIdleExpiry(ID, t0, expiry, t0);
+      const written = (await repository.writeDataIfVersion(ID, record.version, { base: record, userData: { n: 1 }, now: t0, expiry }))!;
+      await repository.bindUserIfUnchanged(ID, { version: written.version, secretHash: written.secretHash }, { userId: 'cmd-user', secretHash: 'd'.repeat(64), now: t0, expiry });
+      await repository.findLiveByUser('cmd-user', t0);
+      await repository.findLiveIdsByUser('cmd-user', t0);
+      await repository.findSweepableIds('expired', t0, 10);
+      await repository.deleteSweepable('expired', t0, [ID]);
+
+      const bounded = [...sent('find'), ...sent('findAndModify'), ...sent('delete')];
+      expect(bounded).toHaveLength(8); // 4 finds, 3 conditional updates, 1 delete
+      for (const command of bounded) expect(command.maxTimeMS).toBe(expected);
+    }
+    const finds = sent('find');
+    expect(finds.find((c) => c.filter.user_id !== undefined && c.projection?.secret_hash === 0)).toBeDefined(); // the live list never reads the hash
+    expect(finds.filter((c) => c.projection?._id === 1 && Object.keys(c.projection).length === 1)).toHaveLength(2); // id lists read only ids
+  });
+
+  it('labels each operation for the db_operation_seconds metric', async () => {
+    const operations: string[] = [];
+    const repository = new SessionRepository(monitored.db(dbName), { observer: { observeDbOperation: (operation) => void operations.push(operation) } });
+    const t0 = new Date();
+    const expiry = { idleExpiresAt: t0, absoluteExpiresAt: t0, expiresAt: t0 };
+    const id = '0b6f7b4e-93c5-4c8e-9d4f-2a6c1f0e8d02';
+    await repository.insert({ sessionId: id, secretHash: 'e'.repeat(64), userId: null, userData: {}, version: 0, createdAt: t0, updatedAt: t0, lastSeenAt: t0, ...expiry, revokedAt: null });
+    const record = (await repository.findById(id))!;
+    await repository.extendIdleExpiry(id, t0, expiry);
+    await repository.writeDataIfVersion(id, 0, { base: record, userData: {}, now: t0, expiry });
+    await repository.bindUserIfUnchanged(id, { version: 0, secretHash: record.secretHash }, { userId: 'u', secretHash: record.secretHash, now: t0, expiry });
+    await repository.markRevoked(id, t0);
+    await repository.findLiveByUser('u', t0);
+    await repository.findLiveIdsByUser('u', t0);
+    for (const kind of ['expired', 'revoked', 'orphan'] as const) {
+      await repository.findSweepableIds(kind, t0, 1);
+      await repository.deleteSweepable(kind, t0, []);
+    }
+    expect(operations).toEqual([
+      'insert',
+      'find_by_id',
+      'extend_idle_expiry',
+      'write_data',
+      'bind_user',
+      'mark_revoked',
+      'find_live_by_user',
+      'find_live_ids_by_user',
+      'find_sweepable_expired',
+      'delete_sweepable_expired',
+      'find_sweepable_revoked',
+      'delete_sweepable_revoked',
+      'find_sweepable_orphan',
+      'delete_sweepable_orphan',
+    ]);
+  });
+
+  it('pings the database, and fails the ping when it cannot reach it', async () => {
+    commands.length = 0;
+    await new SessionRepository(monitored.db(dbName)).ping();
+    expect(sent('ping')).toHaveLength(1);
+    const closed = new MongoClient(db.uri, { serverSelectionTimeoutMS: 200 });
+    await closed.close();
+    await expect(new SessionRepository(closed.db(dbName)).ping()).rejects.toThrow();
   });
 });

@@ -1,16 +1,24 @@
 import { status, type ServiceError } from '@grpc/grpc-js';
 import { jsonToStruct, structToJson } from '@session/proto';
+import { startEmbeddedDb, type EmbeddedDb } from '@session/testing';
 import { SessionRepository } from '../db/session-repository';
 import { startTestService, type TestService } from '../testing/test-service';
 import { DeadlineExceededError, SessionRevokedError, VersionConflictError } from './errors';
 import { SessionService } from './session-service';
 
+// One embedded database for the file; each describe runs its own service on its own database name.
+let db: EmbeddedDb;
+beforeAll(async () => {
+  db = await startEmbeddedDb();
+});
+afterAll(async () => db?.stop({ removeData: true }));
+
 describe('concurrent writes to one session', () => {
   let t: TestService;
   beforeAll(async () => {
-    t = await startTestService();
+    t = await startTestService({ db });
   });
-  afterAll(async () => t.close());
+  afterAll(async () => t?.close());
 
   it('lets exactly one of 50 updates with the same expected_version win', async () => {
     const { token, session } = await t.api.createSession({});
@@ -56,9 +64,9 @@ describe('concurrent writes to one session', () => {
 describe('losing a compare-and-set to another replica', () => {
   let t: TestService;
   beforeAll(async () => {
-    t = await startTestService();
+    t = await startTestService({ db });
   });
-  afterAll(async () => t.close());
+  afterAll(async () => t?.close());
 
   /** A repository that lets "another replica" write right before each of our conditional writes. */
   class RacingRepository extends SessionRepository {
@@ -153,6 +161,13 @@ describe('losing a compare-and-set to another replica', () => {
     const revoked = await service.revokeAllForUser('raced-user', null);
     expect(revoked).toHaveLength(2);
     expect(await t.collection.countDocuments({ user_id: 'raced-user', revoked_at: null })).toBe(0);
+  });
+
+  it('moves the version on a bind, so a write prepared against the old version conflicts', async () => {
+    const { token } = await t.service.create({});
+    const bound = await t.service.bindUser(token, 'versioned-user');
+    expect(bound.session.version).toBe(1);
+    await expect(t.service.updateData(bound.token, { userData: { a: 1 }, mode: 'merge', expectedVersion: 0 })).rejects.toBeInstanceOf(VersionConflictError);
   });
 
   it('refuses a bind that lost its race with version_conflict, leaving the old token valid', async () => {

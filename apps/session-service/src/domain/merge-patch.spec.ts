@@ -38,4 +38,12 @@ describe('applyMergePatch (RFC 7396)', () => {
     expect(Object.getPrototypeOf(result)).toBe(Object.prototype);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
+
+  it('returns ordinary data: every key enumerable, writable and configurable', () => {
+    const result = applyMergePatch({ a: 1 }, { b: { c: 2 } }) as Record<string, unknown>;
+    for (const key of ['a', 'b']) {
+      expect(Object.getOwnPropertyDescriptor(result, key)).toMatchObject({ enumerable: true, writable: true, configurable: true });
+    }
+    expect(Object.getOwnPropertyDescriptor(result.b, 'c')).toMatchObject({ enumerable: true, writable: true, configurable: true });
+  });
 });

@@ -15,7 +15,7 @@ describe('expiry, touch and revocation against the database', () => {
   beforeAll(async () => {
     t = await startTestService({ env: { SESSION_IDLE_TTL: '10m', SESSION_ABSOLUTE_TTL: '30m', SESSION_TOUCH_INTERVAL: '60s' } });
   });
-  afterAll(async () => t.close());
+  afterAll(async () => t?.close());
 
   const lastSeen = async (id: string) => (await t.collection.findOne({ _id: id }))!.last_seen_at.getTime();
 
@@ -28,6 +28,15 @@ describe('expiry, touch and revocation against the database', () => {
     expect(await failureOf(t.api.touchSession({ token }))).toMatchObject({ errorCode: 'session_expired' });
     expect(await failureOf(t.api.getSession({ session_id: token.split('.')[0] }))).toMatchObject({ code: status.NOT_FOUND });
     expect(await t.api.revokeSession({ token })).toEqual({ revoked: false });
+  });
+
+  it('reports a revocation of an ended session as not done, naming the session', async () => {
+    const expired = await t.service.create({});
+    t.clock.advance(10 * MINUTE);
+    expect(await t.service.revokeByToken(expired.token)).toEqual({ sessionId: expired.session.sessionId, revoked: false });
+    const revoked = await t.service.create({});
+    await t.service.revokeByToken(revoked.token);
+    expect(await t.service.revokeById(revoked.session.sessionId, null)).toEqual({ sessionId: revoked.session.sessionId, revoked: false });
   });
 
   it('expires at the absolute timeout however active the session is', async () => {

@@ -7,7 +7,7 @@ describe('session.v1.SessionService over a real server and database', () => {
   beforeAll(async () => {
     t = await startTestService();
   });
-  afterAll(async () => t.close());
+  afterAll(async () => t?.close());
 
   const create = async (data: Record<string, unknown> = {}) => t.api.createSession({ user_data: jsonToStruct(data) });
   const bound = async (userId: string) => {
@@ -262,6 +262,7 @@ describe('session.v1.SessionService over a real server and database', () => {
       expect(await failureOf(t.api.bindUser({ token: again.token, user_id: 'user-b' }))).toMatchObject({
         code: status.PERMISSION_DENIED,
         errorCode: 'forbidden',
+        details: 'the session belongs to another user',
       });
     });
 
@@ -295,6 +296,16 @@ describe('session.v1.SessionService over a real server and database', () => {
       expect((await t.api.validateSession({ token: keep.token })).session).toBeTruthy();
       for (const o of others) expect((await failureOf(t.api.validateSession({ token: o.token }))).errorCode).toBe('session_revoked');
       expect((await t.api.revokeUserSessions({ user_id: 'revoker' })).revoked_count).toBe('1');
+    });
+
+    it("revokes only that user's sessions", async () => {
+      const mine = await bound('revoke-me');
+      const theirs = await bound('keep-me');
+      const anonymous = await create();
+      expect((await t.api.revokeUserSessions({ user_id: 'revoke-me' })).revoked_count).toBe('1');
+      expect((await failureOf(t.api.validateSession({ token: mine.token }))).errorCode).toBe('session_revoked');
+      expect((await t.api.validateSession({ token: theirs.token })).session!.user_id).toBe('keep-me');
+      expect((await t.api.validateSession({ token: anonymous.token })).session).toBeTruthy();
     });
 
     it('refuses a malformed except_session_id or user_id', async () => {

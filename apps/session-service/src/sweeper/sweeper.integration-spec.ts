@@ -14,7 +14,7 @@ describe('Sweeper', () => {
       env: { SESSION_IDLE_TTL: '48h', SESSION_ABSOLUTE_TTL: '30d', SESSION_ORPHAN_TTL: '24h', SESSION_REVOKED_RETENTION: '1h', SWEEP_BATCH_SIZE: '3', SWEEP_INTERVAL: '1s' },
     });
   });
-  afterAll(async () => t.close());
+  afterAll(async () => t?.close());
 
   const sweeper = (maxBatchesPerRun?: number) => new Sweeper(t.repository, { ...sweeperSettings(t.config), maxBatchesPerRun }, t.clock, t.logger, t.metrics);
   const ids = async () => (await t.collection.find({}, { projection: { _id: 1 } }).toArray()).map((d) => d._id).sort();
