@@ -1,7 +1,5 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { startProcess, type RunningProcess } from './child-process';
-import { workspaceRoot } from './workspace-root';
+import { appBundle, startAppBundle } from './app-bundle';
+import type { RunningProcess } from './child-process';
 
 export interface GatewayProcessOptions {
   /** `host:port` of a running session service. */
@@ -23,7 +21,7 @@ export interface GatewayProcess {
 
 /** Path of the built gateway bundle. */
 export function gatewayBundle(): string {
-  return join(workspaceRoot(), 'dist', 'apps', 'gateway', 'main.js');
+  return appBundle('gateway');
 }
 
 /**
@@ -31,28 +29,7 @@ export function gatewayBundle(): string {
  * "gateway listening" line, from which it reads the port.
  */
 export async function startGateway(options: GatewayProcessOptions): Promise<GatewayProcess> {
-  const bundle = gatewayBundle();
-  if (!existsSync(bundle)) {
-    throw new Error(`gateway bundle not found at ${bundle}; run: npx nx run gateway:build`);
-  }
-  const proc = startProcess(process.execPath, [bundle], {
-    cwd: workspaceRoot(),
-    env: {
-      ...process.env,
-      SESSION_SERVICE_URL: options.sessionServiceUrl,
-      GATEWAY_HOST: '127.0.0.1',
-      GATEWAY_PORT: '0',
-      LOG_LEVEL: 'info',
-      ...options.env,
-    },
-  });
-  let line: string;
-  try {
-    [line] = await proc.waitForLine(/^\{.*"msg":"gateway listening".*\}$/, options.timeoutMs ?? 30_000);
-  } catch (err) {
-    await proc.stop('SIGKILL');
-    throw err;
-  }
-  const { port, url } = JSON.parse(line) as { port: number; url: string };
-  return { url, port, process: proc, stop: (signal = 'SIGTERM') => proc.stop(signal) };
+  const env = { SESSION_SERVICE_URL: options.sessionServiceUrl, GATEWAY_HOST: '127.0.0.1', GATEWAY_PORT: '0', LOG_LEVEL: 'info', ...options.env };
+  const { proc, ready } = await startAppBundle<{ port: number; url: string }>('gateway', 'gateway listening', env, options.timeoutMs);
+  return { url: ready.url, port: ready.port, process: proc, stop: (signal = 'SIGTERM') => proc.stop(signal) };
 }

@@ -1,7 +1,5 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { startProcess, type RunningProcess } from './child-process';
-import { workspaceRoot } from './workspace-root';
+import { appBundle, startAppBundle } from './app-bundle';
+import type { RunningProcess } from './child-process';
 
 export interface SessionServiceProcessOptions {
   mongoUri: string;
@@ -24,7 +22,7 @@ export interface SessionServiceProcess {
 
 /** Path of the built session service bundle. */
 export function sessionServiceBundle(): string {
-  return join(workspaceRoot(), 'dist', 'apps', 'session-service', 'main.js');
+  return appBundle('session-service');
 }
 
 /**
@@ -32,34 +30,19 @@ export function sessionServiceBundle(): string {
  * "session service listening" line, from which it reads both ports.
  */
 export async function startSessionService(options: SessionServiceProcessOptions): Promise<SessionServiceProcess> {
-  const bundle = sessionServiceBundle();
-  if (!existsSync(bundle)) {
-    throw new Error(`session service bundle not found at ${bundle}; run: npx nx run session-service:build`);
-  }
-  const proc = startProcess(process.execPath, [bundle], {
-    cwd: workspaceRoot(),
-    env: {
-      ...process.env,
-      MONGODB_URI: options.mongoUri,
-      MONGODB_DB: options.dbName,
-      SESSION_SERVICE_URL: '127.0.0.1:0',
-      METRICS_PORT: '0',
-      LOG_LEVEL: 'info',
-      ...options.env,
-    },
-  });
-  let line: string;
-  try {
-    [line] = await proc.waitForLine(/^\{.*"msg":"session service listening".*\}$/, options.timeoutMs ?? 30_000);
-  } catch (err) {
-    await proc.stop('SIGKILL');
-    throw err;
-  }
-  const { port, metricsPort } = JSON.parse(line) as { port: number; metricsPort: number };
+  const env = {
+    MONGODB_URI: options.mongoUri,
+    MONGODB_DB: options.dbName,
+    SESSION_SERVICE_URL: '127.0.0.1:0',
+    METRICS_PORT: '0',
+    LOG_LEVEL: 'info',
+    ...options.env,
+  };
+  const { proc, ready } = await startAppBundle<{ port: number; metricsPort: number }>('session-service', 'session service listening', env, options.timeoutMs);
   return {
-    address: `127.0.0.1:${port}`,
-    port,
-    metricsPort,
+    address: `127.0.0.1:${ready.port}`,
+    port: ready.port,
+    metricsPort: ready.metricsPort,
     process: proc,
     stop: (signal = 'SIGTERM') => proc.stop(signal),
   };
