@@ -6,14 +6,20 @@ import type { LoadJob } from './loader-main';
 import { sampleProcesses, type ProcessUsage } from './process-sampler';
 import { runInLoader } from './run-in-loader';
 import { padSessions, type LiveSessions, type PaddingResult } from './seed-sessions';
+import { diffDbOps, scrapeDbOps, type DbOps } from './service-metrics';
 
 /** CPU seconds per process during a saturation phase, the loader included. */
 export type CpuSplit = Record<string, number>;
 
-export interface PhasePair {
+export interface Saturated {
   saturation: LoadResult;
-  fixedRate: LoadResult;
   saturationCpu?: CpuSplit;
+  /** The session service's database operations during the saturation phase (its /metrics). */
+  dbOps?: DbOps;
+}
+
+export interface PhasePair extends Saturated {
+  fixedRate: LoadResult;
 }
 
 export interface BenchFigures {
@@ -23,7 +29,7 @@ export interface BenchFigures {
   /** The floor by `_id`, when the service stores the session id there (see mongo-load.ts). */
   floorById?: PhasePair;
   baseline: PhasePair;
-  patch: { saturation: LoadResult; saturationCpu?: CpuSplit };
+  patch: Saturated;
   scale: PaddingResult & { gateway: PhasePair; floor: PhasePair; floorById?: PhasePair };
   /** Peaks during (1): gateway and session service; the baseline's during (4), for comparison. */
   memory: { gateway: ProcessUsage; service: ProcessUsage; baseline: ProcessUsage };
@@ -41,20 +47,26 @@ async function phase(label: string, job: LoadJob): Promise<LoadResult> {
   return r;
 }
 
-/** A saturation phase with the CPU time of `pids` (and of the loader) measured around it. */
-async function saturate(label: string, job: LoadJob, pids: Record<string, number>): Promise<{ saturation: LoadResult; saturationCpu: CpuSplit }> {
+/**
+ * A saturation phase with the CPU time of `pids` (and of the loader) measured
+ * around it and, when `metricsUrl` is given, the session service's database
+ * operations (how many touch writes the reads caused, and their cost).
+ */
+async function saturate(label: string, job: LoadJob, pids: Record<string, number>, metricsUrl?: string): Promise<Saturated> {
+  const opsBefore = metricsUrl ? await scrapeDbOps(metricsUrl) : undefined;
   const sampler = sampleProcesses(Object.fromEntries(Object.entries(pids).filter(([, pid]) => pid > 0)));
   const saturation = await phase(label, job);
   const usage = sampler.stop();
+  const dbOps = metricsUrl && opsBefore ? diffDbOps(opsBefore, await scrapeDbOps(metricsUrl)) : undefined;
   const saturationCpu: CpuSplit = Object.fromEntries(Object.entries(usage).map(([name, u]) => [name, u.cpuS]));
   saturationCpu.loader = saturation.loaderCpuS ?? NaN;
-  return { saturation, saturationCpu };
+  return { saturation, saturationCpu, dbOps };
 }
 
 /** Warm-up (discarded), then saturation (with the CPU split), then the fixed offered rate. */
-async function measure(label: string, jobFor: JobFor, o: BenchOptions, pids: Record<string, number>): Promise<PhasePair> {
+async function measure(label: string, jobFor: JobFor, o: BenchOptions, pids: Record<string, number>, metricsUrl?: string): Promise<PhasePair> {
   await phase(`${label} warm-up`, jobFor({ concurrency: o.concurrency, durationS: o.warmupS }));
-  const saturated = await saturate(`${label} saturation`, jobFor({ concurrency: o.concurrency, durationS: o.phaseS }), pids);
+  const saturated = await saturate(`${label} saturation`, jobFor({ concurrency: o.concurrency, durationS: o.phaseS }), pids, metricsUrl);
   const fixedRate = await phase(`${label} at ${o.fixedRate}/s`, jobFor({ concurrency: o.concurrency, durationS: o.phaseS, ratePerSecond: o.fixedRate }));
   return { ...saturated, fixedRate };
 }
@@ -77,11 +89,12 @@ export async function runAllPhases(stack: BenchStack, live: LiveSessions, cookie
   const job = jobs(stack, live, cookies, o);
   const database = stack.databasePid;
   const services = { gateway: stack.gateway.pid, service: stack.service.pid, database };
+  const metrics = stack.service.metricsUrl;
 
   const servicesMemory = sampleProcesses({ gateway: stack.gateway.pid, service: stack.service.pid });
-  const gateway = await measure('(1) gateway GET', job.gatewayGet, o, services);
+  const gateway = await measure('(1) gateway GET', job.gatewayGet, o, services, metrics);
   const { gateway: gatewayMemory, service: serviceMemory } = servicesMemory.stop();
-  const grpc = await measure('(2) gRPC ValidateSession', job.grpc, o, { service: stack.service.pid, database });
+  const grpc = await measure('(2) gRPC ValidateSession', job.grpc, o, { service: stack.service.pid, database }, metrics);
   const floor = await measure('(3) mongodb findOne({session_id})', job.floor, o, { database });
   const sample = await stack.mongo.db(stack.dbName).collection('user_sessions').findOne({});
   const idIsSessionId = sample !== null && sample._id === sample.session_id;
@@ -92,12 +105,12 @@ export async function runAllPhases(stack: BenchStack, live: LiveSessions, cookie
 
   // Writes before the scale phase, so all of (1)-(4) and (6) run on the same live-pool documents;
   // the patch adds one small key, which the scale phase then reads too.
-  const patch = await saturate('(6) gateway PATCH saturation', job.gatewayPatch({ concurrency: o.concurrency, durationS: o.phaseS }), services);
+  const patch = await saturate('(6) gateway PATCH saturation', job.gatewayPatch({ concurrency: o.concurrency, durationS: o.phaseS }), services, metrics);
 
   progress(`(5) seeding user_sessions to ${int(o.scaleSessions)} documents (budget ${o.seedBudgetS} s)`);
   const padding = await padSessions(stack.mongo.db(stack.dbName), o.scaleSessions, o.seedBudgetS * 1_000);
   progress(`(5) seeded ${int(padding.inserted)} in ${padding.seconds.toFixed(0)} s; ${int(padding.total)} documents`);
-  const scaleGateway = await measure(`(5) gateway GET @${padding.total}`, job.gatewayGet, o, services);
+  const scaleGateway = await measure(`(5) gateway GET @${padding.total}`, job.gatewayGet, o, services, metrics);
   const scaleFloor = await measure(`(5) mongodb findOne({session_id}) @${padding.total}`, job.floor, o, { database });
   const scaleFloorById = idIsSessionId ? await measure(`(5) mongodb findOne({_id}) @${padding.total}`, job.floorById, o, { database }) : undefined;
 

@@ -61,7 +61,7 @@ async function openDatabase(env: NodeJS.ProcessEnv): Promise<Database> {
 /** Embedded database, session service, gateway and, on demand, the baseline app; all on 127.0.0.1 with free ports. */
 export class BenchStack {
   readonly dbName = uniqueDbName('bench');
-  service = { address: '', pid: 0 };
+  service = { address: '', pid: 0, metricsUrl: '' };
   gateway = { url: '', pid: 0 };
   baseline?: { url: string; pid: number };
   private readonly running: Handle[] = [];
@@ -105,7 +105,7 @@ export class BenchStack {
     await this.stopProcesses();
     const service = await spawnSessionService(this.db.uri, this.dbName, options.service);
     this.track({ name: 'session service', ...service });
-    this.service = { address: service.address, pid: service.pid };
+    this.service = { address: service.address, pid: service.pid, metricsUrl: service.metricsUrl };
     const gateway = await spawnGateway(service.address, options.gateway);
     this.track({ name: 'gateway', ...gateway });
     this.gateway = { url: gateway.url, pid: gateway.pid };

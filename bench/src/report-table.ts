@@ -1,5 +1,5 @@
 import type { BenchOptions } from './bench-options';
-import type { BenchFigures, CpuSplit, PhasePair } from './bench-phases';
+import type { BenchFigures, PhasePair, Saturated } from './bench-phases';
 import { int, ms, times } from './format';
 import type { LoadResult } from './load-result';
 import type { ProcessUsage } from './process-sampler';
@@ -30,11 +30,25 @@ const row = (id: string, measurement: string, value: string, target = '', result
 
 const CPU_LABELS: Record<string, string> = { gateway: 'gateway', service: 'session service', database: 'database', baseline: 'express app', loader: 'loader' };
 
-/** Where the time goes, per process: CPU milliseconds per successful operation at saturation. */
-function cpuRow(id: string, what: string, saturation: LoadResult, cpu: CpuSplit | undefined): Row[] {
-  if (!cpu || saturation.ok === 0) return [];
-  const parts = Object.entries(cpu).map(([name, s]) => `${CPU_LABELS[name] ?? name} ${ms((s * 1_000) / saturation.ok)}`);
-  return [row(id, `${what}, CPU ms per op at saturation`, parts.join(' + '))];
+/**
+ * Where the time goes: CPU milliseconds per successful operation at
+ * saturation, per process; and the session service's database calls per
+ * operation with their mean time (touch writes show up here).
+ */
+function whereRows(id: string, what: string, s: Saturated): Row[] {
+  const ok = s.saturation.ok;
+  if (ok === 0) return [];
+  const rows: Row[] = [];
+  if (s.saturationCpu) {
+    const parts = Object.entries(s.saturationCpu).map(([name, cpu]) => `${CPU_LABELS[name] ?? name} ${ms((cpu * 1_000) / ok)}`);
+    rows.push(row(id, `${what}, CPU ms per op at saturation`, parts.join(' + ')));
+  }
+  const ops = Object.entries(s.dbOps ?? {});
+  if (ops.length > 0) {
+    const parts = ops.map(([op, o]) => `${op} ${(o.count / ok).toFixed(2)} x ${ms((o.sumS * 1_000) / o.count)} ms`);
+    rows.push(row(id, `${what}, service database calls per op`, parts.join(', ')));
+  }
+  return rows;
 }
 
 /** Saturation, CPU split and fixed-rate rows of one target. */
@@ -42,7 +56,7 @@ function pairRows(id: string, what: string, pair: PhasePair | undefined, unit: s
   if (!pair) return [];
   return [
     row(id, `${what}, saturation (${o.concurrency} in flight)`, rate(pair.saturation, unit)),
-    ...cpuRow(id, what, pair.saturation, pair.saturationCpu),
+    ...whereRows(id, what, pair),
     row(id, `${what}, at ${int(o.fixedRate)}/s`, offered(pair.fixedRate)),
   ];
 }
@@ -61,7 +75,7 @@ function scaleRows(what: string, big: PhasePair | undefined, small: PhasePair | 
   const throughput = ratio(big.saturation.perSecond, small.saturation.perSecond);
   return [
     row('5', `${what}, saturation (${size})`, `${rate(big.saturation, unit)}; ${times(throughput)} ${small10k}`),
-    ...cpuRow('5', `${what} (${size})`, big.saturation, big.saturationCpu),
+    ...whereRows('5', `${what} (${size})`, big),
     row('5', `${what}, at ${int(o.fixedRate)}/s (${size})`, `${offered(big.fixedRate)}; p50 ${times(p50)}, p99 ${times(p99)} ${small10k}`, judged ? `<= ${TARGETS.scaleLatency}x` : '', judged ? verdict(Math.max(p50, p99) <= TARGETS.scaleLatency && keptUp(big.fixedRate, o)) : ''),
   ];
 }
@@ -83,10 +97,10 @@ export function buildRows(f: BenchFigures, o: BenchOptions): Row[] {
   const fixed = f.gateway.fixedRate;
   return [
     row('1', `gateway GET /api/sessions/current, saturation (${live})`, rate(f.gateway.saturation, 'req'), `>= ${TARGETS.vsBaseline}x (4): ${times(vsBaseline)}`, verdict(vsBaseline >= TARGETS.vsBaseline)),
-    ...cpuRow('1', 'gateway GET', f.gateway.saturation, f.gateway.saturationCpu),
+    ...whereRows('1', 'gateway GET', f.gateway),
     row('1', `gateway GET /api/sessions/current, ${at}`, offered(fixed), `p99 <= ${TARGETS.p99AtFixedRateMs} ms, rate kept`, verdict(fixed.latency.p99Ms <= TARGETS.p99AtFixedRateMs && keptUp(fixed, o))),
     row('2', `gRPC ValidateSession, saturation (${o.concurrency} in flight, ${o.channels} clients)`, rate(f.grpc.saturation, 'calls'), `>= ${TARGETS.vsFloor}x faster (3): ${times(vsFloor)}`, verdict(vsFloor >= TARGETS.vsFloor)),
-    ...cpuRow('2', 'gRPC ValidateSession', f.grpc.saturation, f.grpc.saturationCpu),
+    ...whereRows('2', 'gRPC ValidateSession', f.grpc),
     row('2', `gRPC ValidateSession, ${at}`, offered(f.grpc.fixedRate)),
     ...pairRows('3', 'mongodb findOne({session_id})', f.floor, 'ops', o),
     ...pairRows('3', 'mongodb findOne({_id})', f.floorById, 'ops', o),
@@ -95,7 +109,7 @@ export function buildRows(f: BenchFigures, o: BenchOptions): Row[] {
     ...scaleRows('mongodb findOne({session_id})', f.scale.floor, f.floor, 'ops', f, o, true),
     ...scaleRows('mongodb findOne({_id})', f.scale.floorById, f.floorById, 'ops', f, o, false),
     row('6', `gateway PATCH /api/sessions/current/data, saturation (${live})`, rate(f.patch.saturation, 'req')),
-    ...cpuRow('6', 'gateway PATCH', f.patch.saturation, f.patch.saturationCpu),
+    ...whereRows('6', 'gateway PATCH', f.patch),
     memoryRow('gateway RSS during (1)', f.memory.gateway, true),
     memoryRow('session service RSS during (1)', f.memory.service, true),
     memoryRow('express-session baseline RSS during (4)', f.memory.baseline, false),

@@ -40,13 +40,14 @@ function spawnBundle(bundle: string, env: Record<string, string>, options: Spawn
   return { proc, pid: proc.child.pid ?? 0, stop: () => proc.stop() };
 }
 
-export async function spawnSessionService(mongoUri: string, dbName: string, options: SpawnOptions = {}): Promise<ServiceProcess & { address: string }> {
+export async function spawnSessionService(mongoUri: string, dbName: string, options: SpawnOptions = {}): Promise<ServiceProcess & { address: string; metricsUrl: string }> {
   const address = `127.0.0.1:${await freePort()}`;
+  const metricsPort = await freePort();
   const service = spawnBundle(sessionServiceBundle(), {
     MONGODB_URI: mongoUri,
     MONGODB_DB: dbName,
     SESSION_SERVICE_URL: address,
-    METRICS_PORT: String(await freePort()),
+    METRICS_PORT: String(metricsPort),
   }, options);
   const client = createSessionClient({ address });
   const health = createHealthClient(client);
@@ -55,7 +56,7 @@ export async function spawnSessionService(mongoUri: string, dbName: string, opti
   } finally {
     client.close();
   }
-  return { ...service, address };
+  return { ...service, address, metricsUrl: `http://127.0.0.1:${metricsPort}/metrics` };
 }
 
 export async function spawnGateway(sessionServiceUrl: string, options: SpawnOptions = {}): Promise<ServiceProcess & { url: string }> {
