@@ -66,7 +66,7 @@ export default {
   ],
   // Generous on a shared machine: a slow but finishing run must count as killed or survived, not
   // as a timeout (which would count as detected); genuine hangs still end here.
-  timeoutMS: 30_000,
+  timeoutMS: 10_000,
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: 'reports/mutation/mutation.html' },
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },

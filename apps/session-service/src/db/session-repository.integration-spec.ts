@@ -91,6 +91,13 @@ describe('SessionRepository reads and measurements', () => {
     for (const s of listed) expect(s).not.toHaveProperty('secretHash');
   });
 
+  it('reads back user_data keys named like Object.prototype members as the values they hold', async () => {
+    const id = '0b6f7b4e-93c5-4c8e-9d4f-2a6c1f0e8b74';
+    const userData = { valueOf: [1, 2], toString: ['x'], constructor: { a: [true] }, hasOwnProperty: 'no' };
+    await repository.insert({ ...record(id, null, new Date()), userData });
+    expect((await repository.findById(id))!.userData).toEqual(userData);
+  });
+
   it('reports every operation with its name and duration in seconds', async () => {
     observed.length = 0;
     const started = performance.now();
@@ -146,13 +153,21 @@ describe('SessionRepository sweeping queries', () => {
   };
   const idsOf = (...records: SessionRecord[]) => records.map((r) => r.sessionId).sort();
 
-  beforeAll(async () => {
-    repository = new SessionRepository(client.db(dbName));
+  // Seeded by the first test, not in a hook: work done in hooks would make every mutant of the
+  // repository code it runs "static" for mutation testing, which then reruns every spec for it.
+  let seeding: Promise<void> | undefined;
+  const insertAll = async () => {
     for (const record of Object.values(sessions)) await repository.insert(record);
+  };
+  const seed = () => (seeding ??= insertAll());
+
+  beforeAll(() => {
+    repository = new SessionRepository(client.db(dbName));
   });
   afterAll(async () => client.db(dbName).dropDatabase());
 
   it('finds what each rule removes, strictly before the cutoff, up to the limit', async () => {
+    await seed();
     expect((await repository.findSweepableIds('expired', cutoff, 100)).sort()).toEqual(idsOf(sessions.expired));
     expect((await repository.findSweepableIds('revoked', cutoff, 100)).sort()).toEqual(idsOf(sessions.revokedLongAgo));
     expect((await repository.findSweepableIds('orphan', cutoff, 100)).sort()).toEqual(idsOf(sessions.orphan));
@@ -160,6 +175,7 @@ describe('SessionRepository sweeping queries', () => {
   });
 
   it('deletes only those of the given ids that still match the rule', async () => {
+    await seed();
     const { live, expired, orphan, revokedLongAgo } = sessions;
     expect(await repository.deleteSweepable('expired', cutoff, idsOf(live, expired, orphan))).toBe(1);
     expect(await repository.deleteSweepable('revoked', cutoff, idsOf(live, revokedLongAgo))).toBe(1);

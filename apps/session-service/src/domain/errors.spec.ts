@@ -13,6 +13,7 @@ import {
   SessionNotFoundError,
   SessionRevokedError,
   SessionServiceError,
+  SessionStoreTimeoutError,
   VersionConflictError,
 } from './errors';
 
@@ -38,6 +39,17 @@ describe('domain errors', () => {
     expect(Kind.name).toBe(name);
     expect(error).toMatchObject({ name, grpcStatus, errorCode, message });
     expect(new Kind('a caller-specific sentence').message).toBe('a caller-specific sentence');
+  });
+
+  it('reports a store that did not answer in time as unavailable, under its own name', () => {
+    const error = new SessionStoreTimeoutError();
+    expect(error).toBeInstanceOf(ServiceUnavailableError);
+    expect(error).toMatchObject({
+      name: 'SessionStoreTimeoutError',
+      grpcStatus: status.UNAVAILABLE,
+      errorCode: 'session_service_unavailable',
+      message: 'the session store did not answer in time, retry later',
+    });
   });
 
   it('names the limit in a payload_too_large message', () => {

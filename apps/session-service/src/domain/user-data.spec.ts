@@ -16,6 +16,7 @@ describe('validateUserData', () => {
 
   it.each([
     ['null', null],
+    ['undefined', undefined],
     ['an array', []],
     ['a string', 'x'],
     ['a number', 1],
