@@ -100,7 +100,7 @@ export async function runAllPhases(stack: BenchStack, live: LiveSessions, cookie
   const idIsSessionId = sample !== null && sample._id === sample.session_id;
   const floorById = idIsSessionId ? await measure('(3) mongodb findOne({_id})', job.floorById, o, { database }) : undefined;
   const baselineMemory = sampleProcesses({ baseline: stack.baseline?.pid ?? 0 });
-  const baseline = await measure('(4) express-session', job.baseline, o, { baseline: stack.baseline?.pid ?? 0, database });
+  const baseline = await measure('(4) express-session', job.baseline, o, { baseline: stack.baseline?.pid ?? 0, database }, stack.baseline?.metricsUrl);
   const { baseline: baselineUsage } = baselineMemory.stop();
 
   // Writes before the scale phase, so all of (1)-(4) and (6) run on the same live-pool documents;

@@ -63,7 +63,7 @@ export class BenchStack {
   readonly dbName = uniqueDbName('bench');
   service = { address: '', pid: 0, metricsUrl: '' };
   gateway = { url: '', pid: 0 };
-  baseline?: { url: string; pid: number };
+  baseline?: { url: string; pid: number; metricsUrl: string };
   private readonly running: Handle[] = [];
   private readonly started: Handle[] = [];
 
@@ -119,7 +119,7 @@ export class BenchStack {
     this.track({ name: 'express-session baseline', proc, stop: () => proc.stop() });
     const line = await proc.waitForLine(/express-session baseline listening/, 30_000);
     const { port } = JSON.parse(line.input ?? '{}') as { port: number };
-    this.baseline = { url: `http://127.0.0.1:${port}`, pid: pidOf(proc) };
+    this.baseline = { url: `http://127.0.0.1:${port}`, pid: pidOf(proc), metricsUrl: `http://127.0.0.1:${port}/bench/metrics` };
   }
 
   private track(handle: Handle): void {

@@ -20,8 +20,28 @@ declare module 'express-session' {
   }
 }
 
+/**
+ * Database commands by name with their total time, in the session service's
+ * metric format, so the bench reports the baseline's reads and touch writes
+ * per request the same way as the service's.
+ */
+function commandStats(client: MongoClient): () => string {
+  const stats = new Map<string, { count: number; sumS: number }>();
+  client.on('commandSucceeded', (e) => {
+    const s = stats.get(e.commandName) ?? { count: 0, sumS: 0 };
+    s.count++;
+    s.sumS += e.duration / 1_000;
+    stats.set(e.commandName, s);
+  });
+  return () =>
+    [...stats]
+      .flatMap(([op, s]) => [`db_operation_seconds_sum{operation="${op}"} ${s.sumS}`, `db_operation_seconds_count{operation="${op}"} ${s.count}`])
+      .join('\n') + '\n';
+}
+
 async function main(): Promise<void> {
-  const client = await MongoClient.connect(process.env.BENCH_MONGODB_URI ?? 'mongodb://127.0.0.1:27017/', { maxPoolSize: 20 });
+  const client = await MongoClient.connect(process.env.BENCH_MONGODB_URI ?? 'mongodb://127.0.0.1:27017/', { maxPoolSize: 20, monitorCommands: true });
+  const metrics = commandStats(client);
   const store = MongoStore.create({
     client,
     dbName: process.env.BENCH_MONGODB_DB ?? 'sessions',
@@ -33,6 +53,10 @@ async function main(): Promise<void> {
   });
   const app = express();
   app.disable('x-powered-by');
+  // Before the session middleware, so reading the figures never touches a session.
+  app.get('/bench/metrics', (_req, res) => {
+    res.type('text/plain').send(metrics());
+  });
   app.use(
     session({
       secret: randomUUID(),

@@ -76,13 +76,13 @@ describe('buildRows', () => {
   });
 
   it('splits CPU time per operation over the processes', () => {
-    const cpu = buildRows(figures(), options).find((r) => r.measurement === 'gateway GET, CPU ms per op at saturation');
+    const cpu = buildRows(figures(), options).find((r) => r.measurement === 'gateway GET, CPU ms per request at saturation');
     expect(cpu?.value).toBe('gateway 1.00 + loader 0.50');
   });
 
-  it('shows the service database calls per operation and their mean time', () => {
+  it('shows the database calls per request and their mean time', () => {
     const gateway = { ...figures().gateway, dbOps: { find_by_id: { count: 30_000, sumS: 30 }, extend_idle_expiry: { count: 6_000, sumS: 60 } } };
-    expect(rowOf(figures({ gateway }), 'gateway GET, service database calls')?.value).toBe('find_by_id 1.00 x 1.00 ms, extend_idle_expiry 0.20 x 10.00 ms');
+    expect(rowOf(figures({ gateway }), 'gateway GET, database calls per request')?.value).toBe('find_by_id 1.00 x 1.00 ms, extend_idle_expiry 0.20 x 10.00 ms');
   });
 
   it('leaves out the _id floor rows when it was not measured', () => {

@@ -31,22 +31,24 @@ const row = (id: string, measurement: string, value: string, target = '', result
 const CPU_LABELS: Record<string, string> = { gateway: 'gateway', service: 'session service', database: 'database', baseline: 'express app', loader: 'loader' };
 
 /**
- * Where the time goes: CPU milliseconds per successful operation at
- * saturation, per process; and the session service's database calls per
- * operation with their mean time (touch writes show up here).
+ * Where the time goes: CPU milliseconds per request at saturation, per
+ * process; and the app's database calls per request with their mean time
+ * (session service: its db_operation_seconds metric; baseline: driver
+ * command events), where the touch writes show up. Failed requests count too: they
+ * cost as much, and when most fail a per-success figure would mislead.
  */
 function whereRows(id: string, what: string, s: Saturated): Row[] {
-  const ok = s.saturation.ok;
-  if (ok === 0) return [];
+  const requests = s.saturation.ok + s.saturation.errors;
+  if (requests === 0) return [];
   const rows: Row[] = [];
   if (s.saturationCpu) {
-    const parts = Object.entries(s.saturationCpu).map(([name, cpu]) => `${CPU_LABELS[name] ?? name} ${ms((cpu * 1_000) / ok)}`);
-    rows.push(row(id, `${what}, CPU ms per op at saturation`, parts.join(' + ')));
+    const parts = Object.entries(s.saturationCpu).map(([name, cpu]) => `${CPU_LABELS[name] ?? name} ${ms((cpu * 1_000) / requests)}`);
+    rows.push(row(id, `${what}, CPU ms per request at saturation`, parts.join(' + ')));
   }
   const ops = Object.entries(s.dbOps ?? {});
   if (ops.length > 0) {
-    const parts = ops.map(([op, o]) => `${op} ${(o.count / ok).toFixed(2)} x ${ms((o.sumS * 1_000) / o.count)} ms`);
-    rows.push(row(id, `${what}, service database calls per op`, parts.join(', ')));
+    const parts = ops.map(([op, o]) => `${op} ${(o.count / requests).toFixed(2)} x ${ms((o.sumS * 1_000) / o.count)} ms`);
+    rows.push(row(id, `${what}, database calls per request`, parts.join(', ')));
   }
   return rows;
 }
