@@ -2,16 +2,18 @@ import { MongoClient, type Filter } from 'mongodb';
 import type { LoadResult, Pacing } from './load-result';
 import { runOperations } from './op-loops';
 
+/**
+ * The floor's filter: `_id`, the lookup the session service makes (its documents
+ * keep the session id there), or `session_id`. FerretDB 1.24 hands only `_id`
+ * equality to its storage's index and scans the collection for anything else.
+ */
+export type FloorField = '_id' | 'session_id';
+
 export interface MongoFindJob {
   kind: 'mongo-find';
   uri: string;
   dbName: string;
-  /**
-   * `session_id` is the lookup the schema indexes; `_id` (which holds the same
-   * value) is the only filter FerretDB 1.x hands to its storage instead of
-   * scanning the collection, so both are measured.
-   */
-  field: 'session_id' | '_id';
+  field: FloorField;
   sessionIds: string[];
   /** Driver pool size: the session service's default, so the floor gets the same connections. */
   maxPoolSize: number;

@@ -22,11 +22,12 @@ function figures(overrides: Partial<BenchFigures> = {}): BenchFigures {
   return {
     gateway: pair(3_000, 2, 6),
     grpc: pair(4_000, 1, 3),
-    floor: pair(6_000, 0.5, 2),
-    floorById: pair(7_000, 0.4, 1.5),
+    floor: pair(7_000, 0.4, 1.5),
+    floorField: '_id',
+    floorBySessionId: pair(100, 20, 2_000),
     baseline: pair(2_500, 2.5, 8),
     patch: { saturation: result(900, 10, 30) },
-    scale: { total: 1_000_000, inserted: 990_000, seconds: 80, budgetHit: false, gateway: pair(2_900, 2.2, 7), floor: pair(5_800, 0.55, 2.2) },
+    scale: { total: 1_000_000, inserted: 990_000, seconds: 80, budgetHit: false, gateway: pair(2_900, 2.2, 7), floor: pair(6_800, 0.44, 1.6) },
     memory: { gateway: memory(90), service: memory(110), baseline: memory(70) },
     ...overrides,
   };
@@ -45,7 +46,7 @@ describe('buildRows', () => {
     const bad = figures({
       gateway: { saturation: result(2_000, 10, 30), fixedRate: result(1_000, 3, 12) },
       grpc: pair(2_000, 1, 3),
-      scale: { ...figures().scale, gateway: pair(2_900, 2.2, 16), floor: pair(5_800, 0.7, 2.2) },
+      scale: { ...figures().scale, gateway: pair(2_900, 2.2, 16), floor: pair(6_800, 0.6, 1.6) },
       memory: { gateway: memory(210), service: memory(110), baseline: memory(70) },
     });
     expect(verdicts(bad)).toEqual(['1 FAIL', '1 FAIL', '2 FAIL', '5 FAIL', '5 FAIL', '7 FAIL', '7 PASS']);
@@ -71,7 +72,6 @@ describe('buildRows', () => {
   it('prints the ratios the targets are judged on', () => {
     expect(rowOf(figures(), 'gateway GET /api/sessions/current, saturation')?.target).toBe('>= 1x (4): 1.20x');
     expect(rowOf(figures(), 'gRPC ValidateSession, saturation')?.target).toBe('>= 0.5x faster (3): 0.57x');
-    expect(rowOf(figures({ floorById: undefined }), 'gRPC ValidateSession, saturation')?.target).toBe('>= 0.5x faster (3): 0.67x');
     expect(rowOf(figures(), 'gateway GET, at')?.value).toContain('p50 1.10x, p99 1.17x of 10,000');
   });
 
@@ -85,9 +85,34 @@ describe('buildRows', () => {
     expect(rowOf(figures({ gateway }), 'gateway GET, database calls per request')?.value).toBe('find_by_id 1.00 x 1.00 ms, extend_idle_expiry 0.20 x 10.00 ms');
   });
 
-  it('leaves out the _id floor rows when it was not measured', () => {
-    const rows = buildRows(figures({ floorById: undefined }), options);
-    expect(rows.some((r) => r.measurement.includes('{_id}'))).toBe(false);
+  it('judges (2) and the scale floor on the _id floor, never on the informational session_id lookup', () => {
+    const rows = buildRows(figures(), options);
+    expect(rows.filter((r) => r.id === '3').map((r) => r.measurement)).toEqual([
+      'mongodb findOne({_id}), saturation (32 in flight)',
+      'mongodb findOne({_id}), CPU ms per request at saturation',
+      'mongodb findOne({_id}), at 1,000/s',
+      'mongodb findOne({session_id}) (a full scan on FerretDB 1.24, informational), saturation (32 in flight)',
+      'mongodb findOne({session_id}) (a full scan on FerretDB 1.24, informational), CPU ms per request at saturation',
+      'mongodb findOne({session_id}) (a full scan on FerretDB 1.24, informational), at 1,000/s',
+    ]);
+    expect(rows.filter((r) => r.id === '3').every((r) => r.target === '' && r.result === '')).toBe(true);
+    expect(rowOf(figures(), 'mongodb findOne({_id}), at 1,000/s (1,000,000 stored)')).toMatchObject({ value: expect.stringContaining('p50 1.10x, p99 1.07x of 10,000'), result: 'PASS' });
+    expect(rows.filter((r) => r.id === '5').some((r) => r.measurement.includes('session_id'))).toBe(false);
+  });
+
+  it('leaves out the informational rows when the session_id lookup was not measured', () => {
+    const rows = buildRows(figures({ floorBySessionId: undefined }), options);
+    expect(rows.filter((r) => r.id === '3')).toHaveLength(3);
+    expect(rows.some((r) => r.measurement.includes('informational'))).toBe(false);
+  });
+
+  it('falls back to the session_id floor, and says so, when the service does not keep the session id in _id', () => {
+    const f = figures({ floor: pair(6_000, 0.5, 2), floorField: 'session_id', floorBySessionId: undefined, scale: { ...figures().scale, floor: pair(5_800, 0.55, 2.2) } });
+    expect(rowOf(f, 'gRPC ValidateSession, saturation')?.target).toBe('>= 0.5x faster (3): 0.67x');
+    const fallback = 'mongodb findOne({session_id}) (fallback: service documents have _id != session_id)';
+    expect(rowOf(f, `${fallback}, saturation`)?.value).toContain('6,000 ops/s');
+    expect(rowOf(f, `${fallback}, at 1,000/s (1,000,000 stored)`)?.result).toBe('PASS');
+    expect(buildRows(f, options).some((r) => r.measurement.includes('{_id}'))).toBe(false);
   });
 });
 

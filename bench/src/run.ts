@@ -4,9 +4,11 @@ import type { MongoClient } from 'mongodb';
 import { parseBenchOptions } from './bench-options';
 import { progress, runAllPhases } from './bench-phases';
 import { BenchStack } from './bench-stack';
+import { int } from './format';
 import { buildRows, renderTable } from './report-table';
 import { createExpressSessions, createLiveSessions } from './seed-sessions';
 import { SERVICE_LOG_LEVEL } from './service-processes';
+import { steadyTouchRate, TOUCH_INTERVAL_MS } from './touch-spread';
 
 const load = () => loadavg().map((n) => n.toFixed(2)).join(' ');
 
@@ -36,11 +38,11 @@ async function main(): Promise<void> {
   try {
     const seedStarted = Date.now();
     const live = await createLiveSessions(stack.service.address, o.liveSessions);
-    const cookies = await createExpressSessions(stack.baseline?.url ?? '', o.liveSessions);
+    const baselineSessions = await createExpressSessions(stack.baseline?.url ?? '', o.liveSessions);
     const seedS = (Date.now() - seedStarted) / 1_000;
     progress(`minted ${o.liveSessions} sessions through CreateSession and ${o.liveSessions} through the baseline in ${seedS.toFixed(1)} s`);
     const dbVersion = `${await databaseVersion(stack.mongo)}, ${stack.databaseLabel}`;
-    const figures = await runAllPhases(stack, live, cookies, o);
+    const figures = await runAllPhases(stack, live, baselineSessions, o);
     const scaleNote = figures.scale.budgetHit ? `, seeding budget of ${o.seedBudgetS} s hit before ${o.scaleSessions.toLocaleString('en-US')}` : '';
     process.stdout.write(
       [
@@ -48,6 +50,7 @@ async function main(): Promise<void> {
         `Session platform benchmark${o.quick ? ' (--quick)' : ''}: ${cpus().length} CPUs (${cpus()[0]?.model.trim() ?? 'unknown'}), everything on 127.0.0.1, load generators in separate processes`,
         `Node ${process.version}; ${dbVersion}; mongodb driver ${packageVersion('mongodb')}; autocannon ${packageVersion('autocannon')}; services are the built bundles with LOG_LEVEL=${SERVICE_LOG_LEVEL}, SESSION_TOUCH_INTERVAL default (60s)`,
         `Phases: ${o.warmupS} s warm-up, ${o.phaseS} s saturation (${o.concurrency} connections / calls in flight), ${o.phaseS} s at ${o.fixedRate.toLocaleString('en-US')}/s; latencies in microsecond resolution`,
+        `Touch state: before each read phase the live sessions' last writes are spread over the last ${TOUCH_INTERVAL_MS / 1_000} s (steady state: ~${int(steadyTouchRate(o.liveSessions))} touch writes/s per app)`,
         `Scale phase: ${figures.scale.total.toLocaleString('en-US')} documents in user_sessions (${figures.scale.inserted.toLocaleString('en-US')} inserted in ${figures.scale.seconds.toFixed(0)} s with insertMany${scaleNote})`,
         `Load average (1/5/15 min) before: ${loadBefore}`,
         '',

@@ -37,8 +37,27 @@ export async function createLiveSessions(address: string, count: number): Promis
   return { tokens, sessionIds };
 }
 
-/** Creates `count` express-session sessions through the baseline app and returns their cookies. */
-export async function createExpressSessions(url: string, count: number): Promise<string[]> {
+export interface ExpressSessions {
+  /** `connect.sid=...` request cookies, one per session. */
+  cookies: string[];
+  /** The same sessions' ids: the `_id`s of their documents in express_sessions. */
+  sessionIds: string[];
+}
+
+/**
+ * The session id inside an express-session cookie `connect.sid=s%3A<sid>.<signature>`
+ * (URL-encoded, `s:` for signed, cookie-signature's HMAC after the last dot;
+ * the id itself is base64url, so it holds no dot).
+ */
+export function expressSessionId(cookie: string): string {
+  const value = decodeURIComponent(cookie.slice(cookie.indexOf('=') + 1));
+  const dot = value.lastIndexOf('.');
+  if (!value.startsWith('s:') || dot < 3) throw new Error(`not a signed express-session cookie: ${cookie}`);
+  return value.slice(2, dot);
+}
+
+/** Creates `count` express-session sessions through the baseline app: their cookies and ids. */
+export async function createExpressSessions(url: string, count: number): Promise<ExpressSessions> {
   const cookies: string[] = new Array(count);
   await inParallel(count, 32, async (i) => {
     const res = await fetch(`${url}/api/sessions`, {
@@ -50,7 +69,7 @@ export async function createExpressSessions(url: string, count: number): Promise
     if (res.status !== 201 || !cookie) throw new Error(`baseline session create failed: HTTP ${res.status}`);
     cookies[i] = cookie;
   });
-  return cookies;
+  return { cookies, sessionIds: cookies.map(expressSessionId) };
 }
 
 export interface PaddingResult {

@@ -13,6 +13,11 @@
 //    filters every row again in memory after the SQL query, so narrowing by `_id` whenever the filter
 //    has exactly one `_id` equality key is always safe; the other conditions still apply.
 //
+// 3. Its `update` command deferred closing each statement's query to the end of the whole command,
+//    so every statement held a pooled SQLite connection; with the pool's 100 connections, an update
+//    of 100 or more statements (a bulkWrite) waited forever and wedged the database for every client.
+//    The fix closes each statement's query as soon as that statement is done.
+//
 // Each replacement must match exactly once: a FerretDB upgrade that moves the code fails the
 // build here, loudly, instead of silently building an unpatched database.
 import { execFileSync } from 'node:child_process';
@@ -44,6 +49,19 @@ func hasOneIDKey(filter *types.Document) bool {
 }
 `;
 
+const UPDATE_CLOSE_OLD = `		closer := iterator.NewMultiCloser()
+		defer closer.Close()
+
+		closer.Add(res.Iter)`;
+const UPDATE_CLOSE_NEW = `		closer := iterator.NewMultiCloser()
+
+		closer.Add(res.Iter)`;
+const UPDATE_RESULT_OLD = `		result, err := common.UpdateDocument(ctx, c, "update", iter, &u)
+`;
+const UPDATE_RESULT_NEW = `		result, err := common.UpdateDocument(ctx, c, "update", iter, &u)
+		closer.Close()
+`;
+
 const patches = [
   {
     file: 'internal/backends/sqlite/metadata/metadata.go',
@@ -53,6 +71,13 @@ const patches = [
     file: 'internal/backends/sqlite/collection.go',
     edits: [{ from: PUSHDOWN_OLD, to: PUSHDOWN_NEW, times: 2 }],
     append: HAS_ONE_ID_KEY,
+  },
+  {
+    file: 'internal/handler/msg_update.go',
+    edits: [
+      { from: UPDATE_CLOSE_OLD, to: UPDATE_CLOSE_NEW, times: 1 },
+      { from: UPDATE_RESULT_OLD, to: UPDATE_RESULT_NEW, times: 1 },
+    ],
   },
 ];
 

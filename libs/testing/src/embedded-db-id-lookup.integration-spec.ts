@@ -48,3 +48,29 @@ describe('embedded database lookups by _id', () => {
     expect((await collection.deleteOne({ _id: 'id-6', version: 0 })).deletedCount).toBe(1);
   });
 });
+
+describe('embedded database bulk updates', () => {
+  let db: EmbeddedDb;
+  let client: MongoClient;
+  const name = uniqueDbName('bulk_update');
+
+  beforeAll(async () => {
+    db = await startEmbeddedDb();
+    client = await MongoClient.connect(db.uri);
+  });
+  afterAll(async () => {
+    await client.db(name).dropDatabase();
+    await client.close();
+    await db.stop({ removeData: true });
+  });
+
+  it('applies an update command of 150 statements (more than the 100 pooled connections)', async () => {
+    // Unpatched FerretDB 1.24 held one connection per statement until the command ended and hung here.
+    const collection = client.db(name).collection<Doc>('c');
+    await collection.insertMany(Array.from({ length: 150 }, (_, i) => ({ _id: `id-${i}`, version: 0 })));
+    const ops = Array.from({ length: 150 }, (_, i) => ({ updateOne: { filter: { _id: `id-${i}` }, update: { $set: { version: 1 } } } }));
+    const result = await collection.bulkWrite(ops, { ordered: false });
+    expect(result.modifiedCount).toBe(150);
+    expect(await collection.countDocuments({ version: 1 })).toBe(150);
+  });
+});
