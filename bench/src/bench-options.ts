@@ -9,6 +9,8 @@ export interface BenchOptions {
   warmupS: number;
   /** The fixed offered rate for latency figures. */
   fixedRate: number;
+  /** Lower offered rates for (1) alone: where its latency knee is, below the target rate. */
+  sweepRates: number[];
   /** HTTP connections, or gRPC / driver calls in flight, at saturation. */
   concurrency: number;
   /** gRPC clients the ValidateSession load spreads over. */
@@ -39,6 +41,7 @@ export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEn
     phaseS: positiveInt(env, 'BENCH_PHASE_SECONDS', quick ? 5 : 10),
     warmupS: quick ? 2 : 3,
     fixedRate: 1_000,
+    sweepRates: [250, 500, 750],
     concurrency: 32,
     channels: 4,
     seedBudgetS: positiveInt(env, 'BENCH_SEED_BUDGET_SECONDS', quick ? 120 : 330),

@@ -27,6 +27,8 @@ export interface PhasePair extends Saturated {
 
 export interface BenchFigures {
   gateway: PhasePair;
+  /** (1) at the lower offered rates of `sweepRates`, in that order. */
+  gatewaySweep: { rate: number; result: LoadResult }[];
   grpc: PhasePair;
   /** The floor (3); targets (2) and (5) are judged against it. */
   floor: PhasePair;
@@ -118,6 +120,11 @@ export async function runAllPhases(stack: BenchStack, live: LiveSessions, baseli
   await spreadLiveSessions();
   const servicesMemory = sampleProcesses({ gateway: stack.gateway.pid, service: stack.service.pid });
   const gateway = await measure('(1) gateway GET', job.gatewayGet, o, services, metrics);
+  const gatewaySweep: BenchFigures['gatewaySweep'] = [];
+  for (const rate of o.sweepRates) {
+    const result = await phase(`(1) gateway GET at ${rate}/s`, job.gatewayGet({ concurrency: o.concurrency, durationS: o.phaseS, ratePerSecond: rate }));
+    gatewaySweep.push({ rate, result });
+  }
   const { gateway: gatewayMemory, service: serviceMemory } = servicesMemory.stop();
   await spreadLiveSessions();
   const grpc = await measure('(2) gRPC ValidateSession', job.grpc, o, { service: stack.service.pid, database }, metrics);
@@ -142,6 +149,7 @@ export async function runAllPhases(stack: BenchStack, live: LiveSessions, baseli
 
   return {
     gateway,
+    gatewaySweep,
     grpc,
     floor,
     floorField,

@@ -21,6 +21,10 @@ const memory = (mb: number) => ({ sampledPeakMb: mb, hwmMb: mb + 5, cpuS: 1 });
 function figures(overrides: Partial<BenchFigures> = {}): BenchFigures {
   return {
     gateway: pair(3_000, 2, 6),
+    gatewaySweep: [
+      { rate: 250, result: result(250, 1, 2) },
+      { rate: 500, result: result(500, 1.5, 4) },
+    ],
     grpc: pair(4_000, 1, 3),
     floor: pair(7_000, 0.4, 1.5),
     floorField: '_id',
@@ -50,6 +54,15 @@ describe('buildRows', () => {
       memory: { gateway: memory(210), service: memory(110), baseline: memory(70) },
     });
     expect(verdicts(bad)).toEqual(['1 FAIL', '1 FAIL', '2 FAIL', '5 FAIL', '5 FAIL', '7 FAIL', '7 PASS']);
+  });
+
+  it('lists (1) at the lower sweep rates after the target row, without a verdict', () => {
+    const rows = buildRows(figures(), options).filter((r) => r.measurement.startsWith('gateway GET /api/sessions/current, at'));
+    expect(rows.map((r) => [r.measurement.split(', ')[1], r.value, r.result])).toEqual([
+      ['at 1,000/s', expect.stringContaining('p99 6.00'), 'PASS'],
+      ['at 250/s', expect.stringContaining('p50 1.00 / p99 2.00 ms'), ''],
+      ['at 500/s', expect.stringContaining('p50 1.50 / p99 4.00 ms'), ''],
+    ]);
   });
 
   it('fails the latency target when requests failed at the fixed rate', () => {

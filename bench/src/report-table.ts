@@ -107,6 +107,8 @@ export function buildRows(f: BenchFigures, o: BenchOptions): Row[] {
     row('1', `gateway GET /api/sessions/current, saturation (${live})`, rate(f.gateway.saturation, 'req'), `>= ${TARGETS.vsBaseline}x (4): ${times(vsBaseline)}`, verdict(vsBaseline >= TARGETS.vsBaseline)),
     ...whereRows('1', 'gateway GET', f.gateway),
     row('1', `gateway GET /api/sessions/current, ${at}`, offered(fixed), `p99 <= ${TARGETS.p99AtFixedRateMs} ms, rate kept`, verdict(fixed.latency.p99Ms <= TARGETS.p99AtFixedRateMs && keptUp(fixed, o))),
+    // Below the target rate, for where the knee is; informational.
+    ...f.gatewaySweep.map(({ rate: r, result }) => row('1', `gateway GET /api/sessions/current, at ${int(r)}/s`, offered(result))),
     row('2', `gRPC ValidateSession, saturation (${o.concurrency} in flight, ${o.channels} clients)`, rate(f.grpc.saturation, 'calls'), `>= ${TARGETS.vsFloor}x faster (3): ${times(vsFloor)}`, verdict(vsFloor >= TARGETS.vsFloor)),
     ...whereRows('2', 'gRPC ValidateSession', f.grpc),
     row('2', `gRPC ValidateSession, ${at}`, offered(f.grpc.fixedRate)),
