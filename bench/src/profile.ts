@@ -7,6 +7,7 @@ import { BenchStack } from './bench-stack';
 import { renderSummary, summarizeProfile, type CpuProfile } from './profile-summary';
 import { runInLoader } from './run-in-loader';
 import { createLiveSessions } from './seed-sessions';
+import { spreadTouchState, type SessionKeyed } from './touch-spread';
 
 /**
  * Where the time goes in (1): seeds the sessions with profiling off, restarts
@@ -34,6 +35,8 @@ async function main(): Promise<void> {
       credentials: live.tokens.map((t) => `Bearer ${t}`),
       pacing: { concurrency: o.concurrency, durationS },
     });
+    // As in the bench: touch writes at their steady state, not none at all (see touch-spread.ts).
+    await spreadTouchState(stack.mongo.db(stack.dbName).collection<SessionKeyed>('user_sessions'), 'last_seen_at', live.sessionIds);
     await runInLoader(job(o.warmupS));
     const r = await runInLoader(job(o.phaseS));
     progress(`profiled (1) saturation: ${r.perSecond.toFixed(0)} req/s, p50 ${r.latency.p50Ms.toFixed(2)} ms, p99 ${r.latency.p99Ms.toFixed(2)} ms, errors ${r.errors}`);
