@@ -87,12 +87,14 @@ export default fp(
       return this.clearCookie(cookieName, clearedCookieOptions(config.cookieSecure));
     });
 
-    fastify.addHook('onSend', async (request, reply, payload) => {
-      if (reply.statusCode === 401 && request.credential) {
-        await invalidTokens(request);
-        if (request.credential.source === 'cookie') reply.clearSessionCookie();
-      }
-      return payload;
+    // Callback style, so the usual answer (not a 401) costs no promise on every request.
+    fastify.addHook('onSend', (request, reply, payload, done) => {
+      const credential = request.credential;
+      if (reply.statusCode !== 401 || !credential) return done(null, payload);
+      invalidTokens(request).then(() => {
+        if (credential.source === 'cookie') reply.clearSessionCookie();
+        done(null, payload);
+      }, done);
     });
   },
   { name: 'session-auth', dependencies: ['config', 'cookie', 'rate-limit'] },
