@@ -1,5 +1,6 @@
 import { status } from '@grpc/grpc-js';
 import { jsonToStruct, timestampToDate } from '@session/proto';
+import { SessionRepository } from '../db/session-repository';
 import { failureOf, startTestService, type TestService } from '../testing/test-service';
 
 const MINUTE = 60_000;
@@ -89,9 +90,31 @@ describe('expiry, touch and revocation against the database', () => {
     const { token } = await t.api.createSession({});
     t.clock.advance(60_000);
     const writes = await dbOperationCount(t, 'extend_idle_expiry');
-    const sessions = await Promise.all(Array.from({ length: 5 }, () => t.service.validate(token, true)));
-    expect(await dbOperationCount(t, 'extend_idle_expiry')).toBe(writes + 1);
-    for (const s of sessions) expect(s.lastSeenAt).toEqual(t.clock.now());
+    // The touch waits until every validation has read the session: otherwise, on a loaded machine, a
+    // read answered after the shared write has finished starts a write of its own (conditional, a
+    // no-op) and the count flakes, which also "kills" unrelated mutants.
+    const callers = 5;
+    let reads = 0;
+    let allRead!: () => void;
+    const everyoneRead = new Promise<void>((resolve) => (allRead = resolve));
+    const { findById, extendIdleExpiry } = SessionRepository.prototype;
+    const readSpy = jest.spyOn(t.repository, 'findById').mockImplementation(async function (this: SessionRepository, ...args) {
+      const record = await findById.apply(this, args);
+      if (++reads === callers) allRead();
+      return record;
+    });
+    const writeSpy = jest.spyOn(t.repository, 'extendIdleExpiry').mockImplementation(async function (this: SessionRepository, ...args) {
+      await everyoneRead;
+      return extendIdleExpiry.apply(this, args);
+    });
+    try {
+      const sessions = await Promise.all(Array.from({ length: callers }, () => t.service.validate(token, true)));
+      expect(await dbOperationCount(t, 'extend_idle_expiry')).toBe(writes + 1);
+      for (const s of sessions) expect(s.lastSeenAt).toEqual(t.clock.now());
+    } finally {
+      readSpy.mockRestore();
+      writeSpy.mockRestore();
+    }
   });
 
   it('rejects malformed tokens without a database call', async () => {
