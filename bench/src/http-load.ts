@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
+import { runPacedHttpJob } from './http-paced';
 import { LatencyRecorder } from './latency-recorder';
 import type { LoadResult, Pacing } from './load-result';
 
@@ -19,11 +20,13 @@ export interface HttpJob {
 }
 
 /**
- * Runs autocannon in this process (the loader, never a service process).
- * Each request takes the next credential, so the load spreads over the
- * whole pool of sessions instead of hammering one cached document.
+ * Saturation runs autocannon in this process (the loader, never a service
+ * process); a fixed rate runs the evenly paced loop of http-paced.ts. Each
+ * request takes the next credential, so the load spreads over the whole
+ * pool of sessions instead of hammering one cached document.
  */
 export async function runHttpJob(job: HttpJob): Promise<LoadResult> {
+  if (job.pacing.ratePerSecond) return runPacedHttpJob(job, job.pacing.ratePerSecond);
   const latency = new LatencyRecorder();
   let next = 0;
   let ok = 0;
@@ -34,7 +37,6 @@ export async function runHttpJob(job: HttpJob): Promise<LoadResult> {
       url: job.url,
       connections: job.pacing.concurrency,
       duration: job.pacing.durationS,
-      overallRate: job.pacing.ratePerSecond,
       timeout: 10,
       requests: [
         {
