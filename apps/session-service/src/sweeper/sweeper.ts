@@ -32,6 +32,14 @@ export interface SweepObserver {
 const KINDS: readonly SweepKind[] = ['expired', 'revoked', 'orphan'];
 
 /**
+ * After failed runs the wait doubles, up to this many intervals. Why: a run that
+ * fails for a lasting reason fails again at once and only costs the database.
+ * On FerretDB 1.24 the sweep's queries cannot use an index, and at a million
+ * sessions each run scanned until its time limit, a core busy every minute.
+ */
+const MAX_BACKOFF_INTERVALS = 16;
+
+/**
  * Removes dead sessions in bounded batches (find ids with a limit, then delete
  * those ids under the same rule), whether or not the server has a TTL index.
  * Runs are chained with setTimeout, so they never overlap.
@@ -40,6 +48,7 @@ export class Sweeper {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<SweepCounts> | undefined;
   private started = false;
+  private failures = 0;
   private readonly maxBatches: number;
   private readonly expiredGraceMs: number;
 
@@ -73,15 +82,27 @@ export class Sweeper {
     return this.running;
   }
 
-  private schedule(): void {
+  private schedule(delayMs = this.settings.intervalMs): void {
     this.timer = setTimeout(() => {
       this.runOnce()
-        .catch((err: unknown) => this.logger.warn({ err }, 'sweep failed; retrying next interval'))
+        .then(
+          () => {
+            this.failures = 0;
+          },
+          (err: unknown) => {
+            this.failures++;
+            this.logger.warn({ err, retryInMs: this.nextDelayMs() }, 'sweep failed; retrying after a backoff');
+          },
+        )
         .finally(() => {
-          if (this.started) this.schedule();
+          if (this.started) this.schedule(this.nextDelayMs());
         });
-    }, this.settings.intervalMs);
+    }, delayMs);
     this.timer.unref();
+  }
+
+  private nextDelayMs(): number {
+    return this.settings.intervalMs * Math.min(2 ** this.failures, MAX_BACKOFF_INTERVALS);
   }
 
   private async sweep(): Promise<SweepCounts> {
