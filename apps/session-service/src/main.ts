@@ -2,12 +2,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ConfigError, loadSessionServiceConfig, type SessionServiceConfig } from '@session/config';
 import { HealthImplementation } from 'grpc-health-check';
 import { MongoClient } from 'mongodb';
-import { SessionRepository } from './db/session-repository';
+import type { SessionRepository } from './db/session-repository';
 import { systemClock } from './domain/clock';
 import { SessionService } from './domain/session-service';
 import { bindServer, createGrpcServer, SESSION_SERVICE_NAME } from './grpc/grpc-server';
 import { createSessionHandlers } from './grpc/session-handlers';
-import { DbHealthMonitor } from './health/db-health-monitor';
+import { createMonitoredRepository } from './health/monitored-repository';
 import { createLogger, type Logger } from './observability/logger';
 import { ServiceMetrics } from './observability/metrics';
 import { startMetricsServer } from './observability/metrics-server';
@@ -57,18 +57,9 @@ async function main(): Promise<void> {
     connectTimeoutMS: 3_000,
   });
   const health = new HealthImplementation();
-  const monitor: DbHealthMonitor = new DbHealthMonitor(() => repository.ping(), health, logger, {
-    services: ['', SESSION_SERVICE_NAME],
-    // A wedged driver (a server check that never finishes) outlives the database coming back;
-    // a closed-then-connected client gets a fresh topology, and the Db handles stay valid.
-    reconnect: async () => {
-      await client.close();
-      await client.connect();
-    },
-  });
-  const repository: SessionRepository = new SessionRepository(client.db(config.mongo.dbName), {
-    observer: metrics,
-    isDatabaseDown: () => monitor.databaseDown,
+  const { repository, monitor } = createMonitoredRepository(client, config.mongo.dbName, health, logger, {
+    monitor: { services: ['', SESSION_SERVICE_NAME] },
+    repository: { observer: metrics },
   });
   const service = new SessionService(repository, config.session, systemClock);
   const server = createGrpcServer(createSessionHandlers(service, { logger, metrics }), health);

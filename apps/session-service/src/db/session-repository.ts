@@ -1,7 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { MongoServerError, type Collection, type Db, type Filter } from 'mongodb';
 import type { JsonObject } from '@session/proto';
-import { NO_DEADLINE, type CallContext } from '../domain/call-context';
+import { within } from '../async/within';
+import { NO_DEADLINE, timeLeftMs, type CallContext } from '../domain/call-context';
 import { ServiceUnavailableError, SessionStoreTimeoutError } from '../domain/errors';
 import type { ExpiryTimes } from '../domain/expiry';
 import { withoutSecret, type Session, type SessionRecord } from '../domain/session';
@@ -248,20 +249,11 @@ export class SessionRepository {
    */
   private async timed<T>(operation: string, ctx: CallContext, work: (maxTimeMS: number) => Promise<T>): Promise<T> {
     if (this.isDatabaseDown()) throw new ServiceUnavailableError();
-    const remaining = ctx.deadline - Date.now();
-    const budget = Math.max(1, Math.floor(Math.min(this.maxTimeMS, remaining - Math.min(this.deadlineMarginMs, remaining / 5))));
+    const budget = Math.max(1, Math.floor(Math.min(this.maxTimeMS, timeLeftMs(ctx.deadline, Date.now(), this.deadlineMarginMs))));
     const started = performance.now();
-    let timer: NodeJS.Timeout | undefined;
     try {
-      const pending = work(budget);
-      // Once abandoned, its late failure is nobody's business (and must not become an unhandled rejection).
-      pending.catch(() => undefined);
-      const expired = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new SessionStoreTimeoutError()), budget);
-      });
-      return await Promise.race([pending, expired]);
+      return await within(work(budget), budget, () => new SessionStoreTimeoutError());
     } finally {
-      clearTimeout(timer);
       this.observer?.observeDbOperation(operation, (performance.now() - started) / 1_000);
     }
   }

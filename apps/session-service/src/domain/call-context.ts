@@ -13,3 +13,12 @@ export const NO_DEADLINE: CallContext = Object.freeze({ requestId: 'internal', d
 export function assertBeforeDeadline(ctx: CallContext): void {
   if (Date.now() >= ctx.deadline) throw new DeadlineExceededError();
 }
+
+/**
+ * The caller's remaining time less what is kept back to deliver the answer: `marginMs`, at most a
+ * fifth of what remains. Infinity without a deadline; negative once it has passed.
+ */
+export function timeLeftMs(deadline: number, now: number, marginMs: number): number {
+  const remaining = deadline - now;
+  return remaining - Math.min(marginMs, remaining / 5);
+}

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import * as grpc from '@grpc/grpc-js';
 import { classifyDriverError } from '../db/driver-errors';
-import type { CallContext } from '../domain/call-context';
+import { timeLeftMs, type CallContext } from '../domain/call-context';
 import { DeadlineExceededError, InternalError, SessionServiceError, SessionStoreTimeoutError } from '../domain/errors';
 import type { Logger } from '../observability/logger';
 import type { ServiceMetrics } from '../observability/metrics';
@@ -30,8 +30,7 @@ export const ANSWER_MARGIN_MS = 250;
  */
 export function answerWithinMs(deadline: number, now: number): number | undefined {
   if (!Number.isFinite(deadline)) return undefined;
-  const remaining = deadline - now;
-  return Math.max(0, remaining - Math.min(ANSWER_MARGIN_MS, remaining / 5));
+  return Math.max(0, timeLeftMs(deadline, now, ANSWER_MARGIN_MS));
 }
 
 /** The one place where any thrown value becomes a typed service error. */

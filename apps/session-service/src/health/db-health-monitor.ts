@@ -1,4 +1,5 @@
 import type { HealthImplementation, ServingStatus } from 'grpc-health-check';
+import { within } from '../async/within';
 import type { Logger } from '../observability/logger';
 
 export interface DbHealthMonitorOptions {
@@ -18,19 +19,6 @@ export interface DbHealthMonitorOptions {
   readonly reconnectTimeoutMs?: number;
   /** For tests. */
   readonly now?: () => number;
-}
-
-/** Rejects with `message` unless `work` settles within `ms`. */
-async function within<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(message)), ms);
-  });
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /**
@@ -125,7 +113,7 @@ export class DbHealthMonitor {
     let next: ServingStatus;
     let reason: string | undefined;
     try {
-      await within(this.ping(), this.timeoutMs, `no answer within ${this.timeoutMs} ms`);
+      await within(this.ping(), this.timeoutMs, () => new Error(`no answer within ${this.timeoutMs} ms`));
       next = 'SERVING';
     } catch (err) {
       next = 'NOT_SERVING';
@@ -151,7 +139,7 @@ export class DbHealthMonitor {
     const retry = this.reconnectFailed;
     if (!retry) this.logger.warn({ failingForMs: this.now() - (this.failingSince as number) }, 'database pings keep failing: reconnecting the client');
     try {
-      await within((this.options.reconnect as () => Promise<void>)(), this.reconnectTimeoutMs, `reconnect took over ${this.reconnectTimeoutMs} ms`);
+      await within((this.options.reconnect as () => Promise<void>)(), this.reconnectTimeoutMs, () => new Error(`reconnect took over ${this.reconnectTimeoutMs} ms`));
       this.reconnectFailed = false;
       this.logger.warn('database client reconnected');
     } catch (err) {

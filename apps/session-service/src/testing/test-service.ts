@@ -5,11 +5,12 @@ import { startEmbeddedDb, uniqueDbName, type EmbeddedDb } from '@session/testing
 import { HealthImplementation } from 'grpc-health-check';
 import { MongoClient, type Collection } from 'mongodb';
 import type { SessionDocument } from '../db/session-document';
-import { SESSIONS_COLLECTION, SessionRepository } from '../db/session-repository';
+import { SESSIONS_COLLECTION, type SessionRepository } from '../db/session-repository';
 import { SessionService } from '../domain/session-service';
 import { bindServer, createGrpcServer, SESSION_SERVICE_NAME } from '../grpc/grpc-server';
 import { createSessionHandlers } from '../grpc/session-handlers';
-import { DbHealthMonitor } from '../health/db-health-monitor';
+import type { DbHealthMonitor } from '../health/db-health-monitor';
+import { createMonitoredRepository } from '../health/monitored-repository';
 import { createLogger, type Logger } from '../observability/logger';
 import { ServiceMetrics } from '../observability/metrics';
 import { ManualClock } from './manual-clock';
@@ -56,18 +57,9 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
   const metrics = new ServiceMetrics();
   const mongo = new MongoClient(config.mongo.uri, { serverSelectionTimeoutMS: 1_000, writeConcern: { w: 'majority' } });
   const health = new HealthImplementation();
-  const monitor: DbHealthMonitor = new DbHealthMonitor(() => repository.ping(), health, logger, {
-    services: ['', SESSION_SERVICE_NAME],
-    intervalMs: options.healthIntervalMs ?? 60_000,
-    timeoutMs: 1_000,
-    reconnect: async () => {
-      await mongo.close();
-      await mongo.connect();
-    },
-  });
-  const repository: SessionRepository = new SessionRepository(mongo.db(config.mongo.dbName), {
-    observer: metrics,
-    isDatabaseDown: () => monitor.databaseDown,
+  const { repository, monitor } = createMonitoredRepository(mongo, config.mongo.dbName, health, logger, {
+    monitor: { services: ['', SESSION_SERVICE_NAME], intervalMs: options.healthIntervalMs ?? 60_000, timeoutMs: 1_000 },
+    repository: { observer: metrics },
   });
   await repository.ensureIndexes();
   const service = new SessionService(repository, config.session, clock);

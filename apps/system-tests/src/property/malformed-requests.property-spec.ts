@@ -1,6 +1,6 @@
 import { status } from '@grpc/grpc-js';
 import fc from 'fast-check';
-import { startPropertyStack, type PropertyStack } from './support/property-stack';
+import { usePropertyStack } from './support/property-stack';
 import { callWithBytes, deepCreateRequest, sendRawHttp } from './support/raw-clients';
 import { expectWellFormedAnswer } from './support/rest-answers';
 
@@ -16,12 +16,7 @@ const badEscape = fc.oneof(
 const controlChar = fc.integer({ min: 0, max: 0x1f }).filter((c) => c !== 0x09 && c !== 0x0a && c !== 0x0d).map((c) => String.fromCharCode(c));
 
 describe('malformed requests get a problem answer and leave both processes serving', () => {
-  let stack: PropertyStack;
-  beforeAll(async () => {
-    stack = await startPropertyStack();
-  });
-  afterAll(async () => stack?.close());
-  afterEach(async () => stack.assertAlive());
+  const stack = usePropertyStack();
 
   // Fastify answers these from its router with its own JSON unless the server has a `frameworkErrors` handler.
   it('answers a URL with a broken percent-escape, or an over-long path parameter, with a 400 problem', async () => {

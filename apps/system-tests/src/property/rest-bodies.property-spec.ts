@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { anyJson, anyObject, type Json, type JsonObject } from './support/json-arbitraries';
 import { avoidsStorageDefects, depthOf, forbiddenKeyPaths, hasForbiddenKey, jsonBytes, MAX_DEPTH } from './support/json-rules';
 import { USER_DATA_MAX_BYTES } from './support/limits';
-import { startPropertyStack, type PropertyStack } from './support/property-stack';
+import { usePropertyStack } from './support/property-stack';
 import { expectWellFormedAnswer, outcomeOf } from './support/rest-answers';
 import { asStored, predictCreate, predictMerge, predictReplace } from './support/rest-predictions';
 
@@ -23,12 +23,7 @@ const bodyAround = (required: boolean) =>
   ).filter(avoidsStorageDefects);
 
 describe('REST bodies: arbitrary JSON never crashes, stores an operator or answers 5xx', () => {
-  let stack: PropertyStack;
-  beforeAll(async () => {
-    stack = await startPropertyStack();
-  });
-  afterAll(async () => stack?.close());
-  afterEach(async () => stack.assertAlive());
+  const stack = usePropertyStack();
 
   const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
   const sessionWith = async (data: Json) => (await stack.grpc.createSession({ user_data: jsonToStruct(data as JsonObject) })).token;

@@ -2,7 +2,7 @@ import { status, type ServiceError } from '@grpc/grpc-js';
 import { structToJson } from '@session/proto';
 import fc from 'fast-check';
 import { objectOf, type Json } from './support/json-arbitraries';
-import { startPropertyStack, type PropertyStack } from './support/property-stack';
+import { usePropertyStack } from './support/property-stack';
 import { outcomeOf } from './support/rest-answers';
 
 /** Own keys of Object.prototype that a JSON object may legitimately use as data keys. */
@@ -16,12 +16,7 @@ const smallObject = fc.array(fc.tuple(plainKey, scalar), { maxLength: 3 }).map(o
 const nestUnder = (key: string, value: Json, path: string[]) => path.reduceRight<Json>((inner, step) => objectOf([[step, inner]]), objectOf([[key, value]]));
 
 describe('user_data round-trips through storage unchanged', () => {
-  let stack: PropertyStack;
-  beforeAll(async () => {
-    stack = await startPropertyStack();
-  });
-  afterAll(async () => stack?.close());
-  afterEach(async () => stack.assertAlive());
+  const stack = usePropertyStack();
 
   const create = (userData: Json) => stack.http.sendJson('POST', '/api/sessions', { user_data: userData });
   const read = async (token: string) => stack.http.send({ path: '/api/sessions/current', headers: { authorization: `Bearer ${token}` } });

@@ -88,3 +88,23 @@ export async function startPropertyStack(options: { gatewayEnv?: Record<string, 
     },
   };
 }
+
+/**
+ * Registers the usual lifecycle in the calling describe block: one stack started before its tests,
+ * both processes checked alive after each, closed at the end. The returned object stands for the
+ * stack once beforeAll has run (it forwards to it), so specs use it as they would the stack itself.
+ */
+export function usePropertyStack(): PropertyStack {
+  let stack: PropertyStack | undefined;
+  beforeAll(async () => {
+    stack = await startPropertyStack();
+  });
+  afterAll(async () => stack?.close());
+  afterEach(async () => stack?.assertAlive());
+  return new Proxy({} as PropertyStack, {
+    get: (_target, key) => {
+      if (!stack) throw new Error('the property stack is used before beforeAll started it');
+      return stack[key as keyof PropertyStack];
+    },
+  });
+}
