@@ -1,6 +1,6 @@
 import { Agent, createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { HttpJob } from './http-load';
+import type { HttpJob } from './http-job';
 import { httpOperation, runPacedHttpJob } from './http-paced';
 
 type Seen = { method?: string; auth?: string; contentType?: string; body: string; at: number };

@@ -1,5 +1,5 @@
 import { Agent, request } from 'node:http';
-import type { HttpJob } from './http-load';
+import type { HttpJob } from './http-job';
 import type { LoadResult } from './load-result';
 import { runOperations } from './op-loops';
 

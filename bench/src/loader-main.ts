@@ -1,5 +1,6 @@
 import { runGrpcValidateJob, type GrpcValidateJob } from './grpc-load';
-import { runHttpJob, type HttpJob } from './http-load';
+import type { HttpJob } from './http-job';
+import { runHttpJob } from './http-load';
 import type { LoadResult } from './load-result';
 import { runMongoFindJob, type MongoFindJob } from './mongo-load';
 
