@@ -26,7 +26,8 @@ export default [
     },
   },
   {
-    files: ['**/*.spec.ts', '**/*.spec.tsx', '**/*.integration-spec.ts', '**/*.e2e-spec.ts'],
+    // Every spec kind: *.spec.ts(x) and the kinds named *.<kind>-spec.ts (integration, e2e, property, fault, ...).
+    files: ['**/*.spec.ts', '**/*.spec.tsx', '**/*-spec.ts', '**/*-spec.tsx', '**/testing/**/*.ts', '**/testing/**/*.tsx'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
   },
 ];
