@@ -19,12 +19,19 @@ export const sessionServiceEnvSchema = {
     METRICS_HOST: { type: 'string', default: '127.0.0.1', description: 'address the metrics endpoint binds to' },
     SESSION_IDLE_TTL: duration('7d', 'sliding idle timeout'),
     SESSION_ABSOLUTE_TTL: duration('30d', 'absolute lifetime from creation'),
-    SESSION_ORPHAN_TTL: duration('24h', 'anonymous sessions without data or activity are removed after this'),
+    SESSION_ORPHAN_TTL: duration('24h', 'anonymous sessions never used after their creation, or idle without data, are removed after this'),
     SESSION_TOUCH_INTERVAL: duration('60s', 'validation writes the new idle expiry at most this often per session'),
     SESSION_REVOKED_RETENTION: duration('1h', 'revoked sessions are kept this long before the sweeper removes them'),
     SWEEP_INTERVAL: duration('60s', 'how often the sweeper runs'),
     SWEEP_BATCH_SIZE: { type: 'integer', minimum: 1, maximum: 10000, default: 500, description: 'documents removed per sweeper batch' },
     USER_DATA_MAX_BYTES: { type: 'integer', minimum: 2, maximum: 1048576, default: 16384, description: 'largest serialized user_data' },
+    ANONYMOUS_USER_DATA_MAX_BYTES: {
+      type: 'integer',
+      minimum: 2,
+      maximum: 1048576,
+      default: 1024,
+      description: 'largest serialized user_data of a session not bound to a user (capped at USER_DATA_MAX_BYTES)',
+    },
     SHUTDOWN_GRACE: duration('8s', 'in-flight calls get this long to finish on SIGTERM'),
     LOG_LEVEL: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info', description: 'pino log level' },
   },
@@ -48,6 +55,7 @@ interface RawSessionServiceEnv {
   SWEEP_INTERVAL: string;
   SWEEP_BATCH_SIZE: number;
   USER_DATA_MAX_BYTES: number;
+  ANONYMOUS_USER_DATA_MAX_BYTES: number;
   SHUTDOWN_GRACE: string;
   LOG_LEVEL: string;
 }
@@ -71,6 +79,8 @@ export interface SessionServiceConfig {
     readonly touchIntervalMs: number;
     readonly revokedRetentionMs: number;
     readonly userDataMaxBytes: number;
+    /** Never above userDataMaxBytes: an anonymous session costs its creator one request, so it may hold less. */
+    readonly anonymousUserDataMaxBytes: number;
   };
   readonly sweeper: { readonly intervalMs: number; readonly batchSize: number };
   readonly shutdownGraceMs: number;
@@ -99,6 +109,7 @@ export function loadSessionServiceConfig(env: NodeJS.ProcessEnv): SessionService
       touchIntervalMs: parseDuration(raw.SESSION_TOUCH_INTERVAL),
       revokedRetentionMs: parseDuration(raw.SESSION_REVOKED_RETENTION),
       userDataMaxBytes: raw.USER_DATA_MAX_BYTES,
+      anonymousUserDataMaxBytes: Math.min(raw.ANONYMOUS_USER_DATA_MAX_BYTES, raw.USER_DATA_MAX_BYTES),
     },
     sweeper: { intervalMs: parseDuration(raw.SWEEP_INTERVAL), batchSize: raw.SWEEP_BATCH_SIZE },
     shutdownGraceMs: parseDuration(raw.SHUTDOWN_GRACE),
