@@ -102,9 +102,9 @@ describe.each(apps.map((a) => a.service))('%s Dockerfile', (service) => {
   const { context, stages } = dockerfileOf(service);
   const runtime = stages[stages.length - 1];
 
-  it('builds in one stage and runs in a slim Node 20 stage', () => {
+  it('builds in one stage and runs in a slim stage, both on the current Node.js LTS', () => {
     expect(stages.length).toBeGreaterThanOrEqual(2);
-    for (const stage of stages) expect(stage.from).toBe('node:20-bookworm-slim');
+    for (const stage of stages) expect(stage.from).toBe('node:24-bookworm-slim');
   });
 
   it('runs as a non-root user', () => {
