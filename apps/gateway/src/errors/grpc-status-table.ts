@@ -10,7 +10,7 @@ export interface HttpMapping {
 const INTERNAL: HttpMapping = { status: 500, code: 'internal' };
 
 /**
- * gRPC status -> HTTP, after google/rpc/code.proto as DESIGN.md narrows it
+ * gRPC status -> HTTP, after google/rpc/code.proto as docs/contracts.md#grpc-status-to-http narrows it
  * (codes it does not name are 500). A Record over the enum makes the table
  * exhaustive: a status added to grpc-js fails the type check until mapped.
  */

@@ -34,7 +34,7 @@ describe('gRPC status table', () => {
     for (const s of ALL_STATUSES) expect(GRPC_TO_HTTP[s]).toBeDefined();
   });
 
-  it.each(ALL_STATUSES.map((s) => [grpc.status[s], s] as const))('%s maps as DESIGN.md says', (name, s) => {
+  it.each(ALL_STATUSES.map((s) => [grpc.status[s], s] as const))('%s maps as docs/contracts.md#grpc-status-to-http says', (name, s) => {
     const { problem } = toProblem(grpcError(s, 'a short sentence'), context);
     expect(problem.status).toBe(EXPECTED_HTTP[name] ?? 500);
     expect(PROBLEM_CODES).toContain(problem.code);

@@ -1,6 +1,6 @@
 import { ProblemError } from '../errors/problem-error';
 
-/** DESIGN.md's nesting limit; the service enforces it too, this keeps deep values off the wire. */
+/** The nesting limit of docs/contracts.md#user_data-rules; the service enforces it too, this keeps deep values off the wire. */
 export const USER_DATA_MAX_DEPTH = 16;
 
 /** Bytes of the value serialized as compact JSON (UTF-8), the same measure as the service's. */

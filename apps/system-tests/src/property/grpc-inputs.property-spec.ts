@@ -6,7 +6,7 @@ import { forbiddenKeyPaths } from './support/json-rules';
 import { startPropertyStack, type PropertyStack } from './support/property-stack';
 import { nearToken } from './support/token-arbitraries';
 
-/** The statuses DESIGN.md documents for the session API, each with the `x-error-code` values it may carry. */
+/** The statuses docs/contracts.md#grpc-errors documents for the session API, each with the `x-error-code` values it may carry. */
 const DOCUMENTED: Readonly<Partial<Record<status, readonly string[]>>> = {
   [status.INVALID_ARGUMENT]: ['invalid_user_data', 'payload_too_large', 'bad_request'],
   [status.UNAUTHENTICATED]: ['invalid_token', 'session_not_found', 'session_expired', 'session_revoked'],

@@ -3,7 +3,7 @@ import { fetchOpenApi, type OpenApiDocument, type OpenApiOperation } from './sup
 import { startPropertyStack, type PropertyStack } from './support/property-stack';
 
 interface Expected {
-  /** Statuses DESIGN.md's REST table gives the route (success first). */
+  /** Statuses the REST table of docs/contracts.md#routes gives the route (success first). */
   statuses: number[];
   secured: boolean;
   body?: string[];

@@ -29,7 +29,7 @@ export function depthOf(value: Json): number {
   return max;
 }
 
-/** DESIGN.md: keys that are empty, start with `$`, contain `.` or NUL are refused. */
+/** docs/contracts.md#user_data-rules: keys that are empty, start with `$`, contain `.` or NUL are refused. */
 export const isForbiddenKey = (key: string) => key === '' || key.startsWith('$') || key.includes('.') || key.includes('\0');
 
 export function hasForbiddenKey(value: Json): boolean {

@@ -1,7 +1,7 @@
 import { PROBLEM_CODES, PROBLEM_CONTENT_TYPE, type Problem, type ProblemCode } from '@session/rest-contract';
 import type { HttpResponse } from './http-client';
 
-/** The problem codes each client-error status may carry (DESIGN.md error contract). */
+/** The problem codes each client-error status may carry (docs/contracts.md#problem-codes). */
 export const CODES_BY_STATUS: Readonly<Record<number, readonly ProblemCode[]>> = {
   400: ['bad_request', 'invalid_user_data'],
   401: ['unauthenticated', 'invalid_token', 'session_not_found', 'session_expired', 'session_revoked'],
