@@ -1,6 +1,7 @@
 import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import type { UserData } from '@session/rest-contract';
-import { createFakeSessionApi, createSessionRestClient, SessionProvider, SNAPSHOT_KEY, type FakeSessionApi } from '@session/react-session';
+import { createSessionRestClient, SessionProvider, SNAPSHOT_KEY } from '@session/react-session';
+import { createFakeSessionApi, type FakeSessionApi } from '@session/react-session/testing';
 import { App } from './app';
 
 function renderApp(api: FakeSessionApi) {

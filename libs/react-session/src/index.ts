@@ -1,5 +1,8 @@
 export { SessionProvider, type SessionProviderProps } from './session-provider';
-export { useSession, type SessionContextValue, type SessionStatus } from './session-context';
+export { useSession, type SessionContextValue } from './session-context';
+export { createSessionController, type SessionController, type SessionControllerOptions } from './session-controller';
+export type { SessionActions, SessionState, SessionStatus } from './session-state';
+export { browserHost, type SessionHost, type StorageChange } from './session-host';
 export {
   createSessionRestClient,
   type FetchLike,
@@ -14,4 +17,3 @@ export { SessionApiError, isSessionApiError, type ClientErrorCode } from './sess
 export { SNAPSHOT_KEY, type SnapshotStorage, type StoredSnapshot } from './session-snapshot';
 export { CREATE_LOCK_NAME, type LockManagerLike } from './create-lock';
 export { idleTtlMs, sessionExpiresAt } from './session-time';
-export { createFakeSessionApi, type FakeSessionApi, type FakeSessionApiOptions, type FakeRequest } from './fake-session-api';

@@ -1,10 +1,10 @@
 import { act, render, waitFor } from '@testing-library/react';
-import { createFakeSessionApi } from './fake-session-api';
+import { createFakeSessionApi } from './testing';
 import { useSession } from './session-context';
 import { SessionApiError } from './session-api-error';
 import { createSessionRestClient, type FetchLike } from './session-rest-client';
 import { sessionSnapshot, endedSnapshot, SNAPSHOT_KEY } from './session-snapshot';
-import { earlierVisit, exchanges, mountActive, mountProvider, mountWithRevokedSession, otherTabWrites, stored } from './spec-support';
+import { earlierVisit, exchanges, mountActive, mountProvider, mountWithRevokedSession, otherTabWrites, stored } from './testing/spec-support';
 
 beforeEach(() => localStorage.clear());
 

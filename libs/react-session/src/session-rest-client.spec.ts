@@ -1,4 +1,4 @@
-import { createFakeSessionApi } from './fake-session-api';
+import { createFakeSessionApi } from './testing';
 import { SessionApiError } from './session-api-error';
 import { createSessionRestClient, type FetchLike, type ResponseLike } from './session-rest-client';
 

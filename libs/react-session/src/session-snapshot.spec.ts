@@ -1,4 +1,4 @@
-import { createFakeSessionApi } from './fake-session-api';
+import { createFakeSessionApi } from './testing';
 import { createSessionRestClient } from './session-rest-client';
 import { endedSnapshot, parseSnapshot, readSnapshot, sessionSnapshot, SNAPSHOT_KEY, writeSnapshot } from './session-snapshot';
 import { withLock } from './create-lock';

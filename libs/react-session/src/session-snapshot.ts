@@ -9,16 +9,16 @@ export const SNAPSHOT_KEY = 'session.snapshot.v1';
  * public id and the last session the server returned (which has no secret),
  * or a marker that the session was ended, so other tabs follow a logout.
  */
-export type StoredSnapshot =
-  | {
-      kind: 'session';
-      session_id: string;
-      session: SessionDto;
-      saved_at: string;
-      /** Server clock minus this machine's, as last measured; judges expiry before the first answer after a reload. */
-      skew_ms: number;
-    }
-  | { kind: 'ended'; session_id: string; saved_at: string };
+export type StoredSnapshot = SessionSnapshot | { kind: 'ended'; session_id: string; saved_at: string };
+
+export interface SessionSnapshot {
+  kind: 'session';
+  session_id: string;
+  session: SessionDto;
+  saved_at: string;
+  /** Server clock minus this machine's, as last measured; judges expiry before the first answer after a reload. */
+  skew_ms: number;
+}
 
 /** The part of `Storage` the provider uses, so a test or a non-browser host can pass its own. */
 export type SnapshotStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
@@ -55,6 +55,22 @@ export function writeSnapshot(storage: SnapshotStorage | null, snapshot: StoredS
     storage?.setItem(SNAPSHOT_KEY, JSON.stringify(snapshot));
   } catch {
     // See readSnapshot: losing the cache is acceptable.
+  }
+}
+
+/**
+ * Removes the stored session snapshot when `matches` says so. It holds the
+ * user id and data, which must not stay in the browser once the session is
+ * over (expired, or refused by the server); an end marker or another tab's
+ * newer session fails `matches` and stays.
+ */
+export function forgetSessionSnapshot(storage: SnapshotStorage | null, matches: (snapshot: SessionSnapshot) => boolean): void {
+  const snapshot = readSnapshot(storage);
+  if (snapshot?.kind !== 'session' || !matches(snapshot)) return;
+  try {
+    storage?.removeItem(SNAPSHOT_KEY);
+  } catch {
+    // See readSnapshot; a storage that cannot be written cannot have kept the snapshot either.
   }
 }
 

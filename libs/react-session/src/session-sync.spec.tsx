@@ -1,9 +1,9 @@
 import { act, waitFor } from '@testing-library/react';
-import { createFakeSessionApi, type FakeSessionApi } from './fake-session-api';
+import { createFakeLockManager, createFakeSessionApi, type FakeSessionApi } from './testing';
 import { createSessionRestClient } from './session-rest-client';
 import { endedSnapshot, SNAPSHOT_KEY } from './session-snapshot';
 import { CREATE_LOCK_NAME } from './create-lock';
-import { createFakeLockManager, earlierVisit, exchanges, mountActive, mountProvider, mountWithRevokedSession, stored, storeSnapshot } from './spec-support';
+import { earlierVisit, exchanges, mountActive, mountProvider, mountWithRevokedSession, stored, storeSnapshot } from './testing/spec-support';
 
 const MINUTE = 60_000;
 const iso = (ms: number) => new Date(ms).toISOString();

@@ -1,23 +1,11 @@
 import { act, render, waitFor } from '@testing-library/react';
 import type { SessionDto } from '@session/rest-contract';
-import { SessionProvider } from './session-provider';
-import { useSession, type SessionContextValue } from './session-context';
-import { createSessionRestClient, type FetchLike } from './session-rest-client';
-import { withLock, type LockManagerLike } from './create-lock';
-import { parseSnapshot, sessionSnapshot, SNAPSHOT_KEY, type SnapshotStorage } from './session-snapshot';
+import { SessionProvider } from '../session-provider';
+import { useSession, type SessionContextValue } from '../session-context';
+import { createSessionRestClient, type FetchLike } from '../session-rest-client';
+import type { LockManagerLike } from '../create-lock';
+import { parseSnapshot, sessionSnapshot, SNAPSHOT_KEY, type SnapshotStorage } from '../session-snapshot';
 import type { FakeSessionApi } from './fake-session-api';
-
-/** A lock manager shared by providers in one test, like `navigator.locks` is by the tabs of an origin. */
-export function createFakeLockManager(): LockManagerLike & { requested: string[] } {
-  const requested: string[] = [];
-  return {
-    requested,
-    request(name, task) {
-      requested.push(name);
-      return withLock(null, `fake-lock:${name}`, task);
-    },
-  };
-}
 
 /** Stores a session snapshot as the provider would (`skewMs`: server clock minus local clock). */
 export function storeSnapshot(session: SessionDto, skewMs = 0): void {

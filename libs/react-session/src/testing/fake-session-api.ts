@@ -1,5 +1,5 @@
 import { etagToVersion, versionToEtag, type JsonValue, type Problem, type ProblemCode, type SessionDto, type UserData } from '@session/rest-contract';
-import type { FetchLike, MergePatch, ResponseLike } from './session-rest-client';
+import type { FetchLike, MergePatch, ResponseLike } from '../session-rest-client';
 
 export interface FakeSessionApiOptions {
   idleTtlMs?: number;
