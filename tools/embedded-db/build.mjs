@@ -20,16 +20,25 @@
 //
 // Each replacement must match exactly once: a FerretDB upgrade that moves the code fails the
 // build here, loudly, instead of silently building an unpatched database.
-import { execFileSync } from 'node:child_process';
-import { chmodSync, cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { withLock } from './build-lock.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..', '..');
-const buildDir = join(root, 'dist', 'tools', 'embedded-db-build');
+// --out: tests build into a temp folder so they never replace the binary other tests are running.
+// --if-missing: for test helpers that need a binary and may race each other to build it.
+const { values: cli } = parseArgs({ options: { out: { type: 'string' }, 'if-missing': { type: 'boolean', default: false } } });
+const output = resolve(cli.out ?? join(root, 'dist', 'tools', 'embedded-db'));
+// A fixed folder next to the output (not a new temp one each time), so Go's build cache recognises the module copy.
+const buildDir = `${output}-build`;
 const moduleCopy = join(buildDir, 'ferretdb');
-const output = join(root, 'dist', 'tools', 'embedded-db');
+const FERRETDB = 'github.com/FerretDB/FerretDB';
+// FerretDB 1.24's own go.mod asks for Go 1.24; older Go 1.21+ switches to it through the module proxy.
+const GO_MINIMUM = '1.24';
 
 const PUSHDOWN_OLD = `	if params.Filter.Len() == 1 {
 		v, _ := params.Filter.Get("_id")`;
@@ -81,8 +90,38 @@ const patches = [
   },
 ];
 
-function go(args) {
-  return execFileSync('go', args, { cwd: here, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+/** A failure the user can act on: printed as one line, without a stack trace. */
+class BuildError extends Error {}
+
+function go(args, { capture = true } = {}) {
+  const result = spawnSync('go', args, { cwd: here, encoding: 'utf8', stdio: ['ignore', capture ? 'pipe' : 'inherit', capture ? 'pipe' : 'inherit'] });
+  if (result.error?.code === 'ENOENT') {
+    throw new BuildError(`Go is not installed (no "go" on PATH); install Go ${GO_MINIMUM} or newer (https://go.dev/dl/) and retry`);
+  }
+  if (result.error) throw result.error;
+  return result;
+}
+
+/** Last meaningful line of Go's error output (its first lines are often "go: downloading ..."). */
+function goError(result) {
+  const lines = `${result.stderr ?? ''}\n${result.stdout ?? ''}`.split('\n').map((l) => l.trim());
+  const errors = lines.filter((l) => l && !l.startsWith('go: downloading') && !l.startsWith('{') && !l.startsWith('}'));
+  const jsonError = lines.find((l) => l.startsWith('"Error":'));
+  return (jsonError ? JSON.parse(`{${jsonError.replace(/,$/, '')}}`).Error : errors.at(-1)) ?? `exit code ${result.status}`;
+}
+
+/** Downloads every module the launcher needs and returns FerretDB's folder in the module cache. */
+function downloadModules() {
+  const proxy = go(['env', 'GOPROXY']).stdout.trim() || 'unset';
+  const unreachable = (result) =>
+    new BuildError(`cannot download the Go modules (GOPROXY=${proxy}): ${goError(result)}; the Go module proxy must be reachable (check the network, or set GOPROXY to a proxy you can reach)`);
+  const ferret = go(['mod', 'download', '-json', FERRETDB]);
+  if (ferret.status !== 0) throw unreachable(ferret);
+  const all = go(['mod', 'download']);
+  if (all.status !== 0) throw unreachable(all);
+  const dir = JSON.parse(ferret.stdout).Dir;
+  if (!dir || !existsSync(dir)) throw new BuildError(`go mod download reported FerretDB's folder as "${dir ?? ''}", which does not exist; check GOMODCACHE (${go(['env', 'GOMODCACHE']).stdout.trim()})`);
+  return dir;
 }
 
 function patched(source, file, edits) {
@@ -90,23 +129,44 @@ function patched(source, file, edits) {
   for (const { from, to, times } of edits) {
     const found = text.split(from).length - 1;
     if (found !== times) {
-      throw new Error(`embedded-db build: expected ${times} occurrence(s) of a patched line in ${file}, found ${found}; has the FerretDB version changed?`);
+      throw new BuildError(`expected ${times} occurrence(s) of a patched line in ${file}, found ${found}; has the FerretDB version changed?`);
     }
     text = text.split(from).join(to);
   }
   return text;
 }
 
-const moduleDir = go(['list', '-m', '-f', '{{.Dir}}', 'github.com/FerretDB/FerretDB']);
-rmSync(buildDir, { recursive: true, force: true });
-cpSync(moduleDir, moduleCopy, { recursive: true });
-for (const { file, edits, append = '' } of patches) {
-  const target = join(moduleCopy, file);
-  chmodSync(target, 0o644); // module cache files are read-only, and so are their copies
-  writeFileSync(target, patched(readFileSync(target, 'utf8'), file, edits) + append);
+function build() {
+  const moduleDir = downloadModules();
+  rmSync(buildDir, { recursive: true, force: true });
+  cpSync(moduleDir, moduleCopy, { recursive: true });
+  for (const { file, edits, append = '' } of patches) {
+    const target = join(moduleCopy, file);
+    chmodSync(target, 0o644); // module cache files are read-only, and so are their copies
+    writeFileSync(target, patched(readFileSync(target, 'utf8'), file, edits) + append);
+  }
+  const goMod = join(buildDir, 'go.mod');
+  writeFileSync(goMod, `${readFileSync(join(here, 'go.mod'), 'utf8')}\nreplace ${FERRETDB} => ${moduleCopy}\n`);
+  // -modfile=x.mod reads its checksums from x.sum.
+  cpSync(join(here, 'go.sum'), join(buildDir, 'go.sum'));
+  // Built under another name and renamed: a process starting the binary never sees half a file.
+  const partial = `${output}.partial-${process.pid}`;
+  mkdirSync(dirname(output), { recursive: true });
+  const compiled = go(['build', '-trimpath', `-modfile=${goMod}`, '-o', partial, '.'], { capture: false });
+  if (compiled.status !== 0) {
+    rmSync(partial, { force: true });
+    throw new BuildError(`"go build" failed (exit code ${compiled.status}, output above)`);
+  }
+  renameSync(partial, output);
 }
-const goMod = join(buildDir, 'go.mod');
-writeFileSync(goMod, `${readFileSync(join(here, 'go.mod'), 'utf8')}\nreplace github.com/FerretDB/FerretDB => ${moduleCopy}\n`);
-// -modfile=x.mod reads its checksums from x.sum.
-cpSync(join(here, 'go.sum'), join(buildDir, 'go.sum'));
-execFileSync('go', ['build', '-trimpath', `-modfile=${goMod}`, '-o', output, '.'], { cwd: here, stdio: 'inherit' });
+
+try {
+  await withLock(`${output}.lock`, () => {
+    if (cli['if-missing'] && existsSync(output)) return;
+    build();
+  });
+} catch (err) {
+  if (!(err instanceof BuildError)) throw err;
+  console.error(`embedded-db build: ${err.message}`);
+  process.exit(1);
+}

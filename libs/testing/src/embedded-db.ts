@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,12 +18,19 @@ export interface EmbeddedDb {
   restart(): Promise<void>;
 }
 
-/** Path of the embedded database binary, built with `go build` when it is missing. */
+/**
+ * Path of the embedded database binary. When it is missing it is built the way `nx run
+ * embedded-db:build` builds it (tools/embedded-db/build.mjs, with FerretDB's fixes: a plain
+ * `go build` would give specs an unpatched database); build.mjs serialises workers racing here.
+ */
 export function embeddedDbBinary(): string {
   const root = workspaceRoot();
   const binary = join(root, 'dist', 'tools', 'embedded-db');
   if (!existsSync(binary)) {
-    execFileSync('go', ['build', '-trimpath', '-o', binary, '.'], { cwd: join(root, 'tools', 'embedded-db'), stdio: 'inherit' });
+    const build = spawnSync(process.execPath, [join(root, 'tools', 'embedded-db', 'build.mjs'), '--if-missing'], { cwd: root, stdio: 'inherit' });
+    if (build.status !== 0 || !existsSync(binary)) {
+      throw new Error(`the embedded database binary ${binary} is missing and building it failed (see the "embedded-db build:" line above); run "npx nx run embedded-db:build"`);
+    }
   }
   return binary;
 }
