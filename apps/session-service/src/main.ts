@@ -5,7 +5,7 @@ import { MongoClient } from 'mongodb';
 import type { SessionRepository } from './db/session-repository';
 import { systemClock } from './domain/clock';
 import { SessionService } from './domain/session-service';
-import { bindServer, createGrpcServer, SESSION_SERVICE_NAME } from './grpc/grpc-server';
+import { bindServer, createGrpcServer, grpcServerOptions, SESSION_SERVICE_NAME } from './grpc/grpc-server';
 import { createSessionHandlers } from './grpc/session-handlers';
 import { createMonitoredRepository } from './health/monitored-repository';
 import { createLogger, type Logger } from './observability/logger';
@@ -62,7 +62,10 @@ async function main(): Promise<void> {
     repository: { observer: metrics },
   });
   const service = new SessionService(repository, config.session, systemClock);
-  const server = createGrpcServer(createSessionHandlers(service, { logger, metrics }), health);
+  const server = createGrpcServer(createSessionHandlers(service, { logger, metrics }), health, grpcServerOptions(config.grpc, logger, metrics.registry));
+  if (config.grpc.callers.length === 0) {
+    logger.warn({ host: config.grpc.host }, 'no gRPC callers configured (GRPC_CALLERS): serving loopback peers only, without API keys');
+  }
   const sweeper = new Sweeper(repository, sweeperSettings(config), systemClock, logger, metrics);
   // Metrics come up first, so a service still waiting for its database can be observed.
   const metricsServer = await startMetricsServer(metrics.registry, config.metrics.host, config.metrics.port);
@@ -100,7 +103,16 @@ async function main(): Promise<void> {
   await monitor.start();
   sweeper.start();
   logger.info(
-    { host: config.grpc.host, port, metricsPort: metricsServer.port, db: config.mongo.dbName, embeddedDb: config.mongo.embedded },
+    {
+      host: config.grpc.host,
+      port,
+      // Names and allow-lists only: the key hashes stay out of the logs too.
+      callers: Object.fromEntries(config.grpc.callers.map((c) => [c.name, c.rpcs])),
+      reflection: config.grpc.reflection,
+      metricsPort: metricsServer.port,
+      db: config.mongo.dbName,
+      embeddedDb: config.mongo.embedded,
+    },
     'session service listening',
   );
 }

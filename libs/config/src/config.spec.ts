@@ -20,7 +20,7 @@ describe('session service config', () => {
   it('has the documented defaults', () => {
     const c = loadSessionServiceConfig({});
     expect(c.mongo).toMatchObject({ uri: 'mongodb://127.0.0.1:27017/', dbName: 'sessions', embedded: true });
-    expect(c.grpc).toEqual({ host: '127.0.0.1', port: 50051 });
+    expect(c.grpc).toMatchObject({ host: '127.0.0.1', port: 50051 });
     expect(c.session.idleTtlMs).toBe(7 * 86_400_000);
     expect(c.session.absoluteTtlMs).toBe(30 * 86_400_000);
     expect(c.session.orphanTtlMs).toBe(86_400_000);
@@ -29,9 +29,10 @@ describe('session service config', () => {
   });
 
   it('reads the environment and the embedded port', () => {
-    const c = loadSessionServiceConfig({ EMBEDDED_DB_PORT: '28000', SESSION_SERVICE_URL: '0.0.0.0:0', SESSION_IDLE_TTL: '2s' });
+    const callers = { GRPC_CALLERS: 'gateway=ValidateSession', GRPC_CALLER_KEY_HASHES: `gateway=${'a'.repeat(64)}` };
+    const c = loadSessionServiceConfig({ EMBEDDED_DB_PORT: '28000', SESSION_SERVICE_URL: '0.0.0.0:0', SESSION_IDLE_TTL: '2s', ...callers });
     expect(c.mongo.uri).toBe('mongodb://127.0.0.1:28000/');
-    expect(c.grpc).toEqual({ host: '0.0.0.0', port: 0 });
+    expect(c.grpc).toMatchObject({ host: '0.0.0.0', port: 0 });
     expect(c.session.idleTtlMs).toBe(2_000);
     const ext = loadSessionServiceConfig({ MONGODB_URI: 'mongodb://db:27017/?replicaSet=rs0', MONGODB_WRITE_CONCERN: '1' });
     expect(ext.mongo).toMatchObject({ embedded: false, writeConcern: 1 });

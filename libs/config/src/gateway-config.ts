@@ -10,6 +10,7 @@ export const gatewayEnvSchema = {
     SESSION_SERVICE_URL: { type: 'string', pattern: '^(dns:///)?[^\\s:]+:\\d{1,5}$', default: '127.0.0.1:50051', description: 'session service address; dns:///name:port with GRPC_LOAD_BALANCING=round_robin spreads calls over replicas' },
     GRPC_LOAD_BALANCING: { type: 'string', enum: ['pick_first', 'round_robin'], default: 'pick_first', description: 'gRPC load-balancing policy towards the session service' },
     GRPC_DEADLINE_MS: { type: 'integer', minimum: 50, maximum: 60000, default: 2000, description: 'deadline of every gRPC call' },
+    GRPC_API_KEY: { type: 'string', pattern: '^[\\x21-\\x7e]{32,256}$', description: 'API key sent as x-api-key on every gRPC call (its SHA-256 goes into the session service GRPC_CALLER_KEY_HASHES); unset sends none' },
     COOKIE_SECURE: { type: 'boolean', default: false, description: 'Secure cookie with the __Host- prefix (serve over HTTPS)' },
     ALLOWED_ORIGINS: { type: 'string', default: '', description: 'comma-separated extra origins allowed to send cookie-authenticated state-changing requests' },
     CORS_ORIGINS: { type: 'string', default: '', description: 'comma-separated origins for CORS; empty disables CORS' },
@@ -30,6 +31,8 @@ export interface GatewayConfig {
   readonly sessionServiceUrl: string;
   readonly grpcLoadBalancing: 'pick_first' | 'round_robin';
   readonly grpcDeadlineMs: number;
+  /** Secret: never logged. */
+  readonly grpcApiKey: string | undefined;
   readonly cookieSecure: boolean;
   readonly allowedOrigins: readonly string[];
   readonly corsOrigins: readonly string[];
@@ -49,6 +52,7 @@ interface RawGatewayEnv {
   SESSION_SERVICE_URL: string;
   GRPC_LOAD_BALANCING: 'pick_first' | 'round_robin';
   GRPC_DEADLINE_MS: number;
+  GRPC_API_KEY?: string;
   COOKIE_SECURE: boolean;
   ALLOWED_ORIGINS: string;
   CORS_ORIGINS: string;
@@ -73,6 +77,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv): GatewayConfig {
     sessionServiceUrl: raw.SESSION_SERVICE_URL,
     grpcLoadBalancing: raw.GRPC_LOAD_BALANCING,
     grpcDeadlineMs: raw.GRPC_DEADLINE_MS,
+    grpcApiKey: raw.GRPC_API_KEY,
     cookieSecure: raw.COOKIE_SECURE,
     allowedOrigins: Object.freeze(list(raw.ALLOWED_ORIGINS)),
     corsOrigins: Object.freeze(list(raw.CORS_ORIGINS)),

@@ -1,4 +1,5 @@
 export * from './duration';
 export * from './load-env';
 export * from './session-service-config';
+export * from './grpc-callers';
 export * from './gateway-config';

@@ -1,5 +1,6 @@
 import { DURATION_PATTERN, parseDuration } from './duration';
-import { loadEnv } from './load-env';
+import { parseGrpcCallers, isLoopbackHost, type GrpcCaller } from './grpc-callers';
+import { ConfigError, loadEnv } from './load-env';
 
 const duration = (fallback: string, description: string) => ({ type: 'string', pattern: DURATION_PATTERN, default: fallback, description });
 
@@ -14,7 +15,10 @@ export const sessionServiceEnvSchema = {
     MONGODB_MAX_POOL_SIZE: { type: 'integer', minimum: 1, maximum: 1000, default: 20, description: 'driver connection pool size per replica' },
     MONGODB_WRITE_CONCERN: { type: 'string', pattern: '^(majority|\\d+)$', default: 'majority', description: 'write concern w' },
     MONGODB_READ_PREFERENCE: { type: 'string', enum: ['primary', 'primaryPreferred', 'secondary', 'secondaryPreferred', 'nearest'], default: 'primary', description: 'read preference for lookups' },
-    SESSION_SERVICE_URL: { type: 'string', pattern: '^[^\\s:]+:\\d{1,5}$', default: '127.0.0.1:50051', description: 'gRPC listen address host:port (port 0 picks a free one)' },
+    SESSION_SERVICE_URL: { type: 'string', pattern: '^[^\\s:]+:\\d{1,5}$', default: '127.0.0.1:50051', description: 'gRPC listen address host:port (port 0 picks a free one); a non-loopback host needs GRPC_CALLERS' },
+    GRPC_CALLERS: { type: 'string', default: '', description: 'callers and the RPCs each may call: name=Rpc,Rpc;name2=Rpc (docs/grpc-callers.md); empty accepts only loopback peers' },
+    GRPC_CALLER_KEY_HASHES: { type: 'string', default: '', description: 'SHA-256 (hex) of each caller\'s API key, two during a rotation: name=hash[,hash];name2=hash' },
+    GRPC_REFLECTION: { type: 'boolean', default: false, description: 'serve gRPC server reflection (for grpcurl); subject to the same caller rules' },
     METRICS_PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 9464, description: 'Prometheus /metrics port of the session service (0 picks a free one)' },
     METRICS_HOST: { type: 'string', default: '127.0.0.1', description: 'address the metrics endpoint binds to' },
     SESSION_IDLE_TTL: duration('7d', 'sliding idle timeout'),
@@ -45,6 +49,9 @@ interface RawSessionServiceEnv {
   MONGODB_WRITE_CONCERN: string;
   MONGODB_READ_PREFERENCE: 'primary' | 'primaryPreferred' | 'secondary' | 'secondaryPreferred' | 'nearest';
   SESSION_SERVICE_URL: string;
+  GRPC_CALLERS: string;
+  GRPC_CALLER_KEY_HASHES: string;
+  GRPC_REFLECTION: boolean;
   METRICS_PORT: number;
   METRICS_HOST: string;
   SESSION_IDLE_TTL: string;
@@ -70,7 +77,13 @@ export interface SessionServiceConfig {
     /** True when no MONGODB_URI was given and the embedded database is expected. */
     readonly embedded: boolean;
   };
-  readonly grpc: { readonly host: string; readonly port: number };
+  readonly grpc: {
+    readonly host: string;
+    readonly port: number;
+    /** Empty: no API keys, only loopback peers are served. */
+    readonly callers: readonly GrpcCaller[];
+    readonly reflection: boolean;
+  };
   readonly metrics: { readonly host: string; readonly port: number };
   readonly session: {
     readonly idleTtlMs: number;
@@ -91,6 +104,13 @@ export interface SessionServiceConfig {
 export function loadSessionServiceConfig(env: NodeJS.ProcessEnv): SessionServiceConfig {
   const raw = loadEnv<RawSessionServiceEnv>(sessionServiceEnvSchema, env);
   const lastColon = raw.SESSION_SERVICE_URL.lastIndexOf(':');
+  const grpcHost = raw.SESSION_SERVICE_URL.slice(0, lastColon);
+  const { callers, problems } = parseGrpcCallers(raw.GRPC_CALLERS, raw.GRPC_CALLER_KEY_HASHES);
+  // Without callers nobody is authenticated: reachable from other hosts, anyone could bind or revoke any session.
+  if (callers.length === 0 && !isLoopbackHost(grpcHost)) {
+    problems.push(`SESSION_SERVICE_URL: ${grpcHost} is not a loopback address, so GRPC_CALLERS and GRPC_CALLER_KEY_HASHES must be set (docs/grpc-callers.md); or listen on 127.0.0.1`);
+  }
+  if (problems.length) throw new ConfigError(`invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
   const config: SessionServiceConfig = {
     mongo: {
       uri: raw.MONGODB_URI ?? `mongodb://127.0.0.1:${raw.EMBEDDED_DB_PORT}/`,
@@ -100,7 +120,7 @@ export function loadSessionServiceConfig(env: NodeJS.ProcessEnv): SessionService
       readPreference: raw.MONGODB_READ_PREFERENCE,
       embedded: raw.MONGODB_URI === undefined,
     },
-    grpc: { host: raw.SESSION_SERVICE_URL.slice(0, lastColon), port: Number(raw.SESSION_SERVICE_URL.slice(lastColon + 1)) },
+    grpc: { host: grpcHost, port: Number(raw.SESSION_SERVICE_URL.slice(lastColon + 1)), callers, reflection: raw.GRPC_REFLECTION },
     metrics: { host: raw.METRICS_HOST, port: raw.METRICS_PORT },
     session: {
       idleTtlMs: parseDuration(raw.SESSION_IDLE_TTL),

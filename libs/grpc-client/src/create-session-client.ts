@@ -1,5 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { loadSessionPackage, type SessionServiceClient } from '@session/proto';
+import { apiKeyInterceptor } from './api-key';
 
 export interface SessionClientOptions {
   /** `host:port`, or `dns:///name:port` to spread calls over every address the name resolves to. */
@@ -7,6 +8,8 @@ export interface SessionClientOptions {
   /** Balance calls over all resolved addresses (several session-service replicas) instead of the first. */
   roundRobin?: boolean;
   credentials?: grpc.ChannelCredentials;
+  /** This service's API key for the session service; sent on every call when set. */
+  apiKey?: string;
 }
 
 /**
@@ -28,6 +31,6 @@ export function createSessionClient(options: SessionClientOptions): SessionServi
   return new proto.session.v1.SessionService(
     options.address,
     options.credentials ?? grpc.credentials.createInsecure(),
-    channelOptions,
+    { ...channelOptions, interceptors: options.apiKey ? [apiKeyInterceptor(options.apiKey)] : [] },
   );
 }

@@ -1,3 +1,4 @@
 export * from './create-session-client';
 export * from './session-api';
 export * from './health-check';
+export * from './api-key';

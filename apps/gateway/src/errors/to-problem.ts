@@ -74,6 +74,8 @@ function fromServiceError(error: grpc.ServiceError, context: ProblemContext): Pr
   const mapping = GRPC_TO_HTTP[error.code as grpc.status] ?? GRPC_TO_HTTP[grpc.status.UNKNOWN];
   if (mapping.status >= 500) return buildProblem(mapping.status, mapping.code, '', context);
   const trailer = String(error.metadata.get('x-error-code')[0] ?? '');
+  // The session service refused the gateway's own API key or allow-list: a deployment fault, not the user's (never a 401).
+  if (trailer === 'caller_unauthenticated' || trailer === 'caller_not_allowed') return buildProblem(500, 'internal', '', context);
   const code = KNOWN_CODES.has(trailer) ? (trailer as ProblemCode) : mapping.code;
   // The service's message is a short sentence written for clients (never a token).
   const detail = error.details || (STATUS_CODES[mapping.status] as string);

@@ -1,10 +1,12 @@
 import { HealthImplementation } from 'grpc-health-check';
 import { bindServer, createGrpcServer } from './grpc-server';
 
+const options = { callers: [], reflection: false };
+
 describe('bindServer', () => {
   it('binds port 0 to a free port and refuses an address it cannot use', async () => {
-    const server = createGrpcServer({} as never, new HealthImplementation());
-    const other = createGrpcServer({} as never, new HealthImplementation());
+    const server = createGrpcServer({} as never, new HealthImplementation(), options);
+    const other = createGrpcServer({} as never, new HealthImplementation(), options);
     try {
       const port = await bindServer(server, '127.0.0.1', 0);
       expect(port).toBeGreaterThan(0);

@@ -1,22 +1,46 @@
 import * as grpc from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
+import type { SessionServiceConfig } from '@session/config';
 import { PROTO_LOADER_OPTIONS, loadSessionPackage, type SessionServiceHandlers } from '@session/proto';
 import { protoPath as healthProtoPath, type HealthImplementation } from 'grpc-health-check';
+import type { Registry } from 'prom-client';
+import type { Logger } from '../observability/logger';
+import { callerAuthInterceptor, CallerPolicy, type CallerDecision } from './caller-auth';
+import { observeCallerDecisions } from './caller-observer';
+import { withLinkedDescriptors } from './reflection-descriptors';
 
 export const SESSION_SERVICE_NAME = 'session.v1.SessionService';
 
+export interface GrpcServerOptions {
+  /** Who may call what (config.grpc.callers); empty serves loopback peers only. */
+  readonly callers: SessionServiceConfig['grpc']['callers'];
+  /** Serve server reflection (over the session service and health), for grpcurl. */
+  readonly reflection: boolean;
+  /** Told of every decision on a non-health call (logs, metrics). */
+  readonly onCallerDecision?: (decision: CallerDecision, rpc: string, peer: string) => void;
+}
+
+/** The options main.ts (and the in-process test service) build the server with: configuration plus logging and metrics. */
+export function grpcServerOptions(grpcConfig: SessionServiceConfig['grpc'], logger: Logger, registry: Registry): GrpcServerOptions {
+  return { callers: grpcConfig.callers, reflection: grpcConfig.reflection, onCallerDecision: observeCallerDecisions(logger, registry) };
+}
+
 /**
- * The gRPC server with the session service, grpc.health.v1 and server
- * reflection (over both), so grpcurl and grpc_health_probe work unchanged.
+ * The gRPC server with the session service and grpc.health.v1, every call
+ * but health checks passing the caller interceptor first; server reflection
+ * only when configured, so grpcurl can describe the API.
  */
-export function createGrpcServer(handlers: SessionServiceHandlers, health: HealthImplementation): grpc.Server {
+export function createGrpcServer(handlers: SessionServiceHandlers, health: HealthImplementation, options: GrpcServerOptions): grpc.Server {
   const { packageDefinition, proto } = loadSessionPackage();
-  const server = new grpc.Server();
+  const interceptor = callerAuthInterceptor(new CallerPolicy(options.callers), options.onCallerDecision ?? (() => undefined));
+  const server = new grpc.Server({ interceptors: [interceptor] });
   server.addService(proto.session.v1.SessionService.service, handlers);
   health.addToServer(server);
-  const healthDefinition = loadSync(healthProtoPath, PROTO_LOADER_OPTIONS);
-  new ReflectionService({ ...packageDefinition, ...healthDefinition }).addToServer(server);
+  if (options.reflection) {
+    const healthDefinition = loadSync(healthProtoPath, PROTO_LOADER_OPTIONS);
+    new ReflectionService(withLinkedDescriptors({ ...packageDefinition, ...healthDefinition })).addToServer(server);
+  }
   return server;
 }
 

@@ -21,7 +21,7 @@ describe('health and reflection from plain clients', () => {
   let t: TestService;
   let healthClient: ReturnType<typeof createHealthClient>;
   beforeAll(async () => {
-    t = await startTestService({ healthIntervalMs: 200 });
+    t = await startTestService({ healthIntervalMs: 200, env: { GRPC_REFLECTION: 'true' } });
     healthClient = createHealthClient(t.api.client);
   });
   afterAll(async () => {

@@ -5,6 +5,7 @@ import { timeLeftMs, type CallContext } from '../domain/call-context';
 import { DeadlineExceededError, InternalError, SessionServiceError, SessionStoreTimeoutError } from '../domain/errors';
 import type { Logger } from '../observability/logger';
 import type { ServiceMetrics } from '../observability/metrics';
+import { readCaller } from './caller-auth';
 import { readRequestId } from './request-id';
 
 export interface RpcDependencies {
@@ -55,6 +56,8 @@ export function createRpcWrapper({ logger, metrics }: RpcDependencies) {
     return (call, callback) => {
       const started = performance.now();
       const ctx: CallContext = { requestId: readRequestId(call.metadata), deadline: deadlineMs(call.getDeadline()) };
+      // Set by the caller interceptor: every log line of a call names who made it.
+      const caller = readCaller(call.metadata);
       let answered = false;
       let watchdog: NodeJS.Timeout | undefined;
       // The first answer wins (the handler's or the watchdog's); a late one is dropped.
@@ -71,14 +74,14 @@ export function createRpcWrapper({ logger, metrics }: RpcDependencies) {
           const code = grpc.status[error.grpcStatus];
           metrics.rpcHandled(method, code, seconds);
           if (error.grpcStatus === grpc.status.UNAUTHENTICATED) metrics.sessionRejected(error.errorCode);
-          const fields = { requestId: ctx.requestId, method, code, errorCode: error.errorCode, ms: seconds * 1_000 };
+          const fields = { requestId: ctx.requestId, caller, method, code, errorCode: error.errorCode, ms: seconds * 1_000 };
           if (error instanceof InternalError) logger.error({ ...fields, err: thrown }, 'rpc failed');
           else if (error.grpcStatus === grpc.status.UNAVAILABLE) logger.warn({ ...fields, err: thrown }, 'rpc failed: database unavailable');
           else logger.info(fields, 'rpc rejected');
           callback(toGrpcError(error));
         });
       // Only reachable if grpc-js itself throws while answering; logged so nothing fails silently.
-      const answerFailed = (err: unknown) => logger.error({ requestId: ctx.requestId, method, err }, 'rpc answer failed');
+      const answerFailed = (err: unknown) => logger.error({ requestId: ctx.requestId, caller, method, err }, 'rpc answer failed');
       // Work for a caller that has already given up would only add load.
       if (Date.now() >= ctx.deadline) return fail(new DeadlineExceededError());
       const budget = answerWithinMs(ctx.deadline, Date.now());
@@ -97,7 +100,7 @@ export function createRpcWrapper({ logger, metrics }: RpcDependencies) {
             first(() => {
               const seconds = (performance.now() - started) / 1_000;
               metrics.rpcHandled(method, 'OK', seconds);
-              if (logger.isLevelEnabled('debug')) logger.debug({ requestId: ctx.requestId, method, code: 'OK', ms: seconds * 1_000 }, 'rpc handled');
+              if (logger.isLevelEnabled('debug')) logger.debug({ requestId: ctx.requestId, caller, method, code: 'OK', ms: seconds * 1_000 }, 'rpc handled');
               callback(null, response);
             }),
           fail,

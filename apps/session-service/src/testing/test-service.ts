@@ -7,7 +7,7 @@ import { MongoClient, type Collection } from 'mongodb';
 import type { SessionDocument } from '../db/session-document';
 import { SESSIONS_COLLECTION, type SessionRepository } from '../db/session-repository';
 import { SessionService } from '../domain/session-service';
-import { bindServer, createGrpcServer, SESSION_SERVICE_NAME } from '../grpc/grpc-server';
+import { bindServer, createGrpcServer, grpcServerOptions, SESSION_SERVICE_NAME } from '../grpc/grpc-server';
 import { createSessionHandlers } from '../grpc/session-handlers';
 import type { DbHealthMonitor } from '../health/db-health-monitor';
 import { createMonitoredRepository } from '../health/monitored-repository';
@@ -21,6 +21,8 @@ export interface TestServiceOptions {
   /** Share one database between harnesses (the health spec stops its own). */
   db?: EmbeddedDb;
   healthIntervalMs?: number;
+  /** The key `api` sends (when env configures GRPC_CALLERS). */
+  apiKey?: string;
 }
 
 /**
@@ -63,11 +65,11 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
   });
   await repository.ensureIndexes();
   const service = new SessionService(repository, config.session, clock);
-  const server = createGrpcServer(createSessionHandlers(service, { logger, metrics }), health);
+  const server = createGrpcServer(createSessionHandlers(service, { logger, metrics }), health, grpcServerOptions(config.grpc, logger, metrics.registry));
   const port = await bindServer(server, '127.0.0.1', 0);
   await monitor.start();
   const address = `127.0.0.1:${port}`;
-  const api = new SessionApi(createSessionClient({ address }), 5_000);
+  const api = new SessionApi(createSessionClient({ address, apiKey: options.apiKey }), 5_000);
 
   return {
     db,

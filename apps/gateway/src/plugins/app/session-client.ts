@@ -30,7 +30,11 @@ export default fp<SessionClientOptions>(
     const { config, metrics } = fastify;
     const client =
       options.client ??
-      createSessionClient({ address: config.sessionServiceUrl, roundRobin: config.grpcLoadBalancing === 'round_robin' });
+      createSessionClient({
+        address: config.sessionServiceUrl,
+        roundRobin: config.grpcLoadBalancing === 'round_robin',
+        apiKey: config.grpcApiKey,
+      });
     const api = meterSessionApi(new SessionApi(client, config.grpcDeadlineMs), (method, code) => metrics.grpcCalls.inc({ method, code }));
     const health = createHealthClient(client);
 
