@@ -198,11 +198,16 @@ export function createSessionController(options: SessionControllerOptions = {}):
 
   const refresh = () => sync();
 
+  // A 401 refuses the session the request was sent for; another tab's newer one may have arrived since.
   async function write(send: (options: WriteOptions) => Promise<SessionResult>): Promise<SessionDto> {
+    let sentFor: string | undefined;
     try {
       const result = await guardedWrite(send, {
-        ifMatch: () => (session ? versionToEtag(session.version) : undefined),
-        recover: (lost) => sync(lost ? session?.session_id : undefined),
+        ifMatch: () => {
+          sentFor = session?.session_id;
+          return session ? versionToEtag(session.version) : undefined;
+        },
+        recover: (lost) => sync(lost ? sentFor : undefined),
       });
       return accept(result, true) ?? result.session;
     } catch (cause) {
@@ -211,11 +216,12 @@ export function createSessionController(options: SessionControllerOptions = {}):
   }
 
   async function touch(): Promise<SessionDto> {
+    const sentFor = session?.session_id;
     try {
       const result = await client.touch();
       return accept(result, true) ?? result.session;
     } catch (cause) {
-      if (isSessionApiError(cause) && cause.isUnauthenticated) return sync(session?.session_id);
+      if (isSessionApiError(cause) && cause.isUnauthenticated) return sync(sentFor);
       throw fail(cause);
     }
   }
