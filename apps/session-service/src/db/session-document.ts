@@ -16,6 +16,11 @@ export interface SessionDocument {
   absolute_expires_at: Date;
   expires_at: Date;
   revoked_at: Date | null;
+  /**
+   * Set (to the creation time) only on an anonymous session nobody has used since it was
+   * created; the first write that records a use removes it. The orphan rule sweeps on it.
+   */
+  unused_since?: Date;
 }
 
 export function toDocument(record: SessionRecord): SessionDocument {
@@ -34,6 +39,12 @@ export function toDocument(record: SessionRecord): SessionDocument {
     expires_at: record.expiresAt,
     revoked_at: record.revokedAt,
   };
+}
+
+/** The document of a session just minted: an anonymous one starts out unused. */
+export function toNewDocument(record: SessionRecord): SessionDocument {
+  const doc = toDocument(record);
+  return record.userId === null ? { ...doc, unused_since: record.createdAt } : doc;
 }
 
 export function fromDocument(doc: SessionDocument): SessionRecord {

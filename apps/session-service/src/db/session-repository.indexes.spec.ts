@@ -29,7 +29,7 @@ describe('SessionRepository.ensureIndexes against servers the embedded database 
   it('reports a TTL index the server accepted, without looking further', async () => {
     const { repository, created, listed } = fakeDb(async () => 'expires_at');
     await expect(repository.ensureIndexes()).resolves.toEqual({ ttl: true });
-    expect(created.map((c) => c.options.name)).toEqual(['session_id_unique', 'user_id', 'expires_at']);
+    expect(created.map((c) => c.options.name)).toEqual(['session_id_unique', 'user_id', 'user_id_created_at', 'unused_since', 'expires_at']);
     expect(listed()).toBe(0);
   });
 
@@ -40,13 +40,13 @@ describe('SessionRepository.ensureIndexes against servers the embedded database 
       ttl: true,
       ttlError: 'An equivalent index already exists with a different name',
     });
-    expect(created).toHaveLength(3); // no plain expiry index beside the existing one
+    expect(created).toHaveLength(5); // no plain expiry index beside the existing one
   });
 
   it('falls back to a plain expiry index when TTL is refused and none exists', async () => {
     const { repository, created } = fakeDb(refusal('unsupported index option expireAfterSeconds', 2), [ID_INDEX]);
     await expect(repository.ensureIndexes()).resolves.toEqual({ ttl: false, ttlError: 'unsupported index option expireAfterSeconds' });
-    expect(created.at(-1)).toEqual({ key: { expires_at: 1 }, options: { name: 'expires_at' } });
+    expect(created.at(-1)).toEqual({ key: { expires_at: 1 }, options: { name: 'expires_at', maxTimeMS: 120_000 } });
   });
 
   it('fails on a client-side error rather than taking it for a refusal', async () => {
@@ -54,6 +54,6 @@ describe('SessionRepository.ensureIndexes against servers the embedded database 
     const { repository, created, listed } = fakeDb(() => Promise.reject(down), [ID_INDEX]);
     await expect(repository.ensureIndexes()).rejects.toBe(down);
     expect(listed()).toBe(0);
-    expect(created).toHaveLength(3);
+    expect(created).toHaveLength(5);
   });
 });

@@ -28,6 +28,9 @@ describe('SessionRepository.ensureIndexes', () => {
     const byName = Object.fromEntries(indexes.map((i) => [i.name, i]));
     expect(byName.session_id_unique).toMatchObject({ key: { session_id: 1 }, unique: true });
     expect(byName.user_id).toMatchObject({ key: { user_id: 1 } });
+    expect(byName.user_id_created_at).toMatchObject({ key: { user_id: 1, created_at: -1, _id: -1 } });
+    // Asked for sparse (see the commands below); FerretDB 1.x takes the option but does not report it.
+    expect(byName.unused_since).toMatchObject({ key: { unused_since: 1 } });
     expect(byName.expires_at).toMatchObject({ key: { expires_at: 1 } });
     // FerretDB 1.x refuses TTL indexes; MongoDB accepts them. Either way the report says which.
     expect(first.ttl).toBe(byName.expires_at.expireAfterSeconds === 600);
@@ -86,9 +89,10 @@ describe('SessionRepository reads and measurements', () => {
     await repository.insert(record(ids[1], 'lister', new Date(t0.getTime() + 2_000)));
     await repository.insert(record(ids[0], 'lister', new Date(t0.getTime() + 1_000)));
     await repository.insert(record(ids[2], 'lister', new Date(t0.getTime() + 3_000)));
-    const listed = await repository.findLiveByUser('lister', t0);
-    expect(listed.map((s) => s.sessionId)).toEqual([ids[2], ids[1], ids[0]]);
-    for (const s of listed) expect(s).not.toHaveProperty('secretHash');
+    const listed = await repository.findLiveByUser('lister', t0, { limit: 10, withUserData: true });
+    expect(listed.more).toBe(false);
+    expect(listed.sessions.map((s) => s.sessionId)).toEqual([ids[2], ids[1], ids[0]]);
+    for (const s of listed.sessions) expect(s).not.toHaveProperty('secretHash');
   });
 
   it('reads back user_data keys named like Object.prototype members as the values they hold', async () => {
@@ -146,11 +150,12 @@ describe('SessionRepository sweeping queries', () => {
     expiringAtCutoff: { ...base(3), expiresAt: cutoff },
     revokedLongAgo: { ...base(4), revokedAt: at(-1) },
     revokedAtCutoff: { ...base(5), revokedAt: cutoff },
-    orphan: { ...base(6), userId: null, lastSeenAt: at(-1) },
-    orphanSeenAtCutoff: { ...base(7), userId: null, lastSeenAt: cutoff },
-    anonymousWithData: { ...base(8), userId: null, lastSeenAt: at(-1), userData: { a: 1 } },
-    anonymousWritten: { ...base(9), userId: null, lastSeenAt: at(-1), version: 1 },
-    anonymousRevoked: { ...base(10), userId: null, lastSeenAt: at(-1), revokedAt: at(1) },
+    // Anonymous sessions are inserted unused (unused_since = created_at).
+    orphan: { ...base(6), userId: null, lastSeenAt: at(-10_000) },
+    orphanCreatedAtCutoff: { ...base(7), userId: null, createdAt: cutoff, lastSeenAt: cutoff },
+    anonymousWithData: { ...base(8), userId: null, lastSeenAt: at(-10_000), userData: { a: 1 } },
+    anonymousUsed: { ...base(9), userId: null, lastSeenAt: at(-10_000) },
+    anonymousRevoked: { ...base(10), userId: null, lastSeenAt: at(-10_000), revokedAt: at(1) },
   };
   const idsOf = (...records: SessionRecord[]) => records.map((r) => r.sessionId).sort();
 
@@ -159,6 +164,8 @@ describe('SessionRepository sweeping queries', () => {
   let seeding: Promise<void> | undefined;
   const insertAll = async () => {
     for (const record of Object.values(sessions)) await repository.insert(record);
+    // A touch well before the cutoff: used once, so no orphan, even though it has not been seen since.
+    await repository.extendIdleExpiry(sessions.anonymousUsed.sessionId, at(-5_000), { idleExpiresAt: at(60_000), absoluteExpiresAt: at(120_000), expiresAt: at(60_000) });
   };
   const seed = () => (seeding ??= insertAll());
 
@@ -171,7 +178,7 @@ describe('SessionRepository sweeping queries', () => {
     await seed();
     expect((await repository.findSweepableIds('expired', cutoff, 100)).sort()).toEqual(idsOf(sessions.expired));
     expect((await repository.findSweepableIds('revoked', cutoff, 100)).sort()).toEqual(idsOf(sessions.revokedLongAgo));
-    expect((await repository.findSweepableIds('orphan', cutoff, 100)).sort()).toEqual(idsOf(sessions.orphan));
+    expect((await repository.findSweepableIds('orphan', cutoff, 100)).sort()).toEqual(idsOf(sessions.orphan, sessions.anonymousWithData));
     expect(await repository.findSweepableIds('expired', at(100_000), 2)).toHaveLength(2);
   });
 
@@ -219,32 +226,49 @@ describe('SessionRepository: what it asks of the server', () => {
     ]);
   });
 
-  it('bounds every query with maxTimeMS, 5 s unless configured, and reads no more than it needs', async () => {
+  it('sends maxTimeMS with every command of every method (5 s unless configured; index builds 120 s), and reads no more than it needs', async () => {
     const t0 = new Date();
     const expiry = { idleExpiresAt: new Date(t0.getTime() + 60_000), absoluteExpiresAt: new Date(t0.getTime() + 120_000), expiresAt: new Date(t0.getTime() + 60_000) };
-    const seed = new SessionRepository(monitored.db(dbName));
-    const stored = { sessionId: ID, secretHash: 'c'.repeat(64), userId: null, userData: {}, version: 0, createdAt: t0, updatedAt: t0, lastSeenAt: t0, ...expiry, revokedAt: null };
-    await seed.insert(stored);
+    const cursor = { createdAt: t0, sessionId: ID };
+    // Handshakes, session ends and the health ping are the driver's and the monitor's, not the repository's work.
+    const NOT_OURS = new Set(['hello', 'isMaster', 'ismaster', 'endSessions', 'ping', 'buildInfo', 'getParameter']);
 
     for (const [maxTimeMs, expected] of [[undefined, 5_000], [1_234, 1_234]] as const) {
+      await monitored.db(dbName).collection(SESSIONS_COLLECTION).deleteMany({});
       commands.length = 0;
       const repository = new SessionRepository(monitored.db(dbName), maxTimeMs === undefined ? {} : { maxTimeMs });
+      const stored = { sessionId: ID, secretHash: 'c'.repeat(64), userId: null, userData: {}, version: 0, createdAt: t0, updatedAt: t0, lastSeenAt: t0, ...expiry, revokedAt: null };
+      await repository.ensureIndexes();
+      await repository.insert(stored);
       const record = (await repository.findById(ID))!;
+      await repository.findByToken(ID, record.secretHash);
       await repository.extendIdleExpiry(ID, t0, expiry, t0);
       const written = (await repository.writeDataIfVersion(ID, record.version, { base: record, userData: { n: 1 }, now: t0, expiry }))!;
       await repository.bindUserIfUnchanged(ID, { version: written.version, secretHash: written.secretHash }, { userId: 'cmd-user', secretHash: 'd'.repeat(64), now: t0, expiry });
-      await repository.findLiveByUser('cmd-user', t0);
+      await repository.findLiveByUser('cmd-user', t0, { limit: 5, withUserData: false });
+      await repository.findLiveByUser('cmd-user', t0, { limit: 5, after: cursor, withUserData: true });
       await repository.findLiveIdsByUser('cmd-user', t0);
-      await repository.findSweepableIds('expired', t0, 10);
-      await repository.deleteSweepable('expired', t0, [ID]);
+      await repository.markRevoked(ID, t0);
+      for (const kind of ['expired', 'revoked', 'orphan'] as const) {
+        await repository.findSweepableIds(kind, t0, 10);
+        await repository.deleteSweepable(kind, t0, [ID]);
+      }
 
-      const bounded = [...sent('find'), ...sent('findAndModify'), ...sent('delete')];
-      expect(bounded).toHaveLength(8); // 4 finds, 3 conditional updates, 1 delete
-      for (const command of bounded) expect(command.maxTimeMS).toBe(expected);
+      const ours = commands.filter((c) => !NOT_OURS.has(Object.keys(c)[0]));
+      const names = new Set(ours.map((c) => Object.keys(c)[0]));
+      // listIndexes only where the server refused the TTL index (the embedded database does).
+      expect([...names].filter((n) => n !== 'listIndexes').sort()).toEqual(['createIndexes', 'delete', 'find', 'findAndModify', 'insert', 'update']);
+      expect(sent('createIndexes').flatMap((c) => c.indexes as Document[]).find((i) => i.name === 'unused_since')).toMatchObject({ sparse: true });
+      expect(ours.length).toBeGreaterThanOrEqual(21); // 5 index builds, 1 insert, 10 finds, 3 conditional writes, 1 update, 3 deletes
+      for (const command of ours) expect({ [Object.keys(command)[0]]: command.maxTimeMS }).toEqual({ [Object.keys(command)[0]]: 'createIndexes' in command ? 120_000 : expected });
     }
+    // From the last round.
     const finds = sent('find');
-    expect(finds.find((c) => c.filter.user_id !== undefined && c.projection?.secret_hash === 0)).toBeDefined(); // the live list never reads the hash
-    expect(finds.filter((c) => c.projection?._id === 1 && Object.keys(c.projection).length === 1)).toHaveLength(2); // id lists read only ids
+    const lists = finds.filter((c) => c.filter.user_id === 'cmd-user' && c.projection?.secret_hash === 0);
+    expect(lists.map((c) => c.projection)).toEqual([{ secret_hash: 0, user_data: 0 }, { secret_hash: 0 }]);
+    expect(lists.map((c) => c.limit)).toEqual([6, 6]); // one more than the page, to know whether another follows
+    expect(finds.filter((c) => c.projection?._id === 1 && Object.keys(c.projection).length === 1)).toHaveLength(4); // id lists read only ids
+    expect(finds.filter((c) => c.filter._id === ID && c.filter.secret_hash === 'c'.repeat(64))).toHaveLength(1); // the token lookup matches the hash in the database
   });
 
   it('labels each operation for the db_operation_seconds metric', async () => {
@@ -259,7 +283,7 @@ describe('SessionRepository: what it asks of the server', () => {
     await repository.writeDataIfVersion(id, 0, { base: record, userData: {}, now: t0, expiry });
     await repository.bindUserIfUnchanged(id, { version: 0, secretHash: record.secretHash }, { userId: 'u', secretHash: record.secretHash, now: t0, expiry });
     await repository.markRevoked(id, t0);
-    await repository.findLiveByUser('u', t0);
+    await repository.findLiveByUser('u', t0, { limit: 1, withUserData: false });
     await repository.findLiveIdsByUser('u', t0);
     for (const kind of ['expired', 'revoked', 'orphan'] as const) {
       await repository.findSweepableIds(kind, t0, 1);

@@ -5,8 +5,9 @@ import { within } from '../async/within';
 import { NO_DEADLINE, timeLeftMs, type CallContext } from '../domain/call-context';
 import { ServiceUnavailableError, SessionStoreTimeoutError } from '../domain/errors';
 import type { ExpiryTimes } from '../domain/expiry';
+import type { PageCursor } from '../domain/page-token';
 import { withoutSecret, type Session, type SessionRecord } from '../domain/session';
-import { fromDocument, toDocument, type SessionDocument } from './session-document';
+import { fromDocument, toDocument, toNewDocument, type SessionDocument } from './session-document';
 
 export const SESSIONS_COLLECTION = 'user_sessions';
 
@@ -56,8 +57,30 @@ export interface UserBinding {
   readonly expiry: ExpiryTimes;
 }
 
-const LIVE_LIST_LIMIT = 1_000;
-const NO_SECRET = { projection: { secret_hash: 0 } } as const;
+export interface PageRequest {
+  /** How many sessions at most. */
+  readonly limit: number;
+  /** Start after this session of the listing order; the first page without. */
+  readonly after?: PageCursor;
+  /** Without, user_data is not even read from the database (listed sessions carry `{}`). */
+  readonly withUserData: boolean;
+}
+
+export interface SessionPage {
+  readonly sessions: Session[];
+  /** True when sessions follow the last one listed. */
+  readonly more: boolean;
+}
+
+const NO_SECRET = { secret_hash: 0 } as const;
+const NO_SECRET_NO_DATA = { secret_hash: 0, user_data: 0 } as const;
+/**
+ * Index builds run at start-up only, on a collection that may hold millions of sessions (MongoDB
+ * builds in the background of the command): far longer than any call's budget, still not unbounded.
+ */
+const INDEX_BUILD_MAX_MS = 120_000;
+/** A use of the session has been recorded: it is no longer an orphan candidate. */
+const USED = { unused_since: '' } as const;
 
 /**
  * The one class that talks to `user_sessions`. Every write is an update with
@@ -84,31 +107,50 @@ export class SessionRepository {
   }
 
   async ensureIndexes(): Promise<IndexReport> {
-    await this.collection.createIndex({ session_id: 1 }, { unique: true, name: 'session_id_unique' });
-    await this.collection.createIndex({ user_id: 1 }, { name: 'user_id' });
+    const index = (key: Record<string, 1 | -1>, options: { name: string; unique?: boolean; sparse?: boolean; expireAfterSeconds?: number }) =>
+      this.timed(`create_index_${options.name}`, NO_DEADLINE, (maxTimeMS) => this.collection.createIndex(key, { ...options, maxTimeMS }), INDEX_BUILD_MAX_MS);
+    await index({ session_id: 1 }, { unique: true, name: 'session_id_unique' });
+    await index({ user_id: 1 }, { name: 'user_id' });
+    // The paged list: equality on the user, then its sort order, so a page reads only its own entries.
+    await index({ user_id: 1, created_at: -1, _id: -1 }, { name: 'user_id_created_at' });
+    // The orphan sweep; sparse, so it holds only the sessions nobody has used yet.
+    await index({ unused_since: 1 }, { name: 'unused_since', sparse: true });
     try {
-      await this.collection.createIndex({ expires_at: 1 }, { name: 'expires_at', expireAfterSeconds: this.ttlGraceSeconds });
+      await index({ expires_at: 1 }, { name: 'expires_at', expireAfterSeconds: this.ttlGraceSeconds });
       return { ttl: true };
     } catch (err) {
       if (!(err instanceof MongoServerError)) throw err;
       // Refused as unsupported (FerretDB), or an expires_at index with other options exists: keep that one.
-      const existing = (await this.collection.listIndexes().toArray()).find((index) => index.key?.expires_at === 1);
+      const indexes = await this.timed('list_indexes', NO_DEADLINE, (maxTimeMS) => this.collection.listIndexes({ maxTimeMS }).toArray());
+      const existing = indexes.find((i) => i.key?.expires_at === 1);
       if (existing) return { ttl: existing.expireAfterSeconds !== undefined, ttlError: err.message };
-      await this.collection.createIndex({ expires_at: 1 }, { name: 'expires_at' });
+      await index({ expires_at: 1 }, { name: 'expires_at' });
       return { ttl: false, ttlError: err.message };
     }
   }
 
+  /** Not through `timed`: the health monitor pings while the database is down, and bounds each ping itself. */
   async ping(): Promise<void> {
     await this.collection.db.command({ ping: 1 });
   }
 
   async insert(record: SessionRecord, ctx: CallContext = NO_DEADLINE): Promise<void> {
-    await this.timed('insert', ctx, () => this.collection.insertOne(toDocument(record)));
+    await this.timed('insert', ctx, (maxTimeMS) => this.collection.insertOne(toNewDocument(record), { maxTimeMS }));
   }
 
+  /** Admin lookups by public id; token checks use findByToken. */
   async findById(sessionId: string, ctx: CallContext = NO_DEADLINE): Promise<SessionRecord | null> {
     const doc = await this.timed('find_by_id', ctx, (maxTimeMS) => this.collection.findOne({ _id: sessionId }, { maxTimeMS }));
+    return doc ? fromDocument(doc) : null;
+  }
+
+  /**
+   * The session whose id and secret hash both match; null for an unknown id and a wrong secret
+   * alike. The database compares the hash, so neither case sends or decodes a document: a wrong
+   * secret costs what an unknown id costs (one lookup by _id), and timing cannot tell them apart.
+   */
+  async findByToken(sessionId: string, secretHash: string, ctx: CallContext = NO_DEADLINE): Promise<SessionRecord | null> {
+    const doc = await this.timed('find_by_token', ctx, (maxTimeMS) => this.collection.findOne({ _id: sessionId, secret_hash: secretHash }, { maxTimeMS }));
     return doc ? fromDocument(doc) : null;
   }
 
@@ -129,7 +171,7 @@ export class SessionRepository {
     return this.updateOne(
       'extend_idle_expiry',
       filter,
-      { $set: { last_seen_at: now, idle_expires_at: expiry.idleExpiresAt, expires_at: expiry.expiresAt } },
+      { $set: { last_seen_at: now, idle_expires_at: expiry.idleExpiresAt, expires_at: expiry.expiresAt }, $unset: USED },
       ctx,
     );
   }
@@ -180,6 +222,7 @@ export class SessionRepository {
           expires_at: binding.expiry.expiresAt,
         },
         $inc: { version: 1 },
+        $unset: USED,
       },
       ctx,
     );
@@ -187,22 +230,33 @@ export class SessionRepository {
 
   /** True when this call revoked the session; false when it was already revoked or is gone. */
   async markRevoked(sessionId: string, now: Date, ctx: CallContext = NO_DEADLINE): Promise<boolean> {
-    const result = await this.timed('mark_revoked', ctx, () =>
-      this.collection.updateOne({ _id: sessionId, revoked_at: null }, { $set: { revoked_at: now, updated_at: now } }),
+    const result = await this.timed('mark_revoked', ctx, (maxTimeMS) =>
+      this.collection.updateOne({ _id: sessionId, revoked_at: null }, { $set: { revoked_at: now, updated_at: now } }, { maxTimeMS }),
     );
     return result.modifiedCount === 1;
   }
 
-  /** A user's sessions that are neither revoked nor expired, newest first, without secret hashes. */
-  async findLiveByUser(userId: string, now: Date, ctx: CallContext = NO_DEADLINE): Promise<Session[]> {
+  /**
+   * One page of a user's sessions that are neither revoked nor expired, newest first (created_at,
+   * then id, both descending: a total order, so pages neither skip nor repeat), without secret hashes.
+   */
+  async findLiveByUser(userId: string, now: Date, page: PageRequest, ctx: CallContext = NO_DEADLINE): Promise<SessionPage> {
+    const filter: Filter<SessionDocument> = { user_id: userId, revoked_at: null, expires_at: { $gt: now } };
+    if (page.after) {
+      const { createdAt, sessionId } = page.after;
+      filter.$or = [{ created_at: { $lt: createdAt } }, { created_at: createdAt, _id: { $lt: sessionId } }];
+    }
+    const projection = page.withUserData ? NO_SECRET : NO_SECRET_NO_DATA;
+    // One more than asked tells whether another page follows, without a count.
     const docs = await this.timed('find_live_by_user', ctx, (maxTimeMS) =>
       this.collection
-        .find({ user_id: userId, revoked_at: null, expires_at: { $gt: now } }, { ...NO_SECRET, maxTimeMS })
-        .sort({ created_at: -1 })
-        .limit(LIVE_LIST_LIMIT)
+        .find(filter, { projection, maxTimeMS })
+        .sort({ created_at: -1, _id: -1 })
+        .limit(page.limit + 1)
         .toArray(),
     );
-    return docs.map((doc) => withoutSecret(fromDocument(doc)));
+    const sessions = docs.slice(0, page.limit).map((doc) => withoutSecret(fromDocument({ ...doc, user_data: doc.user_data ?? {} })));
+    return { sessions, more: docs.length > page.limit };
   }
 
   async findLiveIdsByUser(userId: string, now: Date, ctx: CallContext = NO_DEADLINE): Promise<string[]> {
@@ -247,9 +301,9 @@ export class SessionRepository {
    * write may still land, as with any timeout, and every write is conditional. While the health
    * monitor knows the database is down, nothing is attempted: waiting could only end in a timeout.
    */
-  private async timed<T>(operation: string, ctx: CallContext, work: (maxTimeMS: number) => Promise<T>): Promise<T> {
+  private async timed<T>(operation: string, ctx: CallContext, work: (maxTimeMS: number) => Promise<T>, capMs = this.maxTimeMS): Promise<T> {
     if (this.isDatabaseDown()) throw new ServiceUnavailableError();
-    const budget = Math.max(1, Math.floor(Math.min(this.maxTimeMS, timeLeftMs(ctx.deadline, Date.now(), this.deadlineMarginMs))));
+    const budget = Math.max(1, Math.floor(Math.min(capMs, timeLeftMs(ctx.deadline, Date.now(), this.deadlineMarginMs))));
     const started = performance.now();
     try {
       return await within(work(budget), budget, () => new SessionStoreTimeoutError());
@@ -266,7 +320,8 @@ function sweepFilter(kind: SweepKind, cutoff: Date): Filter<SessionDocument> {
     case 'revoked':
       return { revoked_at: { $lt: cutoff } };
     case 'orphan':
-      // Anonymous, never written after creation (version 0), no data, not seen since the cutoff.
-      return { user_id: null, version: 0, user_data: {}, revoked_at: null, last_seen_at: { $lt: cutoff } };
+      // Anonymous and unused since it was created, before the cutoff, whatever its data: a create
+      // costs one request, so nothing may keep such a session for its full idle timeout.
+      return { unused_since: { $lt: cutoff }, user_id: null, revoked_at: null };
   }
 }

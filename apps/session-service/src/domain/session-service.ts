@@ -1,14 +1,15 @@
 import type { SessionServiceConfig } from '@session/config';
 import type { JsonObject } from '@session/proto';
-import type { SessionRepository } from '../db/session-repository';
+import type { SessionPage, SessionRepository } from '../db/session-repository';
 import { assertBeforeDeadline, NO_DEADLINE, type CallContext } from './call-context';
 import type { Clock } from './clock';
 import { BadRequestError, ForbiddenError, SessionExpiredError, SessionIdNotFoundError, SessionNotFoundError, SessionRevokedError, VersionConflictError } from './errors';
 import { extendedExpiry, initialExpiry, sessionState, touchIsDue } from './expiry';
 import { KeyedLock } from './keyed-lock';
 import { applyMergePatch } from './merge-patch';
+import { decodePageToken, encodePageToken } from './page-token';
 import { withoutSecret, type Session, type SessionRecord, type UpdateMode } from './session';
-import { isSessionId, mintSecret, mintToken, parseToken, secretMatches } from './token';
+import { hashSecret, isSessionId, mintSecret, mintToken, parseToken, secretMatches } from './token';
 import { validateUserData } from './user-data';
 
 export type SessionPolicy = SessionServiceConfig['session'];
@@ -23,6 +24,20 @@ export interface Revocation {
   readonly revoked: boolean;
 }
 
+export interface ListRequest {
+  /** 0 for the default. */
+  readonly pageSize: number;
+  /** Empty for the first page. */
+  readonly pageToken: string;
+  readonly includeUserData: boolean;
+}
+
+export interface ListedPage {
+  readonly sessions: Session[];
+  /** Empty on the last page. */
+  readonly nextPageToken: string;
+}
+
 export interface DataUpdate {
   readonly userData: JsonObject;
   readonly mode: UpdateMode;
@@ -30,6 +45,13 @@ export interface DataUpdate {
 }
 
 const USER_ID_MAX_LENGTH = 256;
+export const DEFAULT_PAGE_SIZE = 50;
+export const MAX_PAGE_SIZE = 200;
+/**
+ * With user_data, a page stops before its data passes this many bytes (one session at least), so
+ * a page stays far below gRPC's 4 MB message limit whatever USER_DATA_MAX_BYTES (up to 1 MB) allows.
+ */
+export const PAGE_DATA_BUDGET_BYTES = 1_048_576;
 // Another replica may win a compare-and-set between our read and write; retry a merge a few times.
 const MAX_WRITE_ATTEMPTS = 3;
 
@@ -60,7 +82,8 @@ export class SessionService {
   ) {}
 
   async create(userData: JsonObject | null, ctx: CallContext = NO_DEADLINE): Promise<IssuedSession> {
-    const data = validateUserData(userData ?? {}, this.config.userDataMaxBytes);
+    // A new session is anonymous: it gets the anonymous cap.
+    const data = validateUserData(userData ?? {}, this.config.anonymousUserDataMaxBytes);
     const minted = mintToken();
     const now = this.clock.now();
     const record: SessionRecord = {
@@ -132,7 +155,8 @@ export class SessionService {
       for (let attempt = 1; ; attempt++) {
         const record = await this.authenticate(token, ctx);
         if (update.expectedVersion !== undefined && update.expectedVersion !== record.version) throw new VersionConflictError();
-        const next = update.mode === 'replace' ? incoming : validateUserData(applyMergePatch(record.userData, incoming), this.config.userDataMaxBytes);
+        const merged = update.mode === 'replace' ? incoming : applyMergePatch(record.userData, incoming);
+        const next = validateUserData(merged, this.userDataLimit(record));
         const now = this.clock.now();
         assertBeforeDeadline(ctx);
         const written = await this.repository.writeDataIfVersion(
@@ -181,8 +205,8 @@ export class SessionService {
     const { sessionId, secret } = parseToken(token);
     return this.lock.run(sessionId, async () => {
       assertBeforeDeadline(ctx);
-      const record = await this.repository.findById(sessionId, ctx);
-      if (!record || !secretMatches(secret, record.secretHash)) throw new SessionNotFoundError();
+      const record = await this.findByToken(sessionId, secret, ctx);
+      if (!record) throw new SessionNotFoundError();
       return this.revokeIfLive(record, ctx);
     });
   }
@@ -198,10 +222,16 @@ export class SessionService {
     });
   }
 
-  async listForUser(userId: string, ctx: CallContext = NO_DEADLINE): Promise<Session[]> {
+  /** One page of the user's live sessions, newest first; a bad page size or token is INVALID_ARGUMENT. */
+  async listForUser(userId: string, request: ListRequest, ctx: CallContext = NO_DEADLINE): Promise<ListedPage> {
     checkUserId(userId);
+    const limit = checkPageSize(request.pageSize);
+    const after = request.pageToken === '' ? undefined : decodePageToken(request.pageToken);
     assertBeforeDeadline(ctx);
-    return this.repository.findLiveByUser(userId, this.clock.now(), ctx);
+    const page = await this.repository.findLiveByUser(userId, this.clock.now(), { limit, after, withUserData: request.includeUserData }, ctx);
+    const { sessions, more } = request.includeUserData ? withinDataBudget(page) : page;
+    const last = sessions.at(-1);
+    return { sessions, nextPageToken: more && last ? encodePageToken({ createdAt: last.createdAt, sessionId: last.sessionId }) : '' };
   }
 
   /** Revokes every live session of the user but `exceptSessionId`, each under its own lock. */
@@ -222,6 +252,11 @@ export class SessionService {
     return revoked;
   }
 
+  /** An anonymous session may hold less than a signed-in one (see docs/anonymous-sessions.md). */
+  private userDataLimit(record: SessionRecord): number {
+    return record.userId === null ? this.config.anonymousUserDataMaxBytes : this.config.userDataMaxBytes;
+  }
+
   private async revokeIfLive(record: SessionRecord, ctx: CallContext): Promise<Revocation> {
     const now = this.clock.now();
     const { sessionId } = record;
@@ -230,12 +265,21 @@ export class SessionService {
     return { sessionId, revoked: await this.repository.markRevoked(sessionId, now, ctx) };
   }
 
+  /**
+   * The lookup matches id and secret hash together, so an unknown id and a wrong secret cost the
+   * same; the constant-time check after it keeps the secret check in this process too.
+   */
+  private async findByToken(sessionId: string, secret: string, ctx: CallContext): Promise<SessionRecord | null> {
+    const record = await this.repository.findByToken(sessionId, hashSecret(secret), ctx);
+    return record && secretMatches(secret, record.secretHash) ? record : null;
+  }
+
   /** Shape check, lookup, constant-time secret check, then revocation and expiry, on every read. */
   private async authenticate(token: string, ctx: CallContext): Promise<SessionRecord> {
     const { sessionId, secret } = parseToken(token);
     assertBeforeDeadline(ctx);
-    const record = await this.repository.findById(sessionId, ctx);
-    if (!record || !secretMatches(secret, record.secretHash)) throw new SessionNotFoundError();
+    const record = await this.findByToken(sessionId, secret, ctx);
+    if (!record) throw new SessionNotFoundError();
     switch (sessionState(record, this.clock.now())) {
       case 'revoked':
         throw new SessionRevokedError();
@@ -245,4 +289,21 @@ export class SessionService {
         return record;
     }
   }
+}
+
+function checkPageSize(pageSize: number): number {
+  if (pageSize === 0) return DEFAULT_PAGE_SIZE;
+  // Refused rather than clamped: a caller learns the limit instead of silently getting fewer than it asked for.
+  if (!Number.isInteger(pageSize) || pageSize < 0 || pageSize > MAX_PAGE_SIZE) throw new BadRequestError(`page_size must be 0 (for ${DEFAULT_PAGE_SIZE}) to ${MAX_PAGE_SIZE}`);
+  return pageSize;
+}
+
+/** The leading sessions of a page whose user_data fits PAGE_DATA_BUDGET_BYTES (at least one); the rest go to the next page. */
+function withinDataBudget(page: SessionPage): SessionPage {
+  let bytes = 0;
+  for (let i = 0; i < page.sessions.length; i++) {
+    bytes += Buffer.byteLength(JSON.stringify(page.sessions[i].userData), 'utf8');
+    if (bytes > PAGE_DATA_BUDGET_BYTES && i > 0) return { sessions: page.sessions.slice(0, i), more: true };
+  }
+  return page;
 }

@@ -2,11 +2,12 @@ import { dateToTimestamp, jsonToStruct, structToJson, type CreateSessionRequest_
 import { BadRequestError, InvalidUserDataError } from '../domain/errors';
 import type { Session } from '../domain/session';
 
-export function toProtoSession(session: Session): ProtoSession {
+/** With `withUserData` false (listed sessions unless asked), user_data is left unset. */
+export function toProtoSession(session: Session, withUserData = true): ProtoSession {
   return {
     session_id: session.sessionId,
     user_id: session.userId ?? '',
-    user_data: jsonToStruct(session.userData),
+    user_data: withUserData ? jsonToStruct(session.userData) : null,
     version: session.version,
     created_at: dateToTimestamp(session.createdAt),
     updated_at: dateToTimestamp(session.updatedAt),

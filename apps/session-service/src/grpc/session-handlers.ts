@@ -63,9 +63,10 @@ export function createSessionHandlers(service: SessionService, deps: RpcDependen
       return { token: issued.token, session: toProtoSession(issued.session) };
     }),
 
-    ListUserSessions: wrap('ListUserSessions', async (req, ctx) => ({
-      sessions: (await service.listForUser(req.user_id, ctx)).map(toProtoSession),
-    })),
+    ListUserSessions: wrap('ListUserSessions', async (req, ctx) => {
+      const page = await service.listForUser(req.user_id, { pageSize: req.page_size, pageToken: req.page_token, includeUserData: req.include_user_data }, ctx);
+      return { sessions: page.sessions.map((s) => toProtoSession(s, req.include_user_data)), next_page_token: page.nextPageToken };
+    }),
 
     RevokeUserSessions: wrap('RevokeUserSessions', async (req, ctx) => {
       const revoked = await service.revokeAllForUser(req.user_id, req.except_session_id || null, ctx);
