@@ -54,7 +54,7 @@ describe('session.v1.SessionService over a real server and database', () => {
     });
 
     it('rejects user_data over the size limit with payload_too_large', async () => {
-      const f = await failureOf(create({ big: 'x'.repeat(t.config.session.userDataMaxBytes) }));
+      const f = await failureOf(create({ big: 'x'.repeat(t.config.session.anonymousUserDataMaxBytes) }));
       expect(f).toMatchObject({ code: status.INVALID_ARGUMENT, errorCode: 'payload_too_large' });
     });
   });
@@ -155,7 +155,7 @@ describe('session.v1.SessionService over a real server and database', () => {
     });
 
     it('leaves the stored document unchanged on bad user_data, also when only the merge result is bad', async () => {
-      const { token, session } = await create({ big: 'x'.repeat(t.config.session.userDataMaxBytes - 100) });
+      const { token, session } = await create({ big: 'x'.repeat(t.config.session.anonymousUserDataMaxBytes - 100) });
       const before = await t.collection.findOne({ _id: session!.session_id });
       const tooBig = await failureOf(t.api.updateSessionData({ token, user_data: jsonToStruct({ more: 'y'.repeat(200) }) }));
       expect(tooBig).toMatchObject({ code: status.INVALID_ARGUMENT, errorCode: 'payload_too_large' });
