@@ -1,27 +1,7 @@
-import type { BrowserContext } from 'playwright-core';
-import { BrowserProfile, failOnConsoleProblems } from './support/browser';
-import { startStack, type Stack } from './support/stack';
-import { WebPage } from './support/web-page';
-
-/** A stack whose session service uses a short idle timeout, and one browser profile; any console error or warning fails the test. */
-function withShortIdleTimeout(idleTtl: string) {
-  const env: { stack: Stack; context: BrowserContext } = { stack: null!, context: null! };
-  const profile = new BrowserProfile();
-  const consoleProblems = failOnConsoleProblems();
-  beforeAll(async () => {
-    env.context = await profile.launch();
-    env.stack = await startStack({ SESSION_IDLE_TTL: idleTtl });
-  });
-  afterAll(async () => {
-    await profile.dispose();
-    await env.stack?.stop();
-  });
-  const open = () => WebPage.open(env.context, env.stack.url, consoleProblems);
-  return { env, open };
-}
+import { useStackAndBrowser } from './support/stack-and-browser';
 
 describe('with a 2 s idle timeout', () => {
-  const { env, open } = withShortIdleTimeout('2s');
+  const { env, open } = useStackAndBrowser({ SESSION_IDLE_TTL: '2s' });
 
   it('replaces an expired session transparently while the page is open', async () => {
     const web = await open();
@@ -45,7 +25,7 @@ describe('with a 2 s idle timeout', () => {
 });
 
 describe('with a 10 s idle timeout', () => {
-  const { open } = withShortIdleTimeout('10s');
+  const { open } = useStackAndBrowser({ SESSION_IDLE_TTL: '10s' });
 
   it('warns shortly before expiry, and "Stay signed in" extends the session', async () => {
     const web = await open();

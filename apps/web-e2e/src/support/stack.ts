@@ -5,6 +5,8 @@ import { startEmbeddedDb, startGateway, startSessionService, uniqueDbName, works
 export interface Stack {
   /** The gateway's origin; it serves the built app and `/api`. */
   readonly url: string;
+  /** The session service's gRPC `host:port`, for a spec that plays a trusted back end (BindUser). */
+  readonly sessionServiceAddress: string;
   stop(): Promise<void>;
 }
 
@@ -25,7 +27,7 @@ export async function startStack(sessionServiceEnv: NodeJS.ProcessEnv = {}): Pro
     stops.push(() => service.stop());
     const gateway = await startGateway({ sessionServiceUrl: service.address, env: { WEB_ROOT: webRoot } });
     stops.push(() => gateway.stop());
-    return { url: gateway.url, stop };
+    return { url: gateway.url, sessionServiceAddress: service.address, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -40,6 +40,11 @@ export class WebPage {
     return this.page.evaluate((key) => localStorage.getItem(key), SNAPSHOT_KEY);
   }
 
+  /** Resolves once the stored snapshot names `userId` as the session's user. */
+  async waitForStoredUser(userId: string): Promise<void> {
+    await this.page.waitForFunction(([key, user]) => JSON.parse(localStorage.getItem(key) ?? 'null')?.session?.user_id === user, [SNAPSHOT_KEY, userId] as const);
+  }
+
   documentCookie(): Promise<string> {
     return this.page.evaluate(() => document.cookie);
   }
