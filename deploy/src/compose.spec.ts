@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gatewayEnvSchema, loadGatewayConfig, loadSessionServiceConfig, sessionServiceEnvSchema } from '@session/config';
@@ -25,8 +26,24 @@ const apps = [
   { service: 'gateway', schema: gatewayEnvSchema, load: loadGatewayConfig },
 ] as const;
 
+// What an operator puts into .env, made as docs/grpc-callers.md says (openssl rand -base64 32; sha256sum).
+const gatewayKey = randomBytes(32).toString('base64');
+const deployVariables: Record<string, string> = {
+  GATEWAY_GRPC_KEY: gatewayKey,
+  GATEWAY_GRPC_KEY_SHA256: createHash('sha256').update(gatewayKey).digest('hex'),
+};
+const INTERPOLATION = /\$\{([A-Z0-9_]+)(?::?[?-][^}]*)?\}/g;
+
+/** The service's environment as compose would pass it, `${VAR:?...}` filled from deployVariables. */
 function envOf(service: string): Record<string, string> {
-  return (services[service].environment ?? {}) as Record<string, string>;
+  const env = (services[service].environment ?? {}) as Record<string, unknown>;
+  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, typeof v === 'string' ? v.replace(INTERPOLATION, (_, name: string) => deployVariables[name] ?? '') : v])) as Record<string, string>;
+}
+
+/** Names compose must be given before it starts anything (`${NAME:?message}`). */
+function requiredVariables(service: string): string[] {
+  const env = (services[service].environment ?? {}) as Record<string, unknown>;
+  return Object.values(env).flatMap((v) => (typeof v === 'string' ? [...v.matchAll(/\$\{([A-Z0-9_]+):\?[^}]+\}/g)].map((m) => m[1]) : []));
 }
 
 function dockerfileOf(service: string): { path: string; context: string; stages: Stage[] } {
@@ -89,6 +106,25 @@ describe('docker-compose.yml', () => {
     const [host, port] = target.split(':');
     expect(host).toBe('session-service');
     expect(port).toBe(envOf('session-service')['SESSION_SERVICE_URL'].split(':').pop());
+  });
+
+  it('lets the session service be called only by configured callers, the gateway without BindUser, and serves no reflection', () => {
+    const env = envOf('session-service');
+    const grpc = loadSessionServiceConfig(env).grpc;
+    expect(grpc.host).toBe('0.0.0.0');
+    expect(grpc.reflection).toBe(false);
+    const gateway = grpc.callers.find((c) => c.name === 'gateway');
+    expect(gateway?.rpcs).toEqual(expect.arrayContaining(['CreateSession', 'ValidateSession']));
+    expect(gateway?.rpcs).not.toContain('BindUser');
+    expect(gateway?.rpcs).not.toContain('RevokeUserSessions');
+  });
+
+  it('takes the gateway key and its hash from the deployment environment, required, and they match', () => {
+    expect(requiredVariables('gateway')).toEqual(['GATEWAY_GRPC_KEY']);
+    expect(requiredVariables('session-service')).toEqual(['GATEWAY_GRPC_KEY_SHA256']);
+    const key = loadGatewayConfig(envOf('gateway')).grpcApiKey!;
+    const hashes = loadSessionServiceConfig(envOf('session-service')).grpc.callers.find((c) => c.name === 'gateway')!.keyHashes;
+    expect(hashes).toContain(createHash('sha256').update(key).digest('hex'));
   });
 
   it('connects the session service to the replica set with majority writes', () => {
