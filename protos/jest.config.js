@@ -1,0 +1,6 @@
+module.exports = {
+  displayName: 'protos',
+  preset: '../jest.preset.js',
+  rootDir: '.',
+  coverageDirectory: '../coverage/protos',
+};
