@@ -62,7 +62,7 @@ export async function spawnSessionService(mongoUri: string, dbName: string, opti
 export async function spawnGateway(sessionServiceUrl: string, options: SpawnOptions = {}): Promise<ServiceProcess & { url: string }> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const gateway = spawnBundle(gatewayBundle(), { SESSION_SERVICE_URL: sessionServiceUrl, GATEWAY_HOST: '127.0.0.1', GATEWAY_PORT: String(port) }, options);
+  const gateway = spawnBundle(gatewayBundle(), { SESSION_SERVICE_URL: sessionServiceUrl, GATEWAY_HOST: '127.0.0.1', GATEWAY_PORT: String(port), GATEWAY_METRICS_PORT: '0' }, options);
   await waitUntil('gateway', gateway.proc, async () => (await fetch(`${url}/readyz`)).status === 200);
   return { ...gateway, url };
 }

@@ -1,4 +1,5 @@
-import { loadEnv } from './load-env';
+import { parsePublicOrigin, parseTrustProxy, type TrustProxy } from './gateway-edge-settings';
+import { ConfigError, loadEnv } from './load-env';
 
 /** Every variable the gateway reads; docker-compose and the README are checked against it. */
 export const gatewayEnvSchema = {
@@ -18,7 +19,11 @@ export const gatewayEnvSchema = {
     INVALID_TOKEN_LIMIT: { type: 'integer', minimum: 1, maximum: 100000, default: 30, description: 'requests with invalid tokens per minute per client address before 429' },
     USER_DATA_MAX_BYTES: { type: 'integer', minimum: 2, maximum: 1048576, default: 16384, description: 'largest serialized user_data (checked before any gRPC call)' },
     BODY_LIMIT_BYTES: { type: 'integer', minimum: 1024, maximum: 10485760, default: 65536, description: 'largest request body' },
-    TRUST_PROXY: { type: 'boolean', default: false, description: 'take the client address from X-Forwarded-For (behind a reverse proxy)' },
+    TRUST_PROXY: { type: 'string', default: 'false', description: 'proxies whose X-Forwarded-For/-Proto/-Host are believed: false, a hop count (1 = one reverse proxy in front) or comma-separated addresses/CIDRs (loopback, uniquelocal allowed); true is refused' },
+    PUBLIC_ORIGIN: { type: 'string', default: '', description: 'the public origin (https://app.example) behind a TLS-terminating proxy; cookie writes and creates must come from it; empty means the origin the request reached' },
+    GATEWAY_METRICS_PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 9465, description: 'operations listener serving the Prometheus /metrics of the gateway (0 picks a free one)' },
+    GATEWAY_METRICS_HOST: { type: 'string', default: '127.0.0.1', description: 'address the operations listener binds to' },
+    API_DOCS: { type: 'boolean', default: true, description: 'serve /docs and /openapi.json (turn off in production)' },
     WEB_ROOT: { type: 'string', default: '', description: 'folder of the built web app; empty means dist/apps/web when it exists' },
     SHUTDOWN_GRACE_MS: { type: 'integer', minimum: 0, maximum: 60000, default: 8000, description: 'in-flight requests get this long to finish on SIGTERM' },
     LOG_LEVEL: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info', description: 'pino log level' },
@@ -40,7 +45,11 @@ export interface GatewayConfig {
   readonly invalidTokenLimit: number;
   readonly userDataMaxBytes: number;
   readonly bodyLimitBytes: number;
-  readonly trustProxy: boolean;
+  readonly trustProxy: TrustProxy;
+  /** Empty: the origin a request reached (scheme and host from a trusted proxy's X-Forwarded-Proto/-Host). */
+  readonly publicOrigin: string;
+  readonly metrics: { readonly host: string; readonly port: number };
+  readonly apiDocs: boolean;
   readonly webRoot: string;
   readonly shutdownGraceMs: number;
   readonly logLevel: string;
@@ -60,7 +69,11 @@ interface RawGatewayEnv {
   INVALID_TOKEN_LIMIT: number;
   USER_DATA_MAX_BYTES: number;
   BODY_LIMIT_BYTES: number;
-  TRUST_PROXY: boolean;
+  TRUST_PROXY: string;
+  PUBLIC_ORIGIN: string;
+  GATEWAY_METRICS_PORT: number;
+  GATEWAY_METRICS_HOST: string;
+  API_DOCS: boolean;
   WEB_ROOT: string;
   SHUTDOWN_GRACE_MS: number;
   LOG_LEVEL: string;
@@ -71,6 +84,11 @@ const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
 /** Parses and freezes the gateway configuration; throws ConfigError listing every bad variable. */
 export function loadGatewayConfig(env: NodeJS.ProcessEnv): GatewayConfig {
   const raw = loadEnv<RawGatewayEnv>(gatewayEnvSchema, env);
+  const trustProxy = parseTrustProxy(raw.TRUST_PROXY);
+  const publicOrigin = parsePublicOrigin(raw.PUBLIC_ORIGIN);
+  const edge = { TRUST_PROXY: trustProxy, PUBLIC_ORIGIN: publicOrigin };
+  const errors = Object.entries(edge).flatMap(([name, parsed]) => ('error' in parsed ? [`  ${name}: ${parsed.error}`] : []));
+  if ('error' in trustProxy || 'error' in publicOrigin) throw new ConfigError(`invalid configuration:\n${errors.join('\n')}`);
   return Object.freeze({
     port: raw.GATEWAY_PORT,
     host: raw.GATEWAY_HOST,
@@ -85,7 +103,10 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv): GatewayConfig {
     invalidTokenLimit: raw.INVALID_TOKEN_LIMIT,
     userDataMaxBytes: raw.USER_DATA_MAX_BYTES,
     bodyLimitBytes: raw.BODY_LIMIT_BYTES,
-    trustProxy: raw.TRUST_PROXY,
+    trustProxy: trustProxy.value,
+    publicOrigin: publicOrigin.value,
+    metrics: Object.freeze({ host: raw.GATEWAY_METRICS_HOST, port: raw.GATEWAY_METRICS_PORT }),
+    apiDocs: raw.API_DOCS,
     webRoot: raw.WEB_ROOT,
     shutdownGraceMs: raw.SHUTDOWN_GRACE_MS,
     logLevel: raw.LOG_LEVEL,

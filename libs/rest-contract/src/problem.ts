@@ -2,6 +2,7 @@
 export const PROBLEM_CODES = [
   'bad_request',
   'invalid_user_data',
+  'duplicate_session_cookie',
   'invalid_token',
   'session_not_found',
   'session_expired',

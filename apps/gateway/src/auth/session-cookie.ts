@@ -18,3 +18,19 @@ export function sessionCookieOptions(secure: boolean, expires: Date): CookieSeri
 export function clearedCookieOptions(secure: boolean): CookieSerializeOptions {
   return { httpOnly: true, sameSite: 'lax', path: '/', secure };
 }
+
+/**
+ * True when the Cookie header carries `name` more than once. Browsers send
+ * every matching cookie, so a second one means another host (a sibling
+ * subdomain setting `Domain=` on the parent) planted it: which copy the
+ * parser would pick is not this gateway's choice to guess.
+ */
+export function hasDuplicateCookie(header: string | undefined, name: string): boolean {
+  if (header === undefined) return false;
+  let seen = 0;
+  for (const pair of header.split(';')) {
+    const eq = pair.indexOf('=');
+    if (eq !== -1 && pair.slice(0, eq).trim() === name && ++seen > 1) return true;
+  }
+  return false;
+}

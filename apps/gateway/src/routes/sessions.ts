@@ -39,7 +39,7 @@ const sessionsRoutes: FastifyPluginAsync = async (fastify) => {
         },
       },
       preValidation: acceptBody(['application/json'], { emptyBody: true }),
-      preHandler: fastify.checkCookieOrigin,
+      preHandler: fastify.checkCreateOrigin,
     },
     async (request, reply) => {
       const userData = request.body.user_data ?? {};

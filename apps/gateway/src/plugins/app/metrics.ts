@@ -1,4 +1,5 @@
-import type { FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import type { AddressInfo } from 'node:net';
 import fp from 'fastify-plugin';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 
@@ -11,6 +12,8 @@ export interface GatewayMetrics {
 declare module 'fastify' {
   interface FastifyInstance {
     metrics: GatewayMetrics;
+    /** Starts the operations listener serving GET /metrics; resolves with its port. Closed with the app. */
+    listenMetrics(host: string, port: number): Promise<number>;
   }
   interface FastifyRequest {
     startedAt: number;
@@ -59,17 +62,18 @@ export default fp(
       done();
     });
 
-    fastify.get(
-      '/metrics',
-      {
-        schema: {
-          summary: 'Prometheus metrics',
-          tags: ['operations'],
-          response: { 200: { description: 'Prometheus text exposition format', content: { 'text/plain': { schema: { type: 'string' } } } } },
-        },
-      },
-      async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()),
-    );
+    // Served on a listener of its own (GATEWAY_METRICS_HOST/PORT, loopback by default), never on the
+    // public port: series names, routes and counts are operational detail, not for every visitor.
+    let ops: FastifyInstance | null = null;
+    fastify.decorate('listenMetrics', async (host: string, port: number) => {
+      ops = Fastify({ logger: false });
+      ops.get('/metrics', async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()));
+      await ops.listen({ host, port });
+      return (ops.server.address() as AddressInfo).port;
+    });
+    fastify.addHook('onClose', async () => {
+      await ops?.close();
+    });
   },
   { name: 'metrics' },
 );

@@ -1,20 +1,23 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { looksLikeToken, readCredential, type Credential } from '../../auth/credential';
+import { InFlightSlots } from '../../auth/in-flight-slots';
 import { isOriginAllowed, isStateChanging } from '../../auth/origin-check';
-import { clearedCookieOptions, sessionCookieName, sessionCookieOptions } from '../../auth/session-cookie';
+import { clearedCookieOptions, hasDuplicateCookie, sessionCookieName, sessionCookieOptions } from '../../auth/session-cookie';
 import { ProblemError } from '../../errors/problem-error';
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** preHandler: the request must present a token; sets request.credential. */
-    requireCredential(request: FastifyRequest): Promise<void>;
-    /** preHandler for writes that need no token (create): the CSRF check when the session cookie rides along. */
-    checkCookieOrigin(request: FastifyRequest): Promise<void>;
+    requireCredential(request: FastifyRequest, reply: FastifyReply): Promise<void>;
+    /** preHandler of the create route (no token needed): refuses cross-site creates and duplicate cookies. */
+    checkCreateOrigin(request: FastifyRequest): Promise<void>;
   }
   interface FastifyRequest {
     /** The token this request authenticates with, once requireCredential has run. */
     credential: Credential | null;
+    /** Frees this request's invalid-token slot (idempotent); set by requireCredential. */
+    releaseTokenSlot: (() => void) | null;
   }
   interface FastifyReply {
     setSessionCookie(token: string, expiresAt: string): FastifyReply;
@@ -26,54 +29,75 @@ const INVALID_TOKEN_WINDOW_MS = 60_000;
 
 /**
  * Who is calling and may they: reads the token (Bearer before cookie),
- * refuses cookie-authenticated writes from foreign origins (403
- * forbidden_origin), and throttles addresses that keep presenting invalid
- * tokens.
+ * refuses cookie-authenticated writes and any cross-site create (403
+ * forbidden_origin), refuses a Cookie header carrying the session cookie
+ * twice (400 duplicate_session_cookie), and throttles addresses that keep
+ * presenting invalid tokens.
  *
- * The origin check covers every POST/PUT/PATCH/DELETE that carries the
- * session cookie and no bearer token, POST /api/sessions included: a
- * cross-site form could otherwise replace a visitor's session with a fresh
- * one. A create without the cookie (first visit, or an API client) is
- * never checked; a bearer token cannot be attached by a foreign page.
+ * Origins: the gateway's own is PUBLIC_ORIGIN when set, otherwise the scheme
+ * and host the request reached (from X-Forwarded-Proto/-Host only when the
+ * peer is a TRUST_PROXY hop); ALLOWED_ORIGINS are accepted too. A create is
+ * checked with or without the cookie: a third-party page's no-cors POST
+ * carries no cookie yet would mint a session the attacker can then fill.
  *
- * Throttling uses @fastify/rate-limit's bounded in-memory LRU store (per
- * process, per client address): every 401 answered to a request that
- * presented a token counts; once INVALID_TOKEN_LIMIT are counted within the
- * minute, requests with a token from that address get 429 without a gRPC
- * call until the window ends. A 401 for a cookie also clears the cookie so
- * the browser stops sending a dead token.
+ * Throttling reserves before it calls: a request presenting a token takes
+ * a slot for its client address before the gRPC call; a 401 turns the slot
+ * into a failure counted for the minute (@fastify/rate-limit's bounded
+ * in-memory LRU store, per process), any other answer frees it. Once
+ * failures plus slots in flight reach INVALID_TOKEN_LIMIT, requests with a
+ * token from that address get 429 without a gRPC call, so a concurrent
+ * burst cannot outrun the count. A 401 for a cookie also clears the cookie
+ * so the browser stops sending a dead token.
  */
 export default fp(
   async (fastify) => {
     const { config } = fastify;
     const cookieName = sessionCookieName(config.cookieSecure);
-    const invalidTokens = fastify.createRateLimit({ max: config.invalidTokenLimit, timeWindow: INVALID_TOKEN_WINDOW_MS });
+    const limit = config.invalidTokenLimit;
+    const invalidTokens = fastify.createRateLimit({ max: limit, timeWindow: INVALID_TOKEN_WINDOW_MS });
+    const inFlight = new InFlightSlots();
 
-    const credentialOf = (request: FastifyRequest) => readCredential(request.headers.authorization, request.cookies[cookieName]);
-
-    const assertOrigin = (request: FastifyRequest, credential: Credential | null) => {
-      if (credential?.source !== 'cookie' || !isStateChanging(request.method)) return;
-      const allowed = isOriginAllowed({
-        origin: request.headers.origin,
-        secFetchSite: request.headers['sec-fetch-site'] as string | undefined,
-        ownOrigin: `${request.protocol}://${request.host}`,
-        allowedOrigins: config.allowedOrigins,
-      });
-      if (!allowed) throw new ProblemError(403, 'forbidden_origin', 'Cookie-authenticated changes must come from this site.');
+    const credentialOf = (request: FastifyRequest) => {
+      if (hasDuplicateCookie(request.headers.cookie, cookieName)) {
+        throw new ProblemError(400, 'duplicate_session_cookie', `The ${cookieName} cookie was sent more than once; one was set by another host.`);
+      }
+      return readCredential(request.headers.authorization, request.cookies[cookieName]);
     };
 
+    const fromThisSite = (request: FastifyRequest) =>
+      isOriginAllowed({
+        origin: request.headers.origin,
+        secFetchSite: request.headers['sec-fetch-site'] as string | undefined,
+        ownOrigin: config.publicOrigin || `${request.protocol}://${request.host}`,
+        allowedOrigins: config.allowedOrigins,
+      });
+
     fastify.decorateRequest('credential', null);
+    fastify.decorateRequest('releaseTokenSlot', null);
 
-    fastify.decorate('checkCookieOrigin', async (request: FastifyRequest) => assertOrigin(request, credentialOf(request)));
+    fastify.decorate('checkCreateOrigin', async (request: FastifyRequest) => {
+      credentialOf(request);
+      if (!fromThisSite(request)) throw new ProblemError(403, 'forbidden_origin', 'Sessions can only be created from this site.');
+    });
 
-    fastify.decorate('requireCredential', async (request: FastifyRequest) => {
+    fastify.decorate('requireCredential', async (request: FastifyRequest, reply: FastifyReply) => {
       const credential = credentialOf(request);
       if (!credential) throw new ProblemError(401, 'unauthenticated', 'This request needs a session token (cookie or Authorization: Bearer).');
-      assertOrigin(request, credential);
+      if (credential.source === 'cookie' && isStateChanging(request.method) && !fromThisSite(request)) {
+        throw new ProblemError(403, 'forbidden_origin', 'Cookie-authenticated changes must come from this site.');
+      }
+      // Taken before the first await, so every concurrent request sees the others' slots.
+      const release = inFlight.reserve(request.ip);
+      request.releaseTokenSlot = release;
+      reply.raw.once('close', release);
       const state = await invalidTokens(request, { increment: false });
-      if (!state.isAllowed && state.remaining === 0) {
+      // isAllowed: the store's allow list, unused here; typed as a possible answer all the same.
+      const failures = state.isAllowed ? 0 : state.max - state.remaining;
+      if (failures + inFlight.count(request.ip) > limit) {
+        release();
+        // At least 1 s: with no failures yet the address is only waiting for its requests in flight.
         throw new ProblemError(429, 'rate_limited', 'Too many invalid session tokens from this address; retry later.', {
-          'retry-after': String(state.ttlInSeconds),
+          'retry-after': String(Math.max(1, state.isAllowed ? 0 : state.ttlInSeconds)),
         });
       }
       request.credential = credential;
@@ -89,9 +113,14 @@ export default fp(
 
     // Callback style, so the usual answer (not a 401) costs no promise on every request.
     fastify.addHook('onSend', (request, reply, payload, done) => {
-      const credential = request.credential;
-      if (reply.statusCode !== 401 || !credential) return done(null, payload);
+      const { credential, releaseTokenSlot } = request;
+      if (reply.statusCode !== 401 || !credential) {
+        releaseTokenSlot?.();
+        return done(null, payload);
+      }
+      // The failure is counted before the slot is freed, so the address never looks emptier than it is.
       invalidTokens(request).then(() => {
+        releaseTokenSlot?.();
         if (credential.source === 'cookie') reply.clearSessionCookie();
         done(null, payload);
       }, done);

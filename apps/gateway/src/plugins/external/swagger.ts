@@ -5,13 +5,15 @@ import { sessionCookieName } from '../../auth/session-cookie';
 
 /**
  * OpenAPI 3 from the route schemas, served at /openapi.json, with the UI at
- * /docs. Shared schemas become components named by their $id.
+ * /docs (both off with API_DOCS=false, as in production). Shared schemas
+ * become components named by their $id.
  */
 export default fp(
   async (fastify) => {
     await fastify.register(swagger, {
       openapi: {
-        openapi: '3.0.3',
+        // 3.1: its schemas are JSON Schema 2020-12, so user_data's key rules (propertyNames) can be stated.
+        openapi: '3.1.0',
         info: {
           title: 'Session gateway',
           description: 'Server-minted, server-validated sessions: create, read, update and end the current session over REST.',
@@ -39,6 +41,8 @@ export default fp(
         buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),
       },
     });
+    // The document is still built (route schemas feed it either way); API_DOCS=false only stops serving it.
+    if (!fastify.config.apiDocs) return;
     await fastify.register(swaggerUi, { routePrefix: '/docs' });
 
     fastify.get('/openapi.json', { schema: { hide: true } }, async () => fastify.swagger());

@@ -82,7 +82,7 @@ try {
   const gatewayLine = await start(
     process.execPath,
     [join(root, 'dist', 'apps', 'gateway', 'main.js')],
-    { SESSION_SERVICE_URL: `127.0.0.1:${JSON.parse(serviceLine).port}`, GATEWAY_PORT: '0', CREATE_RATE_LIMIT: '100000', INVALID_TOKEN_LIMIT: '100000' },
+    { SESSION_SERVICE_URL: `127.0.0.1:${JSON.parse(serviceLine).port}`, GATEWAY_PORT: '0', GATEWAY_METRICS_PORT: '0', CREATE_RATE_LIMIT: '100000', INVALID_TOKEN_LIMIT: '100000' },
     /\{.*"msg":"gateway listening".*\}/,
   );
   const { url } = JSON.parse(gatewayLine);

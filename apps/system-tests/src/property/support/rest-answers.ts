@@ -3,7 +3,7 @@ import type { HttpResponse } from './http-client';
 
 /** The problem codes each client-error status may carry (docs/contracts.md#problem-codes). */
 export const CODES_BY_STATUS: Readonly<Record<number, readonly ProblemCode[]>> = {
-  400: ['bad_request', 'invalid_user_data'],
+  400: ['bad_request', 'invalid_user_data', 'duplicate_session_cookie'],
   401: ['unauthenticated', 'invalid_token', 'session_not_found', 'session_expired', 'session_revoked'],
   403: ['forbidden_origin', 'forbidden'],
   404: ['not_found', 'session_not_found'],
