@@ -11,6 +11,7 @@ export const PROBLEM_CODES = [
   'forbidden_origin',
   'forbidden',
   'not_found',
+  'method_not_allowed',
   'version_conflict',
   'precondition_failed',
   'payload_too_large',

@@ -23,7 +23,8 @@ const EXPECTED_HTTP: Record<string, number> = {
   NOT_FOUND: 404,
   ALREADY_EXISTS: 409,
   ABORTED: 409,
-  RESOURCE_EXHAUSTED: 429,
+  // Without the service's x-error-code the status came from the transport: see transport-status.spec.ts.
+  RESOURCE_EXHAUSTED: 502,
   UNAVAILABLE: 503,
   DEADLINE_EXCEEDED: 504,
 };

@@ -21,6 +21,7 @@ const KNOWN_CODES: ReadonlySet<string> = new Set(PROBLEM_CODES);
 
 /** What a client is told about a 5xx: the status says enough, internals stay in the log. */
 const SERVER_ERROR_DETAIL: Readonly<Record<number, string>> = {
+  502: 'The session service sent an answer the gateway could not use.',
   503: 'The session service is unavailable; retry later.',
   504: 'The session service did not answer in time; retry later.',
 };
@@ -71,12 +72,14 @@ export function buildProblem(status: number, code: ProblemCode, detail: string, 
 }
 
 function fromServiceError(error: grpc.ServiceError, context: ProblemContext): Problem {
-  const mapping = GRPC_TO_HTTP[error.code as grpc.status] ?? GRPC_TO_HTTP[grpc.status.UNKNOWN];
-  if (mapping.status >= 500) return buildProblem(mapping.status, mapping.code, '', context);
   const trailer = String(error.metadata.get('x-error-code')[0] ?? '');
+  const fromService = KNOWN_CODES.has(trailer);
+  const byStatus = GRPC_TO_HTTP[error.code as grpc.status] ?? GRPC_TO_HTTP[grpc.status.UNKNOWN];
+  const mapping = fromService ? byStatus : (byStatus.fromTransport ?? byStatus);
+  if (mapping.status >= 500) return buildProblem(mapping.status, mapping.code, '', context);
   // The session service refused the gateway's own API key or allow-list: a deployment fault, not the user's (never a 401).
   if (trailer === 'caller_unauthenticated' || trailer === 'caller_not_allowed') return buildProblem(500, 'internal', '', context);
-  const code = KNOWN_CODES.has(trailer) ? (trailer as ProblemCode) : mapping.code;
+  const code = fromService ? (trailer as ProblemCode) : mapping.code;
   // The service's message is a short sentence written for clients (never a token).
   const detail = error.details || (STATUS_CODES[mapping.status] as string);
   if (error.code === grpc.status.ABORTED && context.sentIfMatch) return buildProblem(412, 'precondition_failed', detail, context);

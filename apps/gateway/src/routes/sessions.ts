@@ -1,5 +1,5 @@
 import { jsonToStruct } from '@session/proto';
-import { versionToEtag, type UserData } from '@session/rest-contract';
+import { versionToEtag, type SessionListResponseDto, type UserData } from '@session/rest-contract';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { ProblemError } from '../errors/problem-error';
 import {
@@ -11,8 +11,10 @@ import {
   requestHeaders,
   SESSION_SECURITY,
   sessionIdParams,
+  sessionListQuery,
   ETAG_HEADER,
 } from '../schemas/route-schemas';
+import { userDataErrorFormatter } from '../schemas/user-data-errors';
 import { toSessionDto } from '../sessions/session-dto';
 import { assertUserDataFits } from '../sessions/user-data-guard';
 import { acceptBody, callOptions, tokenOf } from './route-context';
@@ -38,6 +40,7 @@ const sessionsRoutes: FastifyPluginAsync = async (fastify) => {
           ...problemResponses(...COMMON_FAILURES, ...BODY_FAILURES, 403),
         },
       },
+      schemaErrorFormatter: userDataErrorFormatter('/user_data'),
       preValidation: acceptBody(['application/json'], { emptyBody: true }),
       preHandler: fastify.checkCreateOrigin,
     },
@@ -51,23 +54,33 @@ const sessionsRoutes: FastifyPluginAsync = async (fastify) => {
     },
   );
 
-  fastify.get(
+  fastify.get<{ Querystring: { page_size?: number; page_token?: string } }>(
     '/api/sessions',
     {
       schema: {
         summary: "List the current user's sessions",
-        description: 'The live sessions of the user the current session is bound to; 403 for an anonymous session.',
+        description:
+          'The live sessions of the user the current session is bound to, newest first, one page at a time (without user_data); ' +
+          'follow next_page_token until it is null. 403 for an anonymous session; 400 for a page_token this API did not issue.',
         tags: ['sessions'],
         security: SESSION_SECURITY,
         headers: requestHeaders,
-        response: { 200: jsonResponse('The sessions', 'SessionListResponse'), ...problemResponses(...COMMON_FAILURES, 401, 403) },
+        querystring: sessionListQuery,
+        response: { 200: jsonResponse('One page of sessions', 'SessionListResponse'), ...problemResponses(...COMMON_FAILURES, 401, 403, 502) },
       },
       preHandler: fastify.requireCredential,
     },
-    async (request) => {
+    async (request): Promise<SessionListResponseDto> => {
       const userId = await currentUserId(request);
-      const { sessions } = await fastify.sessionApi.listUserSessions({ user_id: userId }, callOptions(request));
-      return { sessions: sessions.map(toSessionDto) };
+      const { page_size = 0, page_token = '' } = request.query;
+      const page = await fastify.sessionApi.listUserSessions({ user_id: userId, page_size, page_token }, callOptions(request));
+      return {
+        sessions: page.sessions.map((session) => {
+          const { user_data: _notListed, ...summary } = toSessionDto(session);
+          return summary;
+        }),
+        next_page_token: page.next_page_token || null,
+      };
     },
   );
 

@@ -11,6 +11,7 @@ const PROBLEM_DESCRIPTIONS: Readonly<Record<number, string>> = {
   415: 'Unsupported content type',
   429: 'Too many requests from this address; see Retry-After',
   500: 'Internal error (no details are disclosed)',
+  502: 'The session service sent an answer the gateway could not use',
   503: 'The session service is unavailable',
   504: 'The session service did not answer in time',
 };
@@ -59,6 +60,16 @@ export const conditionalWriteHeaders = {
   properties: {
     'x-request-id': REQUEST_ID_HEADER,
     'if-match': { type: 'string', maxLength: 64, description: 'the ETag last seen; the write fails with 412 when the data has changed since' },
+  },
+} as const;
+
+/** GET /api/sessions: paging; the session service checks the token and the upper bound too. */
+export const sessionListQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    page_size: { type: 'integer', minimum: 1, maximum: 200, description: 'sessions per page, 50 when absent' },
+    page_token: { type: 'string', minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9_-]+$', description: 'the next_page_token of the previous page' },
   },
 } as const;
 

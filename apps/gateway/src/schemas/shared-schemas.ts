@@ -62,12 +62,26 @@ export const createSessionResponseSchema = {
   },
 } as const;
 
+const { user_data: _listedWithout, ...sessionSummaryProperties } = sessionSchema.properties;
+
 export const sessionListResponseSchema = {
   $id: 'SessionListResponse',
   type: 'object',
-  required: ['sessions'],
+  required: ['sessions', 'next_page_token'],
   additionalProperties: false,
-  properties: { sessions: { type: 'array', items: { $ref: 'Session#' } } },
+  properties: {
+    sessions: {
+      type: 'array',
+      description: 'One page, newest first; listed sessions carry no user_data',
+      items: {
+        type: 'object',
+        required: sessionSchema.required.filter((name) => name !== 'user_data'),
+        additionalProperties: false,
+        properties: sessionSummaryProperties,
+      },
+    },
+    next_page_token: { type: ['string', 'null'], description: 'Send it as page_token for the next page; null on the last page' },
+  },
 } as const;
 
 export const problemSchema = {

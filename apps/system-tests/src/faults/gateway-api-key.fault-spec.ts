@@ -23,8 +23,8 @@ describe('the gateway authenticating to a session service with callers configure
       GRPC_CALLERS: 'gateway=CreateSession,ValidateSession,UpdateSessionData,TouchSession,RevokeSession,ListUserSessions',
       GRPC_CALLER_KEY_HASHES: `gateway=${sha256(key)}`,
     });
-    const good = await startGatewayFor(teardown, service.address, { GRPC_API_KEY: key });
-    const wrongKey = await startGatewayFor(teardown, service.address, { GRPC_API_KEY: newKey() });
+    const good = await startGatewayFor(teardown, service.address, { GRPC_API_KEY: key, API_DOCS: 'false' });
+    const wrongKey = await startGatewayFor(teardown, service.address, { GRPC_API_KEY: newKey(), API_DOCS: 'false' });
     Object.assign(urls, { good: good.url, wrongKey: wrongKey.url, serviceLogs: () => service.process.output(), gatewayLogs: () => good.process.output() });
   });
   afterAll(() => teardown.run());
@@ -34,7 +34,7 @@ describe('the gateway authenticating to a session service with callers configure
     expect(created.status).toBe(201);
     const token = (created.body as { token: string }).token;
     const read = await send(urls.good, { op: 'get', path: '/api/sessions/current', token, requestId: 'key-get' });
-    expect(read).toMatchObject({ status: 200, body: { user_data: { theme: 'dark' } } });
+    expect(read).toMatchObject({ status: 200, body: { session: { user_data: { theme: 'dark' } } } });
     const patched = await send(urls.good, { op: 'patch', method: 'PATCH', path: '/api/sessions/current/data', token, body: { n: 1 }, contentType: 'application/merge-patch+json', requestId: 'key-patch' });
     expect(patched.status).toBe(200);
     expect((await send(urls.good, { op: 'delete', method: 'DELETE', path: '/api/sessions/current', token, requestId: 'key-delete' })).status).toBe(204);
