@@ -53,14 +53,15 @@ describe('the stored snapshot, with a 5 s idle timeout', () => {
     await web.page.locator('.badge-expired, .badge-error').waitFor({ timeout: 10_000 });
     expect(await web.storedSnapshot()).toBeNull();
 
-    // Back online, the retry brings a new session, stored without the old user.
+    // Back online, "Try again" brings a new session, stored without the old user.
     await env.context.setOffline(false);
+    await web.page.getByRole('alert').getByRole('button', { name: 'Try again' }).click();
     await web.waitForSessionOtherThan(expiredId);
     const stored = (await web.storedSnapshot()) ?? '';
     expect(JSON.parse(stored)).toMatchObject({ session: { user_id: null } });
     expect(stored).not.toMatch(/user-42|Ada/);
     await web.page.close();
-    // Only the renewals attempted offline failed.
+    // Only the renewal attempted offline failed.
     expect(problems.length).toBeGreaterThan(0);
     expect(problems).toEqual(problems.map(() => failedLoad('net::ERR_INTERNET_DISCONNECTED')));
   });
