@@ -10,7 +10,8 @@ import { WebPage } from './web-page';
  * provokes some passes its own list and says which it expects.
  */
 export function useStackAndBrowser(sessionServiceEnv: NodeJS.ProcessEnv = {}) {
-  const env: { stack: Stack; context: BrowserContext } = { stack: null!, context: null! };
+  // Filled in by beforeAll, before any test reads it.
+  const env = {} as { stack: Stack; context: BrowserContext };
   const profile = new BrowserProfile();
   const consoleProblems = failOnConsoleProblems();
   beforeAll(async () => {
