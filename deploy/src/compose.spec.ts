@@ -4,12 +4,12 @@ import { join, resolve } from 'node:path';
 import { gatewayEnvSchema, loadGatewayConfig, loadSessionServiceConfig, sessionServiceEnvSchema } from '@session/config';
 import { workspaceRoot } from '@session/testing';
 import { parse } from 'yaml';
-import { contextCopySources, parseDockerfile, type Stage } from './dockerfile';
+import { contextCopySources, parseDockerfile, type Stage, stagesForTarget } from './dockerfile';
 
 interface ComposeService {
   image?: string;
   command?: string[];
-  build?: { context: string; dockerfile?: string };
+  build?: { context: string; dockerfile?: string; target?: string };
   environment?: Record<string, unknown>;
   healthcheck?: { test?: string[] | string };
   depends_on?: Record<string, { condition?: string }>;
@@ -46,11 +46,17 @@ function requiredVariables(service: string): string[] {
   return Object.values(env).flatMap((v) => (typeof v === 'string' ? [...v.matchAll(/\$\{([A-Z0-9_]+):\?[^}]+\}/g)].map((m) => m[1]) : []));
 }
 
-function dockerfileOf(service: string): { path: string; context: string; stages: Stage[] } {
+// The current Node.js LTS, on which both images build and run.
+const NODE_IMAGE = 'node:24-bookworm-slim';
+
+/** The service's Dockerfile and the stages its build target needs; the last one is the image that runs. */
+function dockerfileOf(service: string): { path: string; context: string; stageNames: string[]; stages: Stage[] } {
   const build = services[service].build!;
   const context = resolve(root, build.context);
   const path = resolve(context, build.dockerfile ?? 'Dockerfile');
-  return { path, context, stages: parseDockerfile(readFileSync(path, 'utf8')) };
+  const all = parseDockerfile(readFileSync(path, 'utf8'));
+  const stages = build.target ? stagesForTarget(all, build.target) : all;
+  return { path, context, stageNames: all.flatMap((s) => (s.name ? [s.name] : [])), stages };
 }
 
 describe('docker-compose.yml', () => {
@@ -70,6 +76,12 @@ describe('docker-compose.yml', () => {
     const { path, context } = dockerfileOf(service);
     expect(statSync(context).isDirectory()).toBe(true);
     expect(existsSync(path)).toBe(true);
+  });
+
+  it.each(apps.map((a) => a.service))('%s builds its own target stage of the Dockerfile', (service) => {
+    const { stageNames } = dockerfileOf(service);
+    expect(services[service].build?.target).toBe(service);
+    expect(stageNames).toContain(service);
   });
 
   it.each(Object.keys(services))('%s has a health check', (service) => {
@@ -135,12 +147,15 @@ describe('docker-compose.yml', () => {
 });
 
 describe.each(apps.map((a) => a.service))('%s Dockerfile', (service) => {
-  const { context, stages } = dockerfileOf(service);
+  const { context, stageNames, stages } = dockerfileOf(service);
   const runtime = stages[stages.length - 1];
 
   it('builds in one stage and runs in a slim stage, both on the current Node.js LTS', () => {
     expect(stages.length).toBeGreaterThanOrEqual(2);
-    for (const stage of stages) expect(stage.from).toBe('node:24-bookworm-slim');
+    const images = stages.map((s) => s.from).filter((from) => !stageNames.includes(from));
+    expect(images.length).toBeGreaterThanOrEqual(2);
+    for (const image of images) expect(image).toBe(NODE_IMAGE);
+    expect(runtime.from).toBe(NODE_IMAGE);
   });
 
   it('runs as a non-root user', () => {
@@ -162,6 +177,13 @@ describe.each(apps.map((a) => a.service))('%s Dockerfile', (service) => {
 });
 
 describe('images', () => {
+  it('share one build stage (dependencies installed and proto types generated once for both)', () => {
+    const [sessionService, gateway] = apps.map((a) => dockerfileOf(a.service));
+    expect(sessionService.path).toBe(gateway.path);
+    expect(sessionService.stages.map((s) => s.name)).toContain('builder');
+    expect(gateway.stages.map((s) => s.name)).toContain('builder');
+  });
+
   it('ship the gRPC health probe that the session service health check runs', () => {
     const { stages } = dockerfileOf('session-service');
     const probe = contextCopySources(stages[stages.length - 1]).find((s) => s.endsWith('grpc-health-probe.mjs'));

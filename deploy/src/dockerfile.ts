@@ -41,3 +41,24 @@ export function contextCopySources(stage: Stage): string[] {
       return parts.slice(0, -1);
     });
 }
+
+/** Stage names that `stage` builds on: its FROM and its `COPY --from` sources, where they name stages rather than images. */
+function stageDependencies(stage: Stage, names: ReadonlySet<string>): string[] {
+  const copiedFrom = stage.instructions.map((i) => (i.keyword === 'COPY' ? /--from=(\S+)/.exec(i.args)?.[1] : undefined));
+  return [stage.from, ...copiedFrom].filter((name): name is string => name !== undefined && names.has(name));
+}
+
+/** The stages Docker builds for `docker build --target <target>`: the target and what it builds on, dependencies first. */
+export function stagesForTarget(stages: readonly Stage[], target: string): Stage[] {
+  const names = new Set(stages.flatMap((s) => (s.name ? [s.name] : [])));
+  const built: Stage[] = [];
+  const visit = (name: string): void => {
+    const stage = stages.find((s) => s.name === name);
+    if (!stage) throw new Error(`the Dockerfile has no stage named ${name}`);
+    if (built.includes(stage)) return;
+    for (const dependency of stageDependencies(stage, names)) visit(dependency);
+    built.push(stage);
+  };
+  visit(target);
+  return built;
+}
