@@ -18,6 +18,7 @@ import {
 } from './session-snapshot';
 import type { SessionActions, SessionState, SessionStatus } from './session-state';
 import { estimateSkewMs, supersedes, timeLeftAt } from './session-time';
+import { createSessionTimers } from './session-timers';
 
 export interface SessionControllerOptions {
   /** REST client; defaults to one on the global fetch, same origin. */
@@ -50,8 +51,6 @@ export interface SessionController extends SessionActions {
 }
 
 type KnownStatus = Exclude<SessionStatus, 'expired'>;
-
-const RENEW_RETRY_MS = 5_000;
 
 /** Without storage nothing tells a first visit from a return: until the first answer, a placeholder no session has makes the server be asked. */
 const UNKNOWN_SESSION_ID = 'unknown';
@@ -87,8 +86,7 @@ export function createSessionController(options: SessionControllerOptions = {}):
 
   let starts = 0;
   let stopListening = ignore;
-  let ticker: ReturnType<typeof setInterval> | null = null;
-  let renewal: { sessionId: string; stop(): void } | null = null;
+  const timers = createSessionTimers({ tickMs, host, tick: () => update(), renew: () => refresh().catch(ignore) });
   let state: SessionState = { session, status: known, error, timeLeftMs: session ? timeLeftAt(session, Date.now() + skewMs) : null };
 
   /** Recomputes the state from the clock, tells subscribers when it changed, and (re)arms the timers it needs. */
@@ -107,35 +105,7 @@ export function createSessionController(options: SessionControllerOptions = {}):
 
   function arm(): void {
     const running = starts > 0;
-    if (running && session && !ticker) ticker = setInterval(update, tickMs);
-    if ((!running || !session) && ticker) {
-      clearInterval(ticker);
-      ticker = null;
-    }
-    const expiredId = running && state.status === 'expired' ? state.session?.session_id : undefined;
-    if (renewal?.sessionId === expiredId) return;
-    renewal?.stop();
-    renewal = expiredId ? renewWhenVisible(expiredId) : null;
-  }
-
-  // An expired session is replaced as soon as someone can see the tab; hidden tabs wait
-  // (or pick up the replacement another tab made through the storage event). The retry
-  // covers a renewal that joined a validation already in flight, which can only confirm
-  // the old session.
-  function renewWhenVisible(sessionId: string) {
-    const renew = () => {
-      if (!host || host.isVisible()) refresh().catch(ignore);
-    };
-    const timer = setInterval(renew, RENEW_RETRY_MS);
-    const stopWatching = host?.onVisibilityChange(renew) ?? ignore;
-    renew();
-    return {
-      sessionId,
-      stop() {
-        clearInterval(timer);
-        stopWatching();
-      },
-    };
+    timers.set(running && session !== null, running && state.status === 'expired' ? state.session?.session_id : undefined);
   }
 
   /** Takes a session the server (or another tab) reported, unless this tab already knows better. */
