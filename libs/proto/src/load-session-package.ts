@@ -3,7 +3,8 @@ import { dirname, join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { loadSync, type PackageDefinition } from '@grpc/proto-loader';
 import type { ProtoGrpcType } from './generated/session';
-import { PROTO_LOADER_OPTIONS, SESSION_PROTO_FILE } from './loader-options';
+import type { ProtoGrpcType as FeedProtoGrpcType } from './generated/session_feed';
+import { PROTO_LOADER_OPTIONS, SESSION_PROTO_FILE, SESSION_PROTO_FILES } from './loader-options';
 
 /**
  * Finds the `protos` folder by walking up from this module: in the workspace
@@ -20,21 +21,24 @@ export function findProtoRoot(start: string = __dirname): string {
   }
 }
 
+/** session.v1 from both files: SessionService and SessionFeedService side by side. */
+export type SessionPackageGrpcType = ProtoGrpcType & FeedProtoGrpcType;
+
 export interface SessionPackage {
   packageDefinition: PackageDefinition;
-  proto: ProtoGrpcType;
+  proto: SessionPackageGrpcType;
 }
 
 let cached: SessionPackage | undefined;
 
-/** Loads session.v1 once per process; parsing the proto is not free. */
+/** Loads session.v1 (both files) once per process; parsing the protos is not free. */
 export function loadSessionPackage(): SessionPackage {
   if (!cached) {
-    const packageDefinition = loadSync(SESSION_PROTO_FILE, {
+    const packageDefinition = loadSync([...SESSION_PROTO_FILES], {
       ...PROTO_LOADER_OPTIONS,
       includeDirs: [findProtoRoot()],
     });
-    const proto = grpc.loadPackageDefinition(packageDefinition) as unknown as ProtoGrpcType;
+    const proto = grpc.loadPackageDefinition(packageDefinition) as unknown as SessionPackageGrpcType;
     cached = { packageDefinition, proto };
   }
   return cached;

@@ -14,3 +14,7 @@ export const PROTO_LOADER_OPTIONS = Object.freeze({
 }) satisfies Options;
 
 export const SESSION_PROTO_FILE = 'session/v1/session.proto';
+export const SESSION_FEED_PROTO_FILE = 'session/v1/session_feed.proto';
+
+/** Every file of package session.v1, loaded together so one definition serves both services (and reflection). */
+export const SESSION_PROTO_FILES: readonly string[] = [SESSION_PROTO_FILE, SESSION_FEED_PROTO_FILE];
