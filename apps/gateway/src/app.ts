@@ -7,6 +7,7 @@ import type { Duplex } from 'node:stream';
 import type { DestinationStream } from 'pino';
 import errorHandler from './plugins/app/error-handler';
 import metrics from './plugins/app/metrics';
+import { undeclaredMethods } from './plugins/app/method-not-allowed';
 import requestContext from './plugins/app/request-context';
 import sessionAuth from './plugins/app/session-auth';
 import sessionClient from './plugins/app/session-client';
@@ -23,7 +24,7 @@ import currentSessionRoutes from './routes/current-session';
 import healthRoutes from './routes/health';
 import sessionDataRoutes from './routes/session-data';
 import sessionsRoutes from './routes/sessions';
-import { SHARED_SCHEMAS } from './schemas/shared-schemas';
+import { sharedSchemas } from './schemas/shared-schemas';
 import { resolveWebRoot } from './web-root';
 
 export interface GatewayAppOptions {
@@ -40,11 +41,14 @@ export interface GatewayAppOptions {
  */
 export const gatewayApp: FastifyPluginAsync<GatewayAppOptions> = async (fastify, options) => {
   const { config } = options;
-  for (const schema of SHARED_SCHEMAS) fastify.addSchema(schema);
+  for (const schema of sharedSchemas(config.userDataMaxBytes)) fastify.addSchema(schema);
   // JSON merge patch bodies are JSON; anything else (text/plain included) is refused with 415.
   fastify.removeContentTypeParser('text/plain');
   fastify.addContentTypeParser(MERGE_PATCH_CONTENT_TYPE, { parseAs: 'string' }, fastify.getDefaultJsonParser('error', 'error'));
 
+  // First, so it sees every route; its answering half comes after the last one.
+  const methods = undeclaredMethods();
+  await fastify.register(methods.collect);
   await fastify.register(configPlugin, { config });
   await fastify.register(helmet);
   await fastify.register(cookie);
@@ -63,6 +67,7 @@ export const gatewayApp: FastifyPluginAsync<GatewayAppOptions> = async (fastify,
   await fastify.register(sessionsRoutes);
   await fastify.register(currentSessionRoutes);
   await fastify.register(sessionDataRoutes);
+  await fastify.register(methods.answer);
 };
 
 export interface BuildAppOptions extends Omit<GatewayAppOptions, 'config'> {
