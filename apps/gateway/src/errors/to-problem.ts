@@ -93,6 +93,8 @@ interface FastifyLikeError {
   message: string;
   validation?: { instancePath: string; message?: string; params?: { missingProperty?: string } }[];
   validationContext?: string;
+  /** Set by a route's schema error formatter (user data: invalid_user_data); its message is then the detail. */
+  problemCode?: ProblemCode;
 }
 
 function fromFastifyError(error: FastifyLikeError, context: ProblemContext): Problem {
@@ -100,6 +102,7 @@ function fromFastifyError(error: FastifyLikeError, context: ProblemContext): Pro
     const first = error.validation[0];
     const path = first.params?.missingProperty ? `${first.instancePath}/${first.params.missingProperty}` : first.instancePath;
     const field = `${error.validationContext ?? 'request'}${path}`;
+    if (error.problemCode) return buildProblem(400, error.problemCode, error.message, context, field);
     return buildProblem(400, 'bad_request', `${field} ${first.message ?? 'is invalid'}`, context, field);
   }
   const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;

@@ -13,6 +13,7 @@ import {
   replaceDataBody,
   SESSION_SECURITY,
 } from '../schemas/route-schemas';
+import { userDataErrorFormatter } from '../schemas/user-data-errors';
 import { assertUserDataFits } from '../sessions/user-data-guard';
 import { acceptBody, callOptions, sessionBody, tokenOf } from './route-context';
 
@@ -58,6 +59,7 @@ const sessionDataRoutes: FastifyPluginAsync = async (fastify) => {
         body: mergePatchBody,
         response: WRITE_RESPONSES,
       },
+      schemaErrorFormatter: userDataErrorFormatter(''),
       preValidation: acceptBody([MERGE_PATCH_CONTENT_TYPE, 'application/json']),
       preHandler: fastify.requireCredential,
     },
@@ -76,6 +78,7 @@ const sessionDataRoutes: FastifyPluginAsync = async (fastify) => {
         body: replaceDataBody,
         response: WRITE_RESPONSES,
       },
+      schemaErrorFormatter: userDataErrorFormatter('/user_data'),
       preValidation: acceptBody(['application/json']),
       preHandler: fastify.requireCredential,
     },

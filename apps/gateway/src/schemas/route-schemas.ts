@@ -105,7 +105,7 @@ export const replaceDataBody = {
   },
 } as const;
 
-const mergePatch = { type: 'object', description: 'JSON merge patch (RFC 7396): null removes a key', additionalProperties: true } as const;
+const mergePatch = { $ref: 'UserDataPatch#' } as const;
 export const mergePatchBody = {
   content: { [MERGE_PATCH_CONTENT_TYPE]: { schema: mergePatch }, 'application/json': { schema: mergePatch } },
 } as const;

@@ -1,14 +1,7 @@
 import { PROBLEM_CODES } from '@session/rest-contract';
+import { userDataSchemas } from './user-data-schemas';
 
 const isoTime = (description: string) => ({ type: 'string', format: 'date-time', description }) as const;
-
-/** Any JSON object; keys and depth are checked by the gateway and the session service. */
-export const userDataSchema = {
-  $id: 'UserData',
-  type: 'object',
-  description: 'The session data: a JSON object (at most USER_DATA_MAX_BYTES serialized, nesting depth 16)',
-  additionalProperties: true,
-} as const;
 
 export const sessionSchema = {
   $id: 'Session',
@@ -110,13 +103,15 @@ export const healthSchema = {
   properties: { status: { type: 'string', enum: ['ok'] } },
 } as const;
 
-/** Registered once with addSchema, so routes use `$ref` and OpenAPI lists them as components. */
-export const SHARED_SCHEMAS = [
-  userDataSchema,
-  sessionSchema,
-  sessionResponseSchema,
-  createSessionResponseSchema,
-  sessionListResponseSchema,
-  problemSchema,
-  healthSchema,
-] as const;
+/** Registered once with addSchema, so routes use `$ref` and OpenAPI lists them as components; user_data's size limit is configured. */
+export function sharedSchemas(userDataMaxBytes: number): Record<string, unknown>[] {
+  return [
+    ...userDataSchemas(userDataMaxBytes),
+    sessionSchema,
+    sessionResponseSchema,
+    createSessionResponseSchema,
+    sessionListResponseSchema,
+    problemSchema,
+    healthSchema,
+  ];
+}

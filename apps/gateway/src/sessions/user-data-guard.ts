@@ -22,16 +22,18 @@ export function jsonDepth(value: unknown): number {
 }
 
 /**
- * Rejects oversized (413) or too deeply nested (400) user data or merge
+ * Rejects too deeply nested (400) or oversized (413) user data or merge
  * patches before any gRPC call: the Struct encoding is recursive, and a
- * large value should not cost the service a round trip to refuse.
+ * large value should not cost the service a round trip to refuse. Depth
+ * comes first: measuring the size serializes the value, and JSON.stringify
+ * recurses (a 10,000-deep value overflows the stack).
  */
 export function assertUserDataFits(value: unknown, maxBytes: number): void {
+  if (jsonDepth(value) > USER_DATA_MAX_DEPTH) {
+    throw new ProblemError(400, 'invalid_user_data', `user_data is nested deeper than ${USER_DATA_MAX_DEPTH} levels`);
+  }
   const size = jsonByteLength(value);
   if (size > maxBytes) {
     throw new ProblemError(413, 'payload_too_large', `user_data is ${size} bytes; the limit is ${maxBytes} bytes`);
-  }
-  if (jsonDepth(value) > USER_DATA_MAX_DEPTH) {
-    throw new ProblemError(400, 'invalid_user_data', `user_data is nested deeper than ${USER_DATA_MAX_DEPTH} levels`);
   }
 }
