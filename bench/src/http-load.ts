@@ -7,12 +7,12 @@ import type { LoadResult } from './load-result';
 
 /**
  * Saturation runs autocannon in this process (the loader, never a service
- * process); a fixed rate runs the evenly paced loop of http-paced.ts. Each
+ * process); a fixed rate, or a counted pass, runs the loop of http-paced.ts. Each
  * request takes the next credential, so the load spreads over the whole
  * pool of sessions instead of hammering one cached document.
  */
 export async function runHttpJob(job: HttpJob): Promise<LoadResult> {
-  if (job.pacing.ratePerSecond) return runPacedHttpJob(job, job.pacing.ratePerSecond);
+  if (job.pacing.ratePerSecond || job.pacing.total) return runPacedHttpJob(job);
   const latency = new LatencyRecorder();
   let next = 0;
   let ok = 0;

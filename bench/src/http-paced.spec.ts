@@ -54,7 +54,7 @@ describe('paced HTTP load', () => {
   });
 
   it('spreads the requests evenly over each second instead of sending them in one burst', async () => {
-    const result = await runPacedHttpJob(job(), 100);
+    const result = await runPacedHttpJob(job({ pacing: { concurrency: 4, durationS: 1, ratePerSecond: 100 } }));
     expect(result.ok).toBeGreaterThanOrEqual(95);
     expect(result.errors).toBe(0);
     // At 100/s the gap between consecutive requests is about 10 ms; a per-second burst would send them all at once.

@@ -2,6 +2,7 @@ import { Agent, request } from 'node:http';
 import type { HttpJob } from './http-job';
 import type { LoadResult } from './load-result';
 import { runOperations } from './op-loops';
+import { safetyCap } from './open-loop-schedule';
 
 /**
  * One request of `job` over a keep-alive connection pool: resolves on a 2xx
@@ -30,15 +31,20 @@ export function httpOperation(job: HttpJob, agent: Agent): (i: number) => Promis
 
 /**
  * The fixed-rate phases of an HTTP target, evenly paced (op-loops' open loop)
- * over `concurrency` keep-alive connections. Not autocannon's `overallRate`:
- * that gives each connection a quota per second and resets it every second,
- * so each second's requests leave in one burst at its start and the measured
+ * over keep-alive connections opened as needed, up to the phase's safety cap:
+ * a request that finds every connection busy waits in the agent's queue, and
+ * that wait is part of its latency. Not autocannon's `overallRate`: that
+ * gives each connection a quota per second and resets it every second, so
+ * each second's requests leave in one burst at its start and the measured
  * latency is a saturated burst's, whatever the offered rate.
+ * Also the counted passes (`pacing.total`, saturation over `concurrency` connections).
  */
-export async function runPacedHttpJob(job: HttpJob, ratePerSecond: number): Promise<LoadResult> {
-  const agent = new Agent({ keepAlive: true, maxSockets: job.pacing.concurrency });
+export async function runPacedHttpJob(job: HttpJob): Promise<LoadResult> {
+  const { ratePerSecond, maxInFlight, concurrency } = job.pacing;
+  const maxSockets = ratePerSecond ? maxInFlight ?? safetyCap(ratePerSecond) : concurrency;
+  const agent = new Agent({ keepAlive: true, maxSockets });
   try {
-    return await runOperations(httpOperation(job, agent), { ...job.pacing, ratePerSecond });
+    return await runOperations(httpOperation(job, agent), job.pacing);
   } finally {
     agent.destroy();
   }

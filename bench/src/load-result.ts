@@ -14,12 +14,23 @@ export interface LoadResult {
   firstError?: string;
   /** CPU seconds the loader process itself used for this job. */
   loaderCpuS?: number;
+  /** Open loop only: the most operations in flight at once (queued ones included). */
+  mostInFlight?: number;
+  /** Open loop only: the safety cap on operations in flight was hit, so the phase failed. */
+  capHit?: boolean;
 }
 
-/** How a loader paces itself: as fast as `concurrency` allows, or at a fixed offered rate. */
+/**
+ * How a loader paces itself: as fast as `concurrency` allows (closed loop), or
+ * at a fixed offered rate (open loop: `concurrency` does not bound it).
+ */
 export interface Pacing {
   concurrency: number;
   durationS: number;
   /** Operations per second offered (open loop); unset means saturation (closed loop). */
   ratePerSecond?: number;
+  /** Open loop: the safety cap on operations in flight (default: open-loop-schedule's safetyCap). */
+  maxInFlight?: number;
+  /** Saturation: stop after this many operations (e.g. one pass over a token list), or at durationS. */
+  total?: number;
 }

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { LatencyRecorder } from './latency-recorder';
 import type { LoadResult, Pacing } from './load-result';
+import { dueCount, safetyCap, scheduledStartMs } from './open-loop-schedule';
 
 type Operation = (i: number) => Promise<unknown>;
 
@@ -11,67 +12,86 @@ class Tally {
   firstError?: string;
   issued = 0;
 
-  async run(op: Operation): Promise<void> {
-    const i = this.issued++;
-    const started = performance.now();
+  /** Runs operation number `i`; its latency counts from `fromMs` (performance.now() time), by default from now. */
+  async run(op: Operation, i = this.issued, fromMs = performance.now()): Promise<void> {
+    this.issued = Math.max(this.issued, i + 1);
     try {
       await op(i);
-      this.latency.recordMs(performance.now() - started);
+      this.latency.recordMs(performance.now() - fromMs);
       this.ok++;
     } catch (err) {
-      this.errors++;
-      this.firstError ??= err instanceof Error ? err.message : String(err);
+      this.fail(err instanceof Error ? err.message : String(err));
     }
   }
 
-  result(durationS: number): LoadResult {
-    return { ok: this.ok, errors: this.errors, durationS, perSecond: this.ok / durationS, latency: this.latency.summary(), firstError: this.firstError };
+  fail(message: string, count = 1): void {
+    this.errors += count;
+    this.firstError ??= message;
+  }
+
+  result(durationS: number, extra: Partial<LoadResult> = {}): LoadResult {
+    return { ok: this.ok, errors: this.errors, durationS, perSecond: this.ok / durationS, latency: this.latency.summary(), firstError: this.firstError, ...extra };
   }
 }
 
-/** `concurrency` workers each issue the next operation as soon as the last one finished. */
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * `concurrency` workers each issue the next operation as soon as the last one
+ * finished, for `durationS` or until `total` operations were issued.
+ */
 async function saturate(op: Operation, pacing: Pacing): Promise<LoadResult> {
   const tally = new Tally();
   const started = performance.now();
   const end = started + pacing.durationS * 1_000;
+  const total = pacing.total ?? Infinity;
   const worker = async () => {
-    while (performance.now() < end) await tally.run(op);
+    while (performance.now() < end && tally.issued < total) await tally.run(op);
   };
   await Promise.all(Array.from({ length: pacing.concurrency }, worker));
   return tally.result((performance.now() - started) / 1_000);
 }
 
 /**
- * Open loop: operations start on a schedule whatever the latency, as real
- * traffic does. When `concurrency` calls are already in flight the due ones
- * count as errors (the target could not keep up), never silently dropped.
+ * Open loop: operation i starts at i / rate s whatever the latency, as real
+ * traffic does, and its latency counts from that scheduled start
+ * (open-loop-schedule.ts), so time spent waiting for the loader, a free
+ * connection or a pool slot is part of it. Nothing is dropped: operations
+ * stay in flight as long as the target needs, up to a safety cap
+ * (`maxInFlight`) far above a healthy target's need; hitting it ends the
+ * phase, counts every operation not started as an error and marks the result
+ * `capHit`, a failure of the phase.
  */
 async function atFixedRate(op: Operation, pacing: Pacing, rate: number): Promise<LoadResult> {
   const tally = new Tally();
-  const started = performance.now();
+  const cap = pacing.maxInFlight ?? safetyCap(rate);
   const durationMs = pacing.durationS * 1_000;
-  let due = 0;
+  const total = Math.ceil((durationMs * rate) / 1_000);
+  const started = performance.now();
+  let issued = 0;
   let inFlight = 0;
+  let mostInFlight = 0;
+  let capHit = false;
   const pending = new Set<Promise<void>>();
-  while (performance.now() - started < durationMs) {
-    const target = Math.floor(((performance.now() - started) * rate) / 1_000);
-    for (; due < target; due++) {
-      if (inFlight >= pacing.concurrency) {
-        tally.errors++;
-        tally.firstError ??= `more than ${pacing.concurrency} calls in flight at ${rate}/s`;
-        continue;
+  while (issued < total && !capHit) {
+    const due = Math.min(total, dueCount(performance.now() - started, rate));
+    for (; issued < due; issued++) {
+      if (inFlight >= cap) {
+        capHit = true;
+        break;
       }
-      inFlight++;
-      const p: Promise<void> = tally.run(op).finally(() => {
+      mostInFlight = Math.max(mostInFlight, ++inFlight);
+      const p: Promise<void> = tally.run(op, issued, started + scheduledStartMs(issued, rate)).finally(() => {
         inFlight--;
         pending.delete(p);
       });
       pending.add(p);
     }
-    await new Promise((resolve) => setTimeout(resolve, 1));
+    if (issued < total && !capHit) await sleep(Math.max(0, started + scheduledStartMs(issued, rate) - performance.now()));
   }
+  if (capHit) tally.fail(`safety cap of ${cap} in flight hit at ${rate}/s: phase failed`, total - issued);
   await Promise.all(pending);
-  return tally.result(durationMs / 1_000);
+  return tally.result(durationMs / 1_000, { capHit, mostInFlight });
 }
 
 /** Drives `op` with the given pacing and reports throughput and latency. */
