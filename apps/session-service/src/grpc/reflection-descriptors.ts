@@ -1,6 +1,6 @@
 import type { PackageDefinition } from '@grpc/proto-loader';
 // protobufjs comes with @grpc/proto-loader and @grpc/reflection; its descriptor codec is what both use.
-import { FileDescriptorProto, type IDescriptorProto, type IFileDescriptorProto } from 'protobufjs/ext/descriptor';
+import { FileDescriptorProto } from 'protobufjs/ext/descriptor';
 
 /**
  * proto-loader builds its file descriptors with protobufjs, and they are not
@@ -13,11 +13,11 @@ import { FileDescriptorProto, type IDescriptorProto, type IFileDescriptorProto }
  * protoc would have written them, before they are handed to the reflection service.
  */
 export function withLinkedDescriptors(definition: PackageDefinition): PackageDefinition {
-  const files = new Map<string, IFileDescriptorProto>();
+  const files = new Map<string, File>();
   for (const entry of Object.values(definition)) {
     for (const bytes of descriptorsOf(entry) ?? []) {
-      const file = FileDescriptorProto.decode(bytes) as IFileDescriptorProto;
-      if (file.name && !files.has(file.name)) files.set(file.name, file);
+      const file = FileDescriptorProto.decode(bytes) as unknown as File;
+      if (!files.has(file.name)) files.set(file.name, file);
     }
   }
   for (const file of files.values()) forEachMessage(file, (message) => nameMapEntries(message));
@@ -40,68 +40,87 @@ export function mapEntryName(fieldName: string): string {
   return `${fieldName.replace(/(?:^|_)([a-z0-9])/g, (_, c: string) => c.toUpperCase())}Entry`;
 }
 
-function nameMapEntries(message: IDescriptorProto): void {
-  for (const nested of message.nestedType ?? []) {
-    if (!nested.options?.mapEntry) continue;
-    const field = message.field?.find((f) => f.typeName === nested.name);
-    if (!field?.name) continue;
-    nested.name = mapEntryName(field.name);
-    field.typeName = nested.name;
+// The parts of a decoded descriptor used here. protobufjs decodes absent repeated
+// fields as [] and absent strings as '', so none of these is ever undefined.
+interface Field {
+  name: string;
+  typeName: string;
+}
+interface Message {
+  name: string;
+  field: Field[];
+  nestedType: Message[];
+  enumType: { name: string }[];
+  options: { mapEntry?: boolean } | null;
+}
+interface File {
+  name: string;
+  package: string;
+  dependency: string[];
+  messageType: Message[];
+  enumType: { name: string }[];
+  service: { method: { inputType: string; outputType: string }[] }[];
+}
+
+const qualified = (scope: string, name: string) => (scope ? `${scope}.${name}` : name);
+
+function nameMapEntries(message: Message): void {
+  for (const entry of message.nestedType.filter((nested) => nested.options?.mapEntry)) {
+    // protobufjs always writes a map field next to its entry type, both under the same name.
+    const field = message.field.find((f) => f.typeName === entry.name)!;
+    entry.name = mapEntryName(field.name);
+    field.typeName = entry.name;
   }
 }
 
-function forEachMessage(file: IFileDescriptorProto, visit: (message: IDescriptorProto, scope: string) => void): void {
-  const walk = (message: IDescriptorProto, scope: string) => {
+function forEachMessage(file: File, visit: (message: Message, scope: string) => void): void {
+  const walk = (message: Message, scope: string) => {
     visit(message, scope);
-    for (const nested of message.nestedType ?? []) walk(nested, `${scope}.${message.name}`);
+    for (const nested of message.nestedType) walk(nested, qualified(scope, message.name));
   };
-  for (const message of file.messageType ?? []) walk(message, file.package ?? '');
+  for (const message of file.messageType) walk(message, file.package);
 }
 
 /** Fully qualified name (no leading dot) of every message and enum -> the file that defines it. */
-function symbolOwners(files: Map<string, IFileDescriptorProto>): Map<string, string> {
+function symbolOwners(files: Map<string, File>): Map<string, string> {
   const owner = new Map<string, string>();
-  const join = (scope: string, name?: string | null) => (scope ? `${scope}.${name}` : `${name}`);
   for (const [fileName, file] of files) {
-    for (const e of file.enumType ?? []) owner.set(join(file.package ?? '', e.name), fileName);
+    for (const e of file.enumType) owner.set(qualified(file.package, e.name), fileName);
     forEachMessage(file, (message, scope) => {
-      const full = join(scope, message.name);
+      const full = qualified(scope, message.name);
       owner.set(full, fileName);
-      for (const e of message.enumType ?? []) owner.set(join(full, e.name), fileName);
+      for (const e of message.enumType) owner.set(qualified(full, e.name), fileName);
     });
   }
   return owner;
 }
 
-/** Protobuf scoping: a relative name is looked up from the innermost scope outwards. */
-function resolve(name: string, scope: string, owner: Map<string, string>): string | undefined {
-  if (name.startsWith('.')) return owner.has(name.slice(1)) ? name.slice(1) : undefined;
-  for (let s = scope; ; s = s.slice(0, Math.max(0, s.lastIndexOf('.')))) {
-    const candidate = s ? `${s}.${name}` : name;
-    if (owner.has(candidate)) return candidate;
-    if (!s) return undefined;
-  }
+/**
+ * Protobuf scoping: a relative name is looked up from the innermost scope
+ * outwards. proto-loader has already resolved every name, so one always exists.
+ */
+function resolve(name: string, scope: string, owner: Map<string, string>): string {
+  if (name.startsWith('.')) return name.slice(1);
+  let s = scope;
+  while (s && !owner.has(`${s}.${name}`)) s = s.slice(0, Math.max(0, s.lastIndexOf('.')));
+  return qualified(s, name);
 }
 
-function linkFile(file: IFileDescriptorProto, owner: Map<string, string>): void {
+function linkFile(file: File, owner: Map<string, string>): void {
   const dependencies = new Set<string>();
-  const absolute = (name: string | null | undefined, scope: string): string | null | undefined => {
-    if (!name) return name;
+  const absolute = (name: string, scope: string): string => {
+    if (!name) return name; // a scalar field
     const full = resolve(name, scope, owner);
-    if (!full) return name;
-    const definedIn = owner.get(full);
-    if (definedIn && definedIn !== file.name) dependencies.add(definedIn);
+    const definedIn = owner.get(full)!; // every name proto-loader resolved is defined in one of the files
+    if (definedIn !== file.name) dependencies.add(definedIn);
     return `.${full}`;
   };
   forEachMessage(file, (message, scope) => {
-    const inner = scope ? `${scope}.${message.name}` : `${message.name}`;
-    for (const field of message.field ?? []) field.typeName = absolute(field.typeName, inner) ?? undefined;
+    for (const field of message.field) field.typeName = absolute(field.typeName, qualified(scope, message.name));
   });
-  for (const service of file.service ?? []) {
-    for (const method of service.method ?? []) {
-      method.inputType = absolute(method.inputType, file.package ?? '') ?? undefined;
-      method.outputType = absolute(method.outputType, file.package ?? '') ?? undefined;
-    }
+  for (const method of file.service.flatMap((service) => service.method)) {
+    method.inputType = absolute(method.inputType, file.package);
+    method.outputType = absolute(method.outputType, file.package);
   }
   file.dependency = [...dependencies].sort();
 }
