@@ -115,6 +115,8 @@ function downloadModules() {
   const proxy = go(['env', 'GOPROXY']).stdout.trim() || 'unset';
   const unreachable = (result) =>
     new BuildError(`cannot download the Go modules (GOPROXY=${proxy}): ${goError(result)}; the Go module proxy must be reachable (check the network, or set GOPROXY to a proxy you can reach)`);
+  // Quiet for minutes on a first run otherwise: say what is happening.
+  console.log('embedded-db build: downloading the Go modules (the first time about 125 MB)');
   const ferret = go(['mod', 'download', '-json', FERRETDB]);
   if (ferret.status !== 0) throw unreachable(ferret);
   const all = go(['mod', 'download']);
@@ -152,6 +154,7 @@ function build() {
   // Built under another name and renamed: a process starting the binary never sees half a file.
   const partial = `${output}.partial-${process.pid}`;
   mkdirSync(dirname(output), { recursive: true });
+  console.log('embedded-db build: compiling FerretDB (the first time several minutes, later seconds)');
   const compiled = go(['build', '-trimpath', `-modfile=${goMod}`, '-o', partial, '.'], { capture: false });
   if (compiled.status !== 0) {
     rmSync(partial, { force: true });
