@@ -30,4 +30,4 @@ export type * from './generated/session/v1/WatchSessionChangesRequest';
 export type * from './generated/session/v1/WatchSessionChangesResponse';
 export type * from './generated/session/v1/TouchSessionsRequest';
 export type * from './generated/session/v1/TouchSessionsResponse';
-export { SessionChangeKind } from './generated/session/v1/SessionChangeKind';
+export { SessionChangeKind, type SessionChangeKind__Output } from './generated/session/v1/SessionChangeKind';

@@ -1,0 +1,184 @@
+import { ChangeTicks, type FillTicket } from './change-ticks';
+import type { FeedChange, FeedEvents } from './feed-events';
+import type { SessionCacheMetrics } from './metrics';
+import { NearCache } from './near-cache';
+import { tokenHash } from './token-hash';
+import { TouchBatcher, type TouchSessionsFn } from './touch-batcher';
+import { timestampMs, versionAtMost, type ValidatedSession } from './validated-session';
+
+/** Validates a token at the session service (ValidateSession, extending the idle expiry); rejects when it is not valid. */
+export type ValidateFn = (token: string) => Promise<ValidatedSession>;
+
+/** What the validator needs to know about the feed: its events and whether every target is complete. */
+export interface FeedSource {
+  readonly caughtUp: boolean;
+  on<K extends keyof FeedEvents>(event: K, listener: (...args: FeedEvents[K]) => void): unknown;
+  off<K extends keyof FeedEvents>(event: K, listener: (...args: FeedEvents[K]) => void): unknown;
+}
+
+export interface CachedValidatorOptions {
+  readonly validate: ValidateFn;
+  readonly touch: TouchSessionsFn;
+  readonly feed: FeedSource;
+  readonly metrics: SessionCacheMetrics;
+  /** SESSION_CACHE_ENABLED: false sends every validation to the service. */
+  readonly enabled: boolean;
+  readonly maxEntries: number;
+  /** SESSION_CACHE_MAX_AGE: bounds what writes that bypass the service (no event) can leave stale. */
+  readonly maxAgeMs: number;
+  /** SESSION_TOUCH_INTERVAL: a served session is reported at most this often. */
+  readonly touchIntervalMs: number;
+  readonly touchFlushMs?: number;
+  readonly touchMaxBatch?: number;
+  /** How long a validation may take and still be cached (longer than any deadline). */
+  readonly fillWindowMs?: number;
+  readonly now?: () => number;
+  readonly onTouchError?: (err: unknown) => void;
+}
+
+/** A write in flight (see beginWrite). */
+export type WriteTicket = FillTicket;
+
+/**
+ * Token -> session, from the near cache when the cache can be trusted and
+ * from the service otherwise. The cache is trusted only while every feed
+ * target is connected and past its RESET; any doubt empties it ("fail
+ * closed"), so the worst a lost feed costs is latency, never a revoked
+ * session served.
+ */
+export class CachedValidator {
+  private readonly cache: NearCache;
+  private readonly ticks: ChangeTicks;
+  private readonly touches: TouchBatcher;
+  private readonly now: () => number;
+  private readonly onChange = (change: FeedChange) => this.apply(change);
+  private readonly onReset = () => this.forgetAll();
+  private readonly onDown = () => this.forgetAll();
+
+  constructor(private readonly options: CachedValidatorOptions) {
+    this.now = options.now ?? Date.now;
+    const { metrics } = options;
+    this.cache = new NearCache({
+      maxEntries: options.maxEntries,
+      maxAgeMs: options.maxAgeMs,
+      onEvict: (reason, count) => {
+        metrics.evictions.inc({ reason }, count);
+        metrics.entries.set(this.cache?.size ?? 0);
+      },
+    });
+    this.ticks = new ChangeTicks({ retentionMs: options.fillWindowMs ?? 30_000, maxIds: Math.max(10_000, options.maxEntries), now: this.now });
+    this.touches = new TouchBatcher({
+      touch: options.touch,
+      flushIntervalMs: options.touchFlushMs ?? 1_000,
+      maxBatch: options.touchMaxBatch ?? 1_000,
+      onError: options.onTouchError ?? (() => undefined),
+    });
+    options.feed.on('change', this.onChange);
+    options.feed.on('reset', this.onReset);
+    options.feed.on('down', this.onDown);
+  }
+
+  get size(): number {
+    return this.cache.size;
+  }
+
+  get pendingTouches(): number {
+    return this.touches.pending;
+  }
+
+  async validate(token: string): Promise<ValidatedSession> {
+    const key = tokenHash(token);
+    const now = this.now();
+    const reason = !this.options.enabled ? 'disabled' : !this.options.feed.caughtUp ? 'feed_not_ready' : undefined;
+    const found = reason ? { miss: reason } : this.cache.lookup(key, now);
+    if ('entry' in found) {
+      this.options.metrics.hits.inc();
+      const { entry } = found;
+      if (now - entry.reportedAt >= this.options.touchIntervalMs) {
+        entry.reportedAt = now;
+        this.touches.add(entry.session.sessionId);
+      }
+      return entry.session;
+    }
+    this.options.metrics.misses.inc({ reason: found.miss });
+    const ticket = this.ticks.begin();
+    const session = await this.options.validate(token);
+    // The validation itself reported activity (it extends the idle expiry).
+    this.fill(ticket, key, session, this.now());
+    return session;
+  }
+
+  /** Call before a write through the service (update, touch, bind), and commitWrite with its answer. */
+  beginWrite(): WriteTicket {
+    return this.ticks.begin();
+  }
+
+  /**
+   * Puts the write's answer in the cache so this client reads its own write
+   * at once; `replaces` is the token a rotation (BindUser) made invalid. If a
+   * change about the session arrived meanwhile, the answer may already be
+   * stale, so the entry is dropped instead (the next read goes to the service).
+   */
+  commitWrite(ticket: WriteTicket, token: string, session: ValidatedSession, replaces?: string): void {
+    if (replaces !== undefined && replaces !== token) this.cache.delete(tokenHash(replaces), 'write');
+    const key = tokenHash(token);
+    if (!this.fill(ticket, key, session, this.now())) this.cache.delete(key, 'write');
+  }
+
+  /** Forgets a token whose session ended or changed in a way the answer does not show (logout, a failed write). */
+  drop(token: string): void {
+    this.cache.delete(tokenHash(token), 'write');
+  }
+
+  close(): void {
+    this.options.feed.off('change', this.onChange);
+    this.options.feed.off('reset', this.onReset);
+    this.options.feed.off('down', this.onDown);
+    this.touches.close();
+  }
+
+  private fill(ticket: FillTicket, key: string, session: ValidatedSession, now: number): boolean {
+    if (!this.options.enabled || !this.options.feed.caughtUp) return false;
+    if (!this.ticks.mayFill(ticket, session.sessionId, session.userId)) return false;
+    this.cache.put(key, session, now, now);
+    this.options.metrics.entries.set(this.cache.size);
+    return true;
+  }
+
+  private forgetAll(): void {
+    this.ticks.noteReset();
+    this.cache.clear('reset');
+    this.options.metrics.feedResets.inc();
+  }
+
+  private apply({ kind, message, receivedAt }: FeedChange): void {
+    if (message.changed_at) this.options.metrics.feedLag.observe(Math.max(0, receivedAt - timestampMs(message.changed_at)) / 1000);
+    const id = message.session_id;
+    switch (kind) {
+      case 'SESSION_CHANGE_KIND_EXTENDED': {
+        // Not a tick: a miss's own validation publishes EXTENDED, which must not stop that answer being cached.
+        const entry = this.cache.peekSession(id);
+        const next = timestampMs(message.idle_expires_at);
+        if (entry && next > entry.session.idleExpiresAt) {
+          entry.session = { ...entry.session, idleExpiresAt: next };
+          // The service saw activity: no need to report this session again before the next interval.
+          entry.reportedAt = Math.max(entry.reportedAt, receivedAt);
+        }
+        return;
+      }
+      case 'SESSION_CHANGE_KIND_UPDATED': {
+        this.ticks.noteSession(id);
+        const entry = this.cache.peekSession(id);
+        if (entry && !versionAtMost(message.version, entry.session.version)) this.cache.evictSession(id, 'updated');
+        return;
+      }
+      case 'SESSION_CHANGE_KIND_USER_REVOKED':
+        this.ticks.noteUser(message.user_id);
+        this.cache.evictUser(message.user_id, message.except_session_id, 'user_revoked');
+        return;
+      default:
+        this.ticks.noteSession(id);
+        this.cache.evictSession(id, kind === 'SESSION_CHANGE_KIND_ROTATED' ? 'rotated' : kind === 'SESSION_CHANGE_KIND_REVOKED' ? 'revoked' : 'removed');
+    }
+  }
+}

@@ -1,0 +1,42 @@
+import { structToJson, timestampToDate, type Session__Output } from '@session/proto';
+
+/**
+ * What a validation yields, in a compact form: times as epoch milliseconds
+ * (numbers are cheaper to keep and compare than Date or Timestamp objects in
+ * a cache of 100,000 entries) and user_data as plain JSON.
+ */
+export interface ValidatedSession {
+  readonly sessionId: string;
+  /** Empty when the session is anonymous. */
+  readonly userId: string;
+  /** int64 from the wire, kept as the decimal string proto-loader gives. */
+  readonly version: string;
+  readonly userData: Readonly<Record<string, unknown>>;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  readonly lastSeenAt: number;
+  readonly idleExpiresAt: number;
+  readonly absoluteExpiresAt: number;
+}
+
+/** Epoch milliseconds of a wire timestamp; 0 when unset. */
+export const timestampMs = (ts: Parameters<typeof timestampToDate>[0]): number => timestampToDate(ts)?.getTime() ?? 0;
+
+export function fromProtoSession(session: Session__Output): ValidatedSession {
+  return {
+    sessionId: session.session_id,
+    userId: session.user_id,
+    version: session.version,
+    userData: session.user_data ? (structToJson(session.user_data) as Record<string, unknown>) : {},
+    createdAt: timestampMs(session.created_at),
+    updatedAt: timestampMs(session.updated_at),
+    lastSeenAt: timestampMs(session.last_seen_at),
+    idleExpiresAt: timestampMs(session.idle_expires_at),
+    absoluteExpiresAt: timestampMs(session.absolute_expires_at),
+  };
+}
+
+/** Versions are int64 decimal strings; compare them without losing precision. */
+export function versionAtMost(version: string, than: string): boolean {
+  return BigInt(version || '0') <= BigInt(than || '0');
+}
