@@ -65,9 +65,10 @@ interface File {
 const qualified = (scope: string, name: string) => (scope ? `${scope}.${name}` : name);
 
 function nameMapEntries(message: Message): void {
-  for (const entry of message.nestedType.filter((nested) => nested.options?.mapEntry)) {
-    // protobufjs always writes a map field next to its entry type, both under the same name.
-    const field = message.field.find((f) => f.typeName === entry.name)!;
+  // protobufjs writes a map field's type and its entry type's name the same ("Fields").
+  for (const field of message.field) {
+    const entry = message.nestedType.find((nested) => nested.options?.mapEntry && nested.name === field.typeName);
+    if (!entry) continue;
     entry.name = mapEntryName(field.name);
     field.typeName = entry.name;
   }
@@ -107,11 +108,12 @@ function resolve(name: string, scope: string, owner: Map<string, string>): strin
 }
 
 function linkFile(file: File, owner: Map<string, string>): void {
-  const dependencies = new Set<string>();
+  // undefined never occurs (every name proto-loader resolved is defined in one of the files); filtered for the types.
+  const dependencies = new Set<string | undefined>();
   const absolute = (name: string, scope: string): string => {
     if (!name) return name; // a scalar field
     const full = resolve(name, scope, owner);
-    const definedIn = owner.get(full)!; // every name proto-loader resolved is defined in one of the files
+    const definedIn = owner.get(full);
     if (definedIn !== file.name) dependencies.add(definedIn);
     return `.${full}`;
   };
@@ -122,5 +124,5 @@ function linkFile(file: File, owner: Map<string, string>): void {
     method.inputType = absolute(method.inputType, file.package);
     method.outputType = absolute(method.outputType, file.package);
   }
-  file.dependency = [...dependencies].sort();
+  file.dependency = [...dependencies].filter((d): d is string => d !== undefined).sort();
 }
