@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { freePort, startEmbeddedDb, startProcess, uniqueDbName, type RunningProcess } from '@session/testing';
 import { summarizeLog } from './log-summary';
-import { spawnGateway, spawnSessionService, type SpawnOptions } from './service-processes';
+import { spawnGateway, spawnSessionService, type ServiceProcess, type SpawnOptions } from './service-processes';
 
 export interface ServicesOptions {
   service?: SpawnOptions;
@@ -62,7 +62,7 @@ async function openDatabase(env: NodeJS.ProcessEnv): Promise<Database> {
 export class BenchStack {
   readonly dbName = uniqueDbName('bench');
   service = { address: '', pid: 0, metricsUrl: '' };
-  gateway = { url: '', pid: 0 };
+  gateway = { url: '', pid: 0, metricsUrl: '' };
   baseline?: { url: string; pid: number; metricsUrl: string };
   private readonly running: Handle[] = [];
   private readonly started: Handle[] = [];
@@ -108,7 +108,33 @@ export class BenchStack {
     this.service = { address: service.address, pid: service.pid, metricsUrl: service.metricsUrl };
     const gateway = await spawnGateway(service.address, options.gateway);
     this.track({ name: 'gateway', ...gateway });
-    this.gateway = { url: gateway.url, pid: gateway.pid };
+    this.gateway = { url: gateway.url, pid: gateway.pid, metricsUrl: gateway.metricsUrl };
+  }
+
+  /**
+   * One more session service on the same database (a second replica), stopped
+   * with `stopExtra` or with the stack. Its name goes into the log summary.
+   */
+  async addSessionService(name: string, options: SpawnOptions = {}): Promise<ServiceProcess & { address: string; metricsUrl: string }> {
+    const service = await spawnSessionService(this.db.uri, this.dbName, options);
+    this.track({ name, ...service });
+    return service;
+  }
+
+  /** One more gateway (e.g. with other cache settings) in front of `sessionServiceUrl`. */
+  async addGateway(name: string, sessionServiceUrl: string, options: SpawnOptions = {}): Promise<ServiceProcess & { url: string; metricsUrl: string }> {
+    const gateway = await spawnGateway(sessionServiceUrl, options);
+    this.track({ name, ...gateway });
+    return gateway;
+  }
+
+  /** Stops processes added with addSessionService / addGateway, gateways first, so they do not hold CPU in later phases. */
+  async stopExtra(...processes: ServiceProcess[]): Promise<void> {
+    for (const p of processes) {
+      const i = this.running.findIndex((h) => h.proc === p.proc);
+      if (i >= 0) this.running.splice(i, 1);
+      await p.stop().catch(() => undefined);
+    }
   }
 
   /** Starts the express-session + connect-mongo app (express-session-app.ts) on the same database. */

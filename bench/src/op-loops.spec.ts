@@ -50,7 +50,7 @@ describe('runOperations', () => {
 
   it('counts a queued operation\'s wait in its latency, from its scheduled start', async () => {
     // One slot: each operation holds it 10 ms, so at 200/s (one every 5 ms) they queue behind each other.
-    let slot = Promise.resolve();
+    let slot: Promise<unknown> = Promise.resolve();
     const oneAtATime = () => {
       const turn = slot.then(() => sleep(10));
       slot = turn;

@@ -59,10 +59,17 @@ export async function spawnSessionService(mongoUri: string, dbName: string, opti
   return { ...service, address, metricsUrl: `http://127.0.0.1:${metricsPort}/metrics` };
 }
 
-export async function spawnGateway(sessionServiceUrl: string, options: SpawnOptions = {}): Promise<ServiceProcess & { url: string }> {
+/**
+ * A gateway on free ports. Its /metrics is on the separate operations listener
+ * (GATEWAY_METRICS_PORT), given a port of its own here so the bench can read
+ * the near cache's counters. `sessionServiceUrl` is any SESSION_SERVICE_URL
+ * the gateway accepts; `options.env` adds settings (cache, feed, balancing).
+ */
+export async function spawnGateway(sessionServiceUrl: string, options: SpawnOptions = {}): Promise<ServiceProcess & { url: string; metricsUrl: string }> {
   const port = await freePort();
+  const metricsPort = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const gateway = spawnBundle(gatewayBundle(), { SESSION_SERVICE_URL: sessionServiceUrl, GATEWAY_HOST: '127.0.0.1', GATEWAY_PORT: String(port), GATEWAY_METRICS_PORT: '0' }, options);
+  const gateway = spawnBundle(gatewayBundle(), { SESSION_SERVICE_URL: sessionServiceUrl, GATEWAY_HOST: '127.0.0.1', GATEWAY_PORT: String(port), GATEWAY_METRICS_HOST: '127.0.0.1', GATEWAY_METRICS_PORT: String(metricsPort) }, options);
   await waitUntil('gateway', gateway.proc, async () => (await fetch(`${url}/readyz`)).status === 200);
-  return { ...gateway, url };
+  return { ...gateway, url, metricsUrl: `http://127.0.0.1:${metricsPort}/metrics` };
 }
