@@ -3,4 +3,7 @@ module.exports = {
   preset: '../../jest.preset.js',
   rootDir: '.',
   coverageDirectory: '../../coverage/libs/session-client',
+  // @fastify/cookie (used by the plugin spec) loads the ESM-only cookie 2.x with import(), which
+  // Jest's CommonJS runtime refuses; transforming both turns that import into a require.
+  transformIgnorePatterns: ['^(?!.*/node_modules/(cookie|@fastify/cookie)/).*/node_modules/'],
 };
