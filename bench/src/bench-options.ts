@@ -17,6 +17,14 @@ export interface BenchOptions {
   channels: number;
   /** Seeding the scale phase stops after this many seconds, whatever the count. */
   seedBudgetS: number;
+  /** Alternated saturation rounds of (1) and (4); the medians are compared. */
+  abRounds: number;
+  /** Revocation trials (8), rotating through the revoke methods. */
+  revocationTrials: number;
+  /** Near-cache size the memory phase (9) fills (the gateway's default SESSION_CACHE_MAX_ENTRIES). */
+  cacheEntries: number;
+  /** Each of the memory phase's two validation passes stops after this many seconds, whatever the count. */
+  fillBudgetS: number;
   quick: boolean;
 }
 
@@ -45,6 +53,10 @@ export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEn
     concurrency: 32,
     channels: 4,
     seedBudgetS: positiveInt(env, 'BENCH_SEED_BUDGET_SECONDS', quick ? 120 : 330),
+    abRounds: 3,
+    revocationTrials: 20,
+    cacheEntries: 100_000,
+    fillBudgetS: quick ? 150 : 300,
     quick,
   };
 }

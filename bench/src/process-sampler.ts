@@ -17,6 +17,11 @@ function statusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   return m ? Number(m[1]) : 0;
 }
 
+/** The resident set now, in MiB (0 when the process is gone). */
+export function rssMb(pid: number): number {
+  return statusKb(pid, 'VmRSS') / 1024;
+}
+
 /** User + system CPU seconds so far (fields 14 and 15 of /proc/<pid>/stat, after the command name). */
 function cpuSeconds(pid: number): number {
   const stat = read(pid, 'stat');

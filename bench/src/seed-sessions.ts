@@ -80,6 +80,16 @@ export interface PaddingResult {
   seconds: number;
   /** True when the time budget ran out before `total` reached the target. */
   budgetHit: boolean;
+  /** Tokens of the first `keepTokens` padding documents, valid as any the service minted (the cache-memory phase presents them). */
+  tokens: string[];
+}
+
+export interface PaddingOptions {
+  batchSize?: number;
+  /** How many padding tokens to keep (the rest are not remembered, to spare the orchestrator's memory). */
+  keepTokens?: number;
+  /** The live session whose document is copied; by default the first one found (which must be live). */
+  templateSessionId?: string;
 }
 
 /**
@@ -91,23 +101,30 @@ export interface PaddingResult {
  * use are the newest documents, as in production: a database that scans
  * instead of using an index then pays for the whole collection, not just
  * for the documents inserted before the pool.
+ * Each copy gets a fresh secret whose token `<session id>.<secret>` is kept
+ * for the first `keepTokens`: the service stores SHA-256 of the secret's
+ * text, so those tokens validate like minted ones.
  */
-export async function padSessions(db: Db, target: number, budgetMs: number, batchSize = 1_000): Promise<PaddingResult> {
+export async function padSessions(db: Db, target: number, budgetMs: number, options: PaddingOptions = {}): Promise<PaddingResult> {
+  const { batchSize = 1_000, keepTokens = 0, templateSessionId } = options;
   const sessions = db.collection('user_sessions');
   const started = performance.now();
   const live = await sessions.find({}).toArray();
-  const template = live[0];
+  const template = templateSessionId === undefined ? live[0] : live.find((d) => d.session_id === templateSessionId);
   if (!template) throw new Error('no session document to copy the shape from');
   const idIsSessionId = template._id === template.session_id;
   const hashEncoding = /^[0-9a-f]{64}$/.test(String(template.secret_hash)) ? 'hex' : 'base64url';
   await sessions.deleteMany({});
   const paddingTarget = target - live.length;
   let inserted = 0;
+  const tokens: string[] = [];
   while (inserted < paddingTarget && performance.now() - started < budgetMs) {
     const batch: Document[] = [];
     for (let k = 0; k < Math.min(batchSize, paddingTarget - inserted); k++) {
       const sessionId = randomUUID();
-      const doc: Document = { ...template, session_id: sessionId, secret_hash: createHash('sha256').update(randomBytes(32)).digest(hashEncoding) };
+      const secret = randomBytes(32).toString('base64url');
+      if (tokens.length < keepTokens) tokens.push(`${sessionId}.${secret}`);
+      const doc: Document = { ...template, session_id: sessionId, secret_hash: createHash('sha256').update(secret).digest(hashEncoding) };
       // Without an _id the driver mints an ObjectId, as it would for the service if it did not set one.
       if (idIsSessionId) doc._id = sessionId;
       else delete doc._id;
@@ -118,5 +135,5 @@ export async function padSessions(db: Db, target: number, budgetMs: number, batc
   }
   for (let i = 0; i < live.length; i += batchSize) await sessions.insertMany(live.slice(i, i + batchSize), { ordered: false });
   const total = inserted + live.length;
-  return { total, inserted, seconds: (performance.now() - started) / 1_000, budgetHit: total < target };
+  return { total, inserted, seconds: (performance.now() - started) / 1_000, budgetHit: total < target, tokens };
 }
