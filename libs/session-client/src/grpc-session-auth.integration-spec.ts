@@ -45,7 +45,7 @@ describe('grpcSessionAuthInterceptor on a real grpc-js server', () => {
     const metadata = new grpc.Metadata();
     for (const [k, v] of Object.entries(headers)) metadata.set(k, v);
     return new Promise<{ session?: { session_id: string } | null }>((resolve, reject) =>
-      (client[method] as (req: object, md: grpc.Metadata, cb: (err: grpc.ServiceError | null, res: never) => void) => void)({}, metadata, (err, res) => (err ? reject(err) : resolve(res))),
+      (client[method] as unknown as (req: object, md: grpc.Metadata, cb: (err: grpc.ServiceError | null, res: never) => void) => void)({}, metadata, (err, res) => (err ? reject(err) : resolve(res))),
     );
   };
 
