@@ -54,7 +54,7 @@ const sessionsRoutes: FastifyPluginAsync = async (fastify) => {
     },
   );
 
-  fastify.get<{ Querystring: { page_size?: number; page_token?: string } }>(
+  fastify.get<{ Querystring: { page_size?: string; page_token?: string } }>(
     '/api/sessions',
     {
       schema: {
@@ -72,8 +72,8 @@ const sessionsRoutes: FastifyPluginAsync = async (fastify) => {
     },
     async (request): Promise<SessionListResponseDto> => {
       const userId = await currentUserId(request);
-      const { page_size = 0, page_token = '' } = request.query;
-      const page = await fastify.sessionApi.listUserSessions({ user_id: userId, page_size, page_token }, callOptions(request));
+      const { page_size, page_token = '' } = request.query;
+      const page = await fastify.sessionApi.listUserSessions({ user_id: userId, page_size: Number(page_size ?? 0), page_token }, callOptions(request));
       return {
         sessions: page.sessions.map((session) => {
           const { user_data: _notListed, ...summary } = toSessionDto(session);

@@ -68,7 +68,8 @@ export const sessionListQuery = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    page_size: { type: 'integer', minimum: 1, maximum: 200, description: 'sessions per page, 50 when absent' },
+    // Query values stay strings (the gateway's Ajv does not coerce): 1 to 200 as digits.
+    page_size: { type: 'string', pattern: '^(?:[1-9][0-9]?|1[0-9]{2}|200)$', description: 'sessions per page, 1 to 200; 50 when absent' },
     page_token: { type: 'string', minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9_-]+$', description: 'the next_page_token of the previous page' },
   },
 } as const;
