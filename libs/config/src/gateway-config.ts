@@ -1,4 +1,5 @@
 import { parsePublicOrigin, parseTrustProxy, type TrustProxy } from './gateway-edge-settings';
+import { DURATION_PATTERN, parseDuration } from './duration';
 import { ConfigError, loadEnv } from './load-env';
 
 /** Every variable the gateway reads; docker-compose and the README are checked against it. */
@@ -27,6 +28,13 @@ export const gatewayEnvSchema = {
     WEB_ROOT: { type: 'string', default: '', description: 'folder of the built web app; empty means dist/apps/web when it exists' },
     SHUTDOWN_GRACE_MS: { type: 'integer', minimum: 0, maximum: 60000, default: 8000, description: 'in-flight requests get this long to finish on SIGTERM' },
     LOG_LEVEL: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info', description: 'pino log level' },
+    // The near cache of validations (libs/session-client, docs/edge-validation.md).
+    SESSION_CACHE_ENABLED: { type: 'boolean', default: true, description: 'serve validations from the near cache kept exact by the session change feed' },
+    SESSION_CACHE_MAX_ENTRIES: { type: 'integer', minimum: 1, maximum: 10000000, default: 100000, description: 'cached validations at most (about 0.5 KB each with 200 bytes of user_data)' },
+    SESSION_CACHE_MAX_AGE: { type: 'string', pattern: DURATION_PATTERN, default: '60s', description: 'a cached validation is asked again after this long; bounds what database edits that bypass the service leave stale' },
+    SESSION_FEED_TARGETS: { type: 'string', pattern: '^\\s*([^\\s:,]+:\\d{1,5}(\\s*,\\s*[^\\s:,]+:\\d{1,5})*)?\\s*$', default: '', description: 'comma-separated host:port of every session-service replica to take the change feed from; empty means the addresses SESSION_SERVICE_URL resolves to' },
+    SESSION_TOUCH_INTERVAL: { type: 'string', pattern: DURATION_PATTERN, default: '60s', description: 'a session served from the cache is reported to the service (TouchSessions) at most this often; as the service\'s setting' },
+    FEED_STALE_AFTER: { type: 'string', pattern: DURATION_PATTERN, default: '3s', description: 'a feed stream with no message (heartbeats come every second) for this long is dropped and the cache emptied' },
   },
 } as const;
 
@@ -53,6 +61,15 @@ export interface GatewayConfig {
   readonly webRoot: string;
   readonly shutdownGraceMs: number;
   readonly logLevel: string;
+  readonly sessionCache: {
+    readonly enabled: boolean;
+    readonly maxEntries: number;
+    readonly maxAgeMs: number;
+    /** Empty: resolve SESSION_SERVICE_URL. */
+    readonly feedTargets: readonly string[];
+    readonly touchIntervalMs: number;
+    readonly feedStaleAfterMs: number;
+  };
 }
 
 interface RawGatewayEnv {
@@ -77,6 +94,12 @@ interface RawGatewayEnv {
   WEB_ROOT: string;
   SHUTDOWN_GRACE_MS: number;
   LOG_LEVEL: string;
+  SESSION_CACHE_ENABLED: boolean;
+  SESSION_CACHE_MAX_ENTRIES: number;
+  SESSION_CACHE_MAX_AGE: string;
+  SESSION_FEED_TARGETS: string;
+  SESSION_TOUCH_INTERVAL: string;
+  FEED_STALE_AFTER: string;
 }
 
 const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
@@ -110,5 +133,13 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv): GatewayConfig {
     webRoot: raw.WEB_ROOT,
     shutdownGraceMs: raw.SHUTDOWN_GRACE_MS,
     logLevel: raw.LOG_LEVEL,
+    sessionCache: Object.freeze({
+      enabled: raw.SESSION_CACHE_ENABLED,
+      maxEntries: raw.SESSION_CACHE_MAX_ENTRIES,
+      maxAgeMs: parseDuration(raw.SESSION_CACHE_MAX_AGE),
+      feedTargets: Object.freeze(list(raw.SESSION_FEED_TARGETS)),
+      touchIntervalMs: parseDuration(raw.SESSION_TOUCH_INTERVAL),
+      feedStaleAfterMs: parseDuration(raw.FEED_STALE_AFTER),
+    }),
   });
 }
