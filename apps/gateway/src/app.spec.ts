@@ -84,7 +84,7 @@ describe('configuration-dependent behaviour', () => {
   });
 
   it('takes the client address from X-Forwarded-For only with TRUST_PROXY', async () => {
-    const behind = await build({ TRUST_PROXY: 'true', CREATE_RATE_LIMIT: '1' });
+    const behind = await build({ TRUST_PROXY: '1', CREATE_RATE_LIMIT: '1' });
     const from = (ip: string) => behind.inject({ method: 'POST', url: '/api/sessions', payload: {}, headers: { 'x-forwarded-for': ip } });
     expect((await from('203.0.113.1')).statusCode).toBe(201);
     expect((await from('203.0.113.1')).statusCode).toBe(429);

@@ -10,7 +10,7 @@ describe('rate limits (real session service)', () => {
   afterAll(async () => stack?.close());
 
   const grpcCount = async (method: string, code: string) => {
-    const text = (await stack.inject({ url: '/metrics' })).body;
+    const text = await stack.app.metrics.registry.metrics();
     const m = new RegExp(`grpc_client_calls_total\\{method="${method}",code="${code}"\\} (\\d+)`).exec(text);
     return m ? Number(m[1]) : 0;
   };
