@@ -64,12 +64,16 @@ export async function spawnSessionService(mongoUri: string, dbName: string, opti
  * (GATEWAY_METRICS_PORT), given a port of its own here so the bench can read
  * the near cache's counters. `sessionServiceUrl` is any SESSION_SERVICE_URL
  * the gateway accepts; `options.env` adds settings (cache, feed, balancing).
+ * INVALID_TOKEN_LIMIT is raised to its maximum: the gateway counts every
+ * token request in flight from one address against it (a burst cannot
+ * outrun the count), so at the default 30 the bench's 32 connections from
+ * 127.0.0.1 would get 429s; real traffic comes from many addresses.
  */
 export async function spawnGateway(sessionServiceUrl: string, options: SpawnOptions = {}): Promise<ServiceProcess & { url: string; metricsUrl: string }> {
   const port = await freePort();
   const metricsPort = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const gateway = spawnBundle(gatewayBundle(), { SESSION_SERVICE_URL: sessionServiceUrl, GATEWAY_HOST: '127.0.0.1', GATEWAY_PORT: String(port), GATEWAY_METRICS_HOST: '127.0.0.1', GATEWAY_METRICS_PORT: String(metricsPort) }, options);
+  const gateway = spawnBundle(gatewayBundle(), { SESSION_SERVICE_URL: sessionServiceUrl, GATEWAY_HOST: '127.0.0.1', GATEWAY_PORT: String(port), GATEWAY_METRICS_HOST: '127.0.0.1', GATEWAY_METRICS_PORT: String(metricsPort), INVALID_TOKEN_LIMIT: '100000' }, options);
   await waitUntil('gateway', gateway.proc, async () => (await fetch(`${url}/readyz`)).status === 200);
   return { ...gateway, url, metricsUrl: `http://127.0.0.1:${metricsPort}/metrics` };
 }
