@@ -8,7 +8,7 @@ import { embeddedDbPart, root } from './stack-parts.mjs';
 import { supervise } from './supervisor.mjs';
 
 const signals = ['SIGINT', 'SIGTERM'];
-const log = (line) => console.log(`embedded-db: ${line}`);
+const log = (line) => console.log(`serve: ${line}`);
 
 if (process.env.MONGODB_URI) {
   log('MONGODB_URI is set, using the external database (nothing to start)');
