@@ -32,8 +32,14 @@ export interface SessionResponseDto {
   session: SessionDto;
 }
 
+/** A session as a list shows it: without user_data, which may be large (read the session itself for it). */
+export type SessionSummaryDto = Omit<SessionDto, 'user_data'>;
+
+/** `GET /api/sessions` answer: one page, newest first. */
 export interface SessionListResponseDto {
-  sessions: SessionDto[];
+  sessions: SessionSummaryDto[];
+  /** Send it back as `page_token` for the next page; null on the last page. */
+  next_page_token: string | null;
 }
 
 export interface CreateSessionRequestDto {

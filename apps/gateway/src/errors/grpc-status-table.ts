@@ -5,6 +5,11 @@ export interface HttpMapping {
   readonly status: number;
   /** Used when the service sent no (or no recognised) `x-error-code` trailer. */
   readonly code: ProblemCode;
+  /**
+   * Applies instead when no recognised `x-error-code` came with the status: the status was then
+   * raised by the transport (grpc-js, a proxy), not by the service, and means something else.
+   */
+  readonly fromTransport?: Omit<HttpMapping, 'fromTransport'>;
 }
 
 const INTERNAL: HttpMapping = { status: 500, code: 'internal' };
@@ -24,7 +29,9 @@ export const GRPC_TO_HTTP: Readonly<Record<status, HttpMapping>> = Object.freeze
   // No "conflict" code exists in the contract; a duplicate is a state conflict like a version clash.
   [status.ALREADY_EXISTS]: { status: 409, code: 'version_conflict' },
   [status.PERMISSION_DENIED]: { status: 403, code: 'forbidden' },
-  [status.RESOURCE_EXHAUSTED]: { status: 429, code: 'rate_limited' },
+  // From the service (it sets x-error-code on its own errors): a limit the client hit, 429. From grpc-js:
+  // a message over the size limit between the two services, which no client retry can cure, 502.
+  [status.RESOURCE_EXHAUSTED]: { status: 429, code: 'rate_limited', fromTransport: { status: 502, code: 'internal' } },
   [status.FAILED_PRECONDITION]: { status: 400, code: 'bad_request' },
   [status.ABORTED]: { status: 409, code: 'version_conflict' },
   [status.OUT_OF_RANGE]: INTERNAL,

@@ -1,5 +1,5 @@
 import { jsonToStruct } from '@session/proto';
-import { versionToEtag, type SessionListResponseDto, type UserData } from '@session/rest-contract';
+import { versionToEtag, type SessionDto, type SessionListResponseDto, type SessionSummaryDto, type UserData } from '@session/rest-contract';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { ProblemError } from '../errors/problem-error';
 import {
@@ -76,8 +76,10 @@ const sessionsRoutes: FastifyPluginAsync = async (fastify) => {
       const page = await fastify.sessionApi.listUserSessions({ user_id: userId, page_size: Number(page_size ?? 0), page_token }, callOptions(request));
       return {
         sessions: page.sessions.map((session) => {
-          const { user_data: _notListed, ...summary } = toSessionDto(session);
-          return summary;
+          // The service sent none; the REST shape has no empty stand-in either.
+          const summary: Partial<SessionDto> = toSessionDto(session);
+          delete summary.user_data;
+          return summary as SessionSummaryDto;
         }),
         next_page_token: page.next_page_token || null,
       };

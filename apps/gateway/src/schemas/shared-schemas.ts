@@ -55,7 +55,7 @@ export const createSessionResponseSchema = {
   },
 } as const;
 
-const { user_data: _listedWithout, ...sessionSummaryProperties } = sessionSchema.properties;
+const sessionSummaryProperties = Object.fromEntries(Object.entries(sessionSchema.properties).filter(([name]) => name !== 'user_data'));
 
 export const sessionListResponseSchema = {
   $id: 'SessionListResponse',
