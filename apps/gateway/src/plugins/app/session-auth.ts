@@ -27,6 +27,8 @@ declare module 'fastify' {
 
 const INVALID_TOKEN_WINDOW_MS = 60_000;
 
+type RateLimitCounts = { max: number; remaining: number; ttlInSeconds: number };
+
 /**
  * Who is calling and may they: reads the token (Bearer before cookie),
  * refuses cookie-authenticated writes and any cross-site create (403
@@ -90,14 +92,13 @@ export default fp(
       const release = inFlight.reserve(request.ip);
       request.releaseTokenSlot = release;
       reply.raw.once('close', release);
-      const state = await invalidTokens(request, { increment: false });
-      // isAllowed: the store's allow list, unused here; typed as a possible answer all the same.
-      const failures = state.isAllowed ? 0 : state.max - state.remaining;
-      if (failures + inFlight.count(request.ip) > limit) {
+      // No allowList is configured, so the store always answers with counts (the other variant is allow-listed keys).
+      const state = (await invalidTokens(request, { increment: false })) as RateLimitCounts;
+      if (state.max - state.remaining + inFlight.count(request.ip) > limit) {
         release();
         // At least 1 s: with no failures yet the address is only waiting for its requests in flight.
         throw new ProblemError(429, 'rate_limited', 'Too many invalid session tokens from this address; retry later.', {
-          'retry-after': String(Math.max(1, state.isAllowed ? 0 : state.ttlInSeconds)),
+          'retry-after': String(Math.max(1, state.ttlInSeconds)),
         });
       }
       request.credential = credential;

@@ -59,6 +59,13 @@ describe('behind a TLS-terminating reverse proxy (outside clients, real session 
     expect((await patch({ ...browser, origin: tls.url })).status).toBe(403);
   });
 
+  it('trusts a listed proxy address the same way as one hop', async () => {
+    const listed = await edge.listen({ TRUST_PROXY: '127.0.0.1', CREATE_RATE_LIMIT: '1' });
+    expect((await create(listed, { 'x-forwarded-for': viaProxy('6.6.6.1', '203.0.113.40') })).status).toBe(201);
+    expect((await create(listed, { 'x-forwarded-for': viaProxy('6.6.6.2', '203.0.113.40') })).status).toBe(429);
+    expect((await create(listed, { 'x-forwarded-for': viaProxy(null, '203.0.113.41') })).status).toBe(201);
+  });
+
   it("takes the public scheme and host from the trusted hop's X-Forwarded-Proto/-Host, and from no one else", async () => {
     const forwarded = { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'app.example', origin: 'https://app.example' };
     expect((await create(behindOne, { ...forwarded, 'x-forwarded-for': viaProxy(null, '203.0.113.30') })).status).toBe(201);

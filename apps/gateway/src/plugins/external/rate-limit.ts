@@ -5,7 +5,8 @@ import { ProblemError } from '../../errors/problem-error';
 /**
  * Route-level limits only (`global: false`): POST /api/sessions opts in
  * through its route config. The in-memory store is a bounded LRU per
- * process, keyed by client address (X-Forwarded-For only with TRUST_PROXY).
+ * process, keyed by client address (request.ip: from X-Forwarded-For only
+ * through the hops TRUST_PROXY names, never the client-written left end).
  * The plugin sets Retry-After and the RateLimit headers before the error
  * reaches the error handler.
  */
