@@ -49,5 +49,7 @@ export function stackParts(last = 'gateway', env = process.env) {
   ];
   const names = ['embedded-db', 'session-service', 'gateway'];
   if (!names.includes(last)) throw new Error(`unknown part "${last}"; one of: ${names.join(', ')}`);
-  return parts.filter((p) => names.indexOf(p.name) <= names.indexOf(last));
+  const chosen = parts.filter((p) => names.indexOf(p.name) <= names.indexOf(last));
+  if (!chosen.length) throw new Error('MONGODB_URI is set, so there is no embedded database to start');
+  return chosen;
 }
