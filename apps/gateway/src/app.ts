@@ -6,6 +6,7 @@ import fp from 'fastify-plugin';
 import type { Duplex } from 'node:stream';
 import type { DestinationStream } from 'pino';
 import errorHandler from './plugins/app/error-handler';
+import bodyDepth from './plugins/app/body-depth';
 import metrics from './plugins/app/metrics';
 import { undeclaredMethods } from './plugins/app/method-not-allowed';
 import requestContext from './plugins/app/request-context';
@@ -57,6 +58,7 @@ export const gatewayApp: FastifyPluginAsync<GatewayAppOptions> = async (fastify,
   await fastify.register(swagger);
 
   await fastify.register(errorHandler);
+  await fastify.register(bodyDepth);
   await fastify.register(requestContext);
   await fastify.register(metrics);
   await fastify.register(sessionClient, { client: options.sessionClient });
