@@ -101,7 +101,8 @@ export function serverOptions(config: GatewayConfig, options: BuildAppOptions = 
     // comes before routing, hooks and the "incoming request" log line, so a draining gateway does no
     // work for a request it turns away, and the logs only show requests it actually took on.
     // Additional properties are errors (not silently dropped), and bodies are not coerced.
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
+    // Type lists (user_data's scalars) are plain JSON Schema; Ajv's strict mode only warns about them unless allowed.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allowUnionTypes: true } },
     clientErrorHandler: answerClientError,
     // Long enough that an over-long id reaches the route and its schema (400), not the router's bare 414.
     routerOptions: { maxParamLength: 512 },

@@ -18,10 +18,9 @@ export const USER_DATA_ID = 'UserData';
 export const USER_DATA_PATCH_ID = 'UserDataPatch';
 
 // Infinity has no JSON form, and a JSON number past these bounds parses to Infinity, which the service refuses.
-// One type per branch: Ajv's strict mode warns about union types.
-const SCALAR = {
-  anyOf: [{ type: 'string' }, { type: 'boolean' }, { type: 'null' }, { type: 'number', minimum: -Number.MAX_VALUE, maximum: Number.MAX_VALUE }],
-};
+// One schema with a type list, not an anyOf per type: Schemathesis' negative mutations of such an anyOf
+// produced values another branch accepts (a number "violating" the null branch), false findings.
+const SCALAR = { type: ['string', 'boolean', 'null', 'number'], minimum: -Number.MAX_VALUE, maximum: Number.MAX_VALUE };
 
 // Not empty, no leading "$", no "." or NUL anywhere (MongoDB would read them as operators or paths);
 // "__proto__" is refused by Fastify's JSON parser (prototype poisoning), so it is no key either.
@@ -49,9 +48,9 @@ export function userDataSchemas(maxBytes: number): Record<string, unknown>[] {
       additionalProperties: VALUE,
       ...NO_CONSTRUCTOR_POISON,
     },
-    { $id: 'UserDataValue', description: 'A value inside user_data', anyOf: [...SCALAR.anyOf, OBJECT, ARRAY] },
+    { $id: 'UserDataValue', description: 'A value inside user_data', anyOf: [SCALAR, OBJECT, ARRAY] },
     // The service refuses an array directly inside an array (FerretDB 1.x cannot store one; one rule keeps data portable).
-    { $id: 'UserDataArray', type: 'array', items: { anyOf: [...SCALAR.anyOf, OBJECT] } },
+    { $id: 'UserDataArray', type: 'array', items: { anyOf: [SCALAR, OBJECT] } },
     {
       // A merge patch (RFC 7396) is checked as the data it leaves: null removes a key, so any key may carry
       // null (removing "" or "$x" stores nothing); other values are stored as sent and follow the key rules.
@@ -61,7 +60,7 @@ export function userDataSchemas(maxBytes: number): Record<string, unknown>[] {
       propertyNames: NOT_PROTO,
       properties: { '': { type: 'null' } },
       patternProperties: { '^\\$': { type: 'null' }, '[.\\u0000]': { type: 'null' } },
-      additionalProperties: { anyOf: [...SCALAR.anyOf, { $ref: `${USER_DATA_PATCH_ID}#` }, ARRAY] },
+      additionalProperties: { anyOf: [SCALAR, { $ref: `${USER_DATA_PATCH_ID}#` }, ARRAY] },
       ...NO_CONSTRUCTOR_POISON,
     },
   ];
