@@ -23,7 +23,7 @@ export const sessionServiceEnvSchema = {
     METRICS_HOST: { type: 'string', default: '127.0.0.1', description: 'address the metrics endpoint binds to' },
     SESSION_IDLE_TTL: duration('7d', 'sliding idle timeout'),
     SESSION_ABSOLUTE_TTL: duration('30d', 'absolute lifetime from creation'),
-    SESSION_ORPHAN_TTL: duration('24h', 'anonymous sessions never used after their creation, or idle without data, are removed after this'),
+    SESSION_ORPHAN_TTL: duration('24h', 'anonymous sessions never used after their creation are removed this long after it, whatever their data'),
     SESSION_TOUCH_INTERVAL: duration('60s', 'validation writes the new idle expiry at most this often per session'),
     SESSION_REVOKED_RETENTION: duration('1h', 'revoked sessions are kept this long before the sweeper removes them'),
     SWEEP_INTERVAL: duration('60s', 'how often the sweeper runs'),
