@@ -38,11 +38,13 @@ export async function startPropertyStack(options: { gatewayEnv?: Record<string, 
   const dbName = uniqueDbName('property');
   // LOG_LEVEL stays at info: both processes announce their ports in an info line.
   const limits = { USER_DATA_MAX_BYTES: String(USER_DATA_MAX_BYTES) };
+  // The predictions know one limit; the smaller anonymous cap has its own specs in the session service and gateway.
+  const serviceLimits = { ...limits, ANONYMOUS_USER_DATA_MAX_BYTES: String(USER_DATA_MAX_BYTES) };
   const gatewayEnv = { ...limits, BODY_LIMIT_BYTES: String(BODY_LIMIT_BYTES), CREATE_RATE_LIMIT: '100000', INVALID_TOKEN_LIMIT: '100000' };
   let service: SessionServiceProcess | undefined;
   let gateway: GatewayProcess;
   try {
-    service = await startSessionService({ mongoUri: db.uri, dbName, env: limits });
+    service = await startSessionService({ mongoUri: db.uri, dbName, env: serviceLimits });
     gateway = await startGateway({ sessionServiceUrl: service.address, env: { ...gatewayEnv, ...options.gatewayEnv } });
   } catch (err) {
     // A half-started stack must not outlive the spec (an orphaned database keeps Jest from exiting).
