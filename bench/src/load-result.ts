@@ -18,6 +18,8 @@ export interface LoadResult {
   mostInFlight?: number;
   /** Open loop only: the safety cap on operations in flight was hit, so the phase failed. */
   capHit?: boolean;
+  /** Open loop only: operations still in flight when the drain period ended (counted as errors). */
+  unfinished?: number;
 }
 
 /**
@@ -33,4 +35,6 @@ export interface Pacing {
   maxInFlight?: number;
   /** Saturation: stop after this many operations (e.g. one pass over a token list), or at durationS. */
   total?: number;
+  /** Open loop: seconds to wait for operations still in flight after the schedule ended (default max(5, durationS)). */
+  drainS?: number;
 }

@@ -70,4 +70,13 @@ describe('runOperations', () => {
     expect(r.errors).toBe(15);
     expect(r.firstError).toMatch(/safety cap of 5 in flight/);
   });
+
+  it('bounds the phase in time: operations still in flight after the drain period fail it', async () => {
+    const started = performance.now();
+    const r = await runOperations(() => sleep(2_000), { concurrency: 1, durationS: 0.1, ratePerSecond: 50, drainS: 0.2 });
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(r.unfinished).toBe(5);
+    expect(r.errors).toBe(5);
+    expect(r.firstError).toMatch(/still in flight/);
+  });
 });

@@ -90,8 +90,13 @@ async function atFixedRate(op: Operation, pacing: Pacing, rate: number): Promise
     if (issued < total && !capHit) await sleep(Math.max(0, started + scheduledStartMs(issued, rate) - performance.now()));
   }
   if (capHit) tally.fail(`safety cap of ${cap} in flight hit at ${rate}/s: phase failed`, total - issued);
-  await Promise.all(pending);
-  return tally.result(durationMs / 1_000, { capHit, mostInFlight });
+  // Bounded in time as well: operations still queued a drain period after the schedule ended count as failed.
+  const drainS = pacing.drainS ?? Math.max(5, pacing.durationS);
+  let drainTimer: NodeJS.Timeout | undefined;
+  await Promise.race([Promise.all(pending), new Promise((resolve) => (drainTimer = setTimeout(resolve, drainS * 1_000)))]);
+  clearTimeout(drainTimer);
+  if (pending.size > 0) tally.fail(`${pending.size} still in flight ${drainS} s after the schedule ended: phase failed`, pending.size);
+  return tally.result(durationMs / 1_000, { capHit, mostInFlight, unfinished: pending.size });
 }
 
 /** Drives `op` with the given pacing and reports throughput and latency. */
