@@ -1,4 +1,4 @@
-import { ConfigError, loadGatewayConfig, type GatewayConfig } from '@session/config';
+import { loadConfigOrExit, loadGatewayConfig } from '@session/config';
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app';
 
@@ -6,20 +6,8 @@ import { buildApp } from './app';
 const CONNECTION_TIMEOUT_MS = 60_000;
 const REQUEST_TIMEOUT_MS = 30_000;
 
-function loadConfigOrExit(): GatewayConfig {
-  try {
-    return loadGatewayConfig(process.env);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(1);
-    }
-    throw err;
-  }
-}
-
 async function main(): Promise<void> {
-  const config = loadConfigOrExit();
+  const config = loadConfigOrExit(loadGatewayConfig);
   const app = await buildApp(config, { logger: true, connectionTimeout: CONNECTION_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS });
 
   // On SIGTERM/SIGINT: stop accepting, let in-flight requests finish (up to

@@ -1,27 +1,18 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ConfigError, loadSessionServiceConfig, type SessionServiceConfig } from '@session/config';
+import { loadConfigOrExit, loadSessionServiceConfig } from '@session/config';
+import { SESSION_SERVICE_NAME } from '@session/proto';
 import { HealthImplementation } from 'grpc-health-check';
 import { MongoClient } from 'mongodb';
 import type { SessionRepository } from './db/session-repository';
 import { systemClock } from './domain/clock';
 import { SessionService } from './domain/session-service';
-import { bindServer, createGrpcServer, grpcServerOptions, SESSION_SERVICE_NAME } from './grpc/grpc-server';
+import { bindServer, createGrpcServer, grpcServerOptions } from './grpc/grpc-server';
 import { createSessionHandlers } from './grpc/session-handlers';
 import { createMonitoredRepository } from './health/monitored-repository';
 import { createLogger, type Logger } from './observability/logger';
 import { ServiceMetrics } from './observability/metrics';
 import { startMetricsServer } from './observability/metrics-server';
 import { Sweeper, sweeperSettings } from './sweeper/sweeper';
-
-function loadConfigOrExit(): SessionServiceConfig {
-  try {
-    return loadSessionServiceConfig(process.env);
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    console.error(err.message);
-    process.exit(1);
-  }
-}
 
 /** The database may start after us (nx runs both at once): retry until the indexes exist or we are told to stop. */
 async function prepareDatabase(client: MongoClient, repository: SessionRepository, logger: Logger, stopping: () => boolean): Promise<boolean> {
@@ -41,7 +32,7 @@ async function prepareDatabase(client: MongoClient, repository: SessionRepositor
 }
 
 async function main(): Promise<void> {
-  const config = loadConfigOrExit();
+  const config = loadConfigOrExit(loadSessionServiceConfig);
   const logger = createLogger(config.logLevel);
   const metrics = new ServiceMetrics({ defaultMetrics: true });
   const client = new MongoClient(config.mongo.uri, {

@@ -3,3 +3,4 @@ export * from './load-env';
 export * from './session-service-config';
 export * from './grpc-callers';
 export * from './gateway-config';
+export * from './load-config-or-exit';

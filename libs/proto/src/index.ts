@@ -1,4 +1,5 @@
 export * from './loader-options';
+export * from './service-contract';
 export * from './load-session-package';
 export * from './struct-codec';
 export * from './timestamp-codec';

@@ -1,11 +1,9 @@
+import type { JsonObject, JsonValue } from '@session/rest-contract';
 import type { Struct, Struct__Output } from './generated/google/protobuf/Struct';
 import type { Value, Value__Output } from './generated/google/protobuf/Value';
 
-/** A JSON value as carried by google.protobuf.Value. */
-export type JsonValue = null | boolean | number | string | JsonValue[] | JsonObject;
-export interface JsonObject {
-  [key: string]: JsonValue;
-}
+/** A JSON value as carried by google.protobuf.Value: the REST contract's, defined once there. */
+export type { JsonObject, JsonValue };
 
 /**
  * Thrown for values google.protobuf.Value cannot hold (undefined, functions,

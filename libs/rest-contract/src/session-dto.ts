@@ -1,5 +1,11 @@
-/** JSON value allowed inside `user_data`. */
-export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+/**
+ * JSON value allowed inside `user_data`. The one definition for the whole repository: this lib is
+ * browser code and may not import the Node-only proto lib, so @session/proto imports it from here.
+ */
+export type JsonValue = null | boolean | number | string | JsonValue[] | JsonObject;
+export interface JsonObject {
+  [key: string]: JsonValue;
+}
 export type UserData = { [key: string]: JsonValue };
 
 /**

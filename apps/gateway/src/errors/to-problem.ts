@@ -1,5 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import * as grpc from '@grpc/grpc-js';
+import { ERROR_CODE_METADATA_KEY } from '@session/proto';
 import { PROBLEM_CODES, type Problem, type ProblemCode } from '@session/rest-contract';
 import { GRPC_TO_HTTP } from './grpc-status-table';
 import { ProblemError } from './problem-error';
@@ -72,7 +73,7 @@ export function buildProblem(status: number, code: ProblemCode, detail: string, 
 }
 
 function fromServiceError(error: grpc.ServiceError, context: ProblemContext): Problem {
-  const trailer = String(error.metadata.get('x-error-code')[0] ?? '');
+  const trailer = String(error.metadata.get(ERROR_CODE_METADATA_KEY)[0] ?? '');
   const fromService = KNOWN_CODES.has(trailer);
   const byStatus = GRPC_TO_HTTP[error.code as grpc.status] ?? GRPC_TO_HTTP[grpc.status.UNKNOWN];
   const mapping = fromService ? byStatus : (byStatus.fromTransport ?? byStatus);

@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { loadSessionPackage, type SessionServiceHandlers } from '@session/proto';
+import { ERROR_CODE_METADATA_KEY, loadSessionPackage, SESSION_SERVICE_NAME, type SessionServiceHandlers } from '@session/proto';
 import { HealthImplementation } from 'grpc-health-check';
 
 /** What a method does next: answer, fail with a status (and x-error-code), or hang past the deadline. */
@@ -25,7 +25,7 @@ export async function startFakeSessionService(): Promise<FakeSessionService> {
   const behaviours = new Map<string, Behaviour>();
   const lastMetadata = new Map<string, grpc.Metadata>();
   const server = new grpc.Server();
-  const health = new HealthImplementation({ '': 'SERVING', 'session.v1.SessionService': 'SERVING' });
+  const health = new HealthImplementation({ '': 'SERVING', [SESSION_SERVICE_NAME]: 'SERVING' });
   health.addToServer(server);
 
   const handler = (method: string) => (call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
@@ -33,7 +33,7 @@ export async function startFakeSessionService(): Promise<FakeSessionService> {
     const b = behaviours.get(method) ?? { fail: grpc.status.UNIMPLEMENTED, message: `${method} not scripted` };
     if ('fail' in b) {
       const trailer = new grpc.Metadata();
-      if (b.errorCode) trailer.set('x-error-code', b.errorCode);
+      if (b.errorCode) trailer.set(ERROR_CODE_METADATA_KEY, b.errorCode);
       return callback({ code: b.fail, details: b.message ?? 'scripted failure', metadata: trailer });
     }
     if ('hangMs' in b) {

@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { isLoopbackAddress, type GrpcCaller } from '@session/config';
 import { API_KEY_METADATA } from '@session/grpc-client';
+import { ERROR_CODE_METADATA_KEY } from '@session/proto';
 
 /** Set by the interceptor for the handlers (logs); whatever a client sends under this name is replaced. */
 export const CALLER_METADATA = 'x-authenticated-caller';
@@ -91,7 +92,7 @@ export function callerAuthInterceptor(policy: CallerPolicy, onDecision: (decisio
             onDecision(decision, rpc, call.getPeer());
             if (!decision.ok) {
               const trailer = new grpc.Metadata();
-              trailer.set('x-error-code', CALLER_ERROR_CODES[decision.code]);
+              trailer.set(ERROR_CODE_METADATA_KEY, CALLER_ERROR_CODES[decision.code]);
               call.sendStatus({ code: decision.code, details: decision.details, metadata: trailer });
               return;
             }

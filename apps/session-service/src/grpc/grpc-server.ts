@@ -10,7 +10,6 @@ import { callerAuthInterceptor, CallerPolicy, type CallerDecision } from './call
 import { observeCallerDecisions } from './caller-observer';
 import { withLinkedDescriptors } from './reflection-descriptors';
 
-export const SESSION_SERVICE_NAME = 'session.v1.SessionService';
 
 export interface GrpcServerOptions {
   /** Who may call what (config.grpc.callers); empty serves loopback peers only. */

@@ -10,7 +10,7 @@ describe('ListUserSessions pages over a real server and database', () => {
   afterAll(async () => t?.close());
 
   /** `count` sessions of `userId`, `perBatch` at a time; the manual clock stands still, so many share a creation time. */
-  async function signedIn(userId: string, count: number, userData: object = { n: 1 }, perBatch = 20): Promise<string[]> {
+  async function signedIn(userId: string, count: number, userData: Record<string, unknown> = { n: 1 }, perBatch = 20): Promise<string[]> {
     const ids: string[] = [];
     for (let i = 0; i < count; i += perBatch) {
       const batch = await Promise.all(

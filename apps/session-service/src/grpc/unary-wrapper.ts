@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import * as grpc from '@grpc/grpc-js';
+import { ERROR_CODE_METADATA_KEY } from '@session/proto';
 import { classifyDriverError } from '../db/driver-errors';
 import { timeLeftMs, type CallContext } from '../domain/call-context';
 import { DeadlineExceededError, InternalError, SessionServiceError, SessionStoreTimeoutError } from '../domain/errors';
@@ -42,7 +43,7 @@ export function toServiceError(err: unknown): SessionServiceError {
 
 export function toGrpcError(error: SessionServiceError): Partial<grpc.StatusObject> {
   const metadata = new grpc.Metadata();
-  metadata.set('x-error-code', error.errorCode);
+  metadata.set(ERROR_CODE_METADATA_KEY, error.errorCode);
   return { code: error.grpcStatus, details: error.message, metadata };
 }
 

@@ -1,13 +1,14 @@
 import * as grpc from '@grpc/grpc-js';
 import { loadSessionServiceConfig, type SessionServiceConfig } from '@session/config';
 import { createSessionClient, SessionApi } from '@session/grpc-client';
+import { ERROR_CODE_METADATA_KEY, SESSION_SERVICE_NAME } from '@session/proto';
 import { startEmbeddedDb, uniqueDbName, type EmbeddedDb } from '@session/testing';
 import { HealthImplementation } from 'grpc-health-check';
 import { MongoClient, type Collection } from 'mongodb';
 import type { SessionDocument } from '../db/session-document';
 import { SESSIONS_COLLECTION, type SessionRepository } from '../db/session-repository';
 import { SessionService } from '../domain/session-service';
-import { bindServer, createGrpcServer, grpcServerOptions, SESSION_SERVICE_NAME } from '../grpc/grpc-server';
+import { bindServer, createGrpcServer, grpcServerOptions } from '../grpc/grpc-server';
 import { createSessionHandlers } from '../grpc/session-handlers';
 import type { DbHealthMonitor } from '../health/db-health-monitor';
 import { createMonitoredRepository } from '../health/monitored-repository';
@@ -106,7 +107,7 @@ export async function failureOf(promise: Promise<unknown>): Promise<{ code: grpc
     await promise;
   } catch (err) {
     const e = err as grpc.ServiceError;
-    return { code: e.code, errorCode: e.metadata?.get('x-error-code')[0] as string | undefined, details: e.details };
+    return { code: e.code, errorCode: e.metadata?.get(ERROR_CODE_METADATA_KEY)[0] as string | undefined, details: e.details };
   }
   throw new Error('expected the call to fail');
 }

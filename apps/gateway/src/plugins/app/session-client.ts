@@ -1,10 +1,7 @@
 import { checkHealth, createHealthClient, createSessionClient, SessionApi, type ServingStatus } from '@session/grpc-client';
-import type { SessionServiceClient } from '@session/proto';
+import { SESSION_SERVICE_NAME, type SessionServiceClient } from '@session/proto';
 import fp from 'fastify-plugin';
 import { meterSessionApi } from '../../sessions/metered-session-api';
-
-/** The service name the session service reports health for (it also reports the overall ''). */
-export const SESSION_SERVICE_NAME = 'session.v1.SessionService';
 
 declare module 'fastify' {
   interface FastifyInstance {
