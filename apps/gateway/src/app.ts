@@ -11,6 +11,7 @@ import metrics from './plugins/app/metrics';
 import { undeclaredMethods } from './plugins/app/method-not-allowed';
 import requestContext from './plugins/app/request-context';
 import sessionAuth from './plugins/app/session-auth';
+import sessionCache from './plugins/app/session-cache';
 import sessionClient from './plugins/app/session-client';
 import webApp from './plugins/app/web-app';
 import configPlugin from './plugins/external/config';
@@ -62,6 +63,7 @@ export const gatewayApp: FastifyPluginAsync<GatewayAppOptions> = async (fastify,
   await fastify.register(requestContext);
   await fastify.register(metrics);
   await fastify.register(sessionClient, { client: options.sessionClient });
+  await fastify.register(sessionCache);
   await fastify.register(sessionAuth);
   await fastify.register(webApp, { root: options.webRoot === undefined ? resolveWebRoot(config.webRoot) : options.webRoot });
 

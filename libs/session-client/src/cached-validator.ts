@@ -7,7 +7,7 @@ import { TouchBatcher, type TouchSessionsFn } from './touch-batcher';
 import { timestampMs, versionAtMost, type ValidatedSession } from './validated-session';
 
 /** Validates a token at the session service (ValidateSession, extending the idle expiry); rejects when it is not valid. */
-export type ValidateFn = (token: string) => Promise<ValidatedSession>;
+export type ValidateFn = (token: string, context?: unknown) => Promise<ValidatedSession>;
 
 /** What the validator needs to know about the feed: its events and whether every target is complete. */
 export interface FeedSource {
@@ -52,8 +52,14 @@ export class CachedValidator {
   private readonly touches: TouchBatcher;
   private readonly now: () => number;
   private readonly onChange = (change: FeedChange) => this.apply(change);
-  private readonly onReset = () => this.forgetAll();
-  private readonly onDown = () => this.forgetAll();
+  private readonly onReset = ({ target }: { target: string }) => {
+    this.options.metrics.feedConnected.set({ target }, 1);
+    this.forgetAll();
+  };
+  private readonly onDown = ({ target }: { target: string }) => {
+    this.options.metrics.feedConnected.set({ target }, 0);
+    this.forgetAll();
+  };
 
   constructor(private readonly options: CachedValidatorOptions) {
     this.now = options.now ?? Date.now;
@@ -86,25 +92,39 @@ export class CachedValidator {
     return this.touches.pending;
   }
 
-  async validate(token: string): Promise<ValidatedSession> {
-    const key = tokenHash(token);
+  async validate(token: string, context?: unknown): Promise<ValidatedSession> {
+    return this.fromCache(token) ?? this.validateRemote(token, context);
+  }
+
+  /**
+   * The cached answer when the cache may serve it (counted as a hit), else
+   * undefined (counted as a miss, by reason). Synchronous, so a host can
+   * tell a hit (no call, cannot fail) from a miss before it spends anything
+   * on the call (the gateway's invalid-token throttle reserves only for misses).
+   */
+  fromCache(token: string): ValidatedSession | undefined {
     const now = this.now();
     const reason = !this.options.enabled ? 'disabled' : !this.options.feed.caughtUp ? 'feed_not_ready' : undefined;
-    const found = reason ? { miss: reason } : this.cache.lookup(key, now);
-    if ('entry' in found) {
-      this.options.metrics.hits.inc();
-      const { entry } = found;
-      if (now - entry.reportedAt >= this.options.touchIntervalMs) {
-        entry.reportedAt = now;
-        this.touches.add(entry.session.sessionId);
-      }
-      return entry.session;
+    const found = reason ? { miss: reason } : this.cache.lookup(tokenHash(token), now);
+    if ('miss' in found) {
+      this.options.metrics.misses.inc({ reason: found.miss });
+      return undefined;
     }
-    this.options.metrics.misses.inc({ reason: found.miss });
+    this.options.metrics.hits.inc();
+    const { entry } = found;
+    if (now - entry.reportedAt >= this.options.touchIntervalMs) {
+      entry.reportedAt = now;
+      this.touches.add(entry.session.sessionId);
+    }
+    return entry.session;
+  }
+
+  /** A miss: validates at the service (`context` goes to the validate function, e.g. a request id) and caches the answer. */
+  async validateRemote(token: string, context?: unknown): Promise<ValidatedSession> {
     const ticket = this.ticks.begin();
-    const session = await this.options.validate(token);
+    const session = await this.options.validate(token, context);
     // The validation itself reported activity (it extends the idle expiry).
-    this.fill(ticket, key, session, this.now());
+    this.fill(ticket, tokenHash(token), session, this.now());
     return session;
   }
 
@@ -128,6 +148,11 @@ export class CachedValidator {
   /** Forgets a token whose session ended or changed in a way the answer does not show (logout, a failed write). */
   drop(token: string): void {
     this.cache.delete(tokenHash(token), 'write');
+  }
+
+  /** Forgets a session known to have ended by this process's own write (revoking another of the user's sessions). */
+  dropSession(sessionId: string): void {
+    this.cache.evictSession(sessionId, 'write');
   }
 
   close(): void {

@@ -4,10 +4,13 @@ import type { FeedSubscriber } from './feed-subscriber';
 /**
  * The replicas to subscribe to. An explicit list (SESSION_FEED_TARGETS) is
  * taken as is; otherwise every address the session service URL resolves to
- * (`dns:///name:port` names all replicas; a plain `host:port` is one).
+ * (`dns:///name:port` and `ipv4:a:p,b:p` name all replicas; a plain `host:port` is one).
  */
 export async function resolveFeedTargets(explicit: readonly string[], serviceUrl: string): Promise<string[]> {
   if (explicit.length > 0) return [...explicit];
+  // grpc-js's static lists (`ipv4:a:p,b:p`, `ipv6:[a]:p,...`) name every replica themselves.
+  const list = /^ipv[46]:(.+)$/.exec(serviceUrl);
+  if (list) return [...new Set(list[1].split(',').map((t) => t.trim()).filter(Boolean))].sort();
   if (!serviceUrl.startsWith('dns:///')) return [serviceUrl];
   const hostPort = serviceUrl.slice('dns:///'.length);
   const colon = hostPort.lastIndexOf(':');

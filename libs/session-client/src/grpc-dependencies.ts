@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { apiKeyInterceptor } from '@session/grpc-client';
+import { apiKeyInterceptor, type CallOptions } from '@session/grpc-client';
 import { loadSessionPackage, type TouchSessionsResponse__Output, type ValidateSessionRequest, type ValidateSessionResponse__Output } from '@session/proto';
 import type { ValidateFn } from './cached-validator';
 import type { TouchSessionsFn } from './touch-batcher';
@@ -7,13 +7,13 @@ import { fromProtoSession } from './validated-session';
 
 /** The one call of the session client (libs/grpc-client SessionApi) a miss needs. */
 export interface ValidatesSessions {
-  validateSession(request: ValidateSessionRequest): Promise<ValidateSessionResponse__Output>;
+  validateSession(request: ValidateSessionRequest, options?: CallOptions): Promise<ValidateSessionResponse__Output>;
 }
 
-/** A miss validates as the gateway always did: ValidateSession, extending the idle expiry. */
+/** A miss validates as the gateway always did: ValidateSession, extending the idle expiry; the validator's context is the call options (request id). */
 export function validateOverGrpc(api: ValidatesSessions): ValidateFn {
-  return async (token) => {
-    const { session } = await api.validateSession({ token });
+  return async (token, context) => {
+    const { session } = await api.validateSession({ token }, context as CallOptions | undefined);
     if (!session) throw Object.assign(new Error('ValidateSession answered without a session'), { code: grpc.status.INTERNAL });
     return fromProtoSession(session);
   };

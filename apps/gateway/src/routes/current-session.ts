@@ -1,6 +1,9 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { versionToEtag } from '@session/rest-contract';
 import { ProblemError } from '../errors/problem-error';
 import { BODY_FAILURES, COMMON_FAILURES, ETAG_HEADER, jsonResponse, problemResponses, requestHeaders, SESSION_SECURITY } from '../schemas/route-schemas';
+import { validatedSessionDto } from '../sessions/validated-session-dto';
+import { writeThroughCache } from '../sessions/write-through-cache';
 import { callOptions, sessionBody, tokenOf } from './route-context';
 
 /** Reading, extending and ending the session the request authenticates with. */
@@ -10,7 +13,9 @@ const currentSessionRoutes: FastifyPluginAsync = async (fastify) => {
     {
       schema: {
         summary: 'Validate and read the current session',
-        description: 'Checks the token (extending the idle expiry) and returns the session with its version as ETag.',
+        description:
+          'Checks the token and returns the session with its version as ETag. Answered from the near cache when it holds the session ' +
+          '(activity is reported in batches); otherwise validated at the session service, which extends the idle expiry.',
         tags: ['sessions'],
         security: SESSION_SECURITY,
         headers: requestHeaders,
@@ -19,8 +24,9 @@ const currentSessionRoutes: FastifyPluginAsync = async (fastify) => {
       preHandler: fastify.requireCredential,
     },
     async (request, reply) => {
-      const { session } = await fastify.sessionApi.validateSession({ token: tokenOf(request) }, callOptions(request));
-      return sessionBody(reply, session);
+      const session = validatedSessionDto(await fastify.currentSession(request));
+      reply.header('etag', versionToEtag(session.version));
+      return { session };
     },
   );
 
@@ -38,7 +44,8 @@ const currentSessionRoutes: FastifyPluginAsync = async (fastify) => {
       preHandler: fastify.requireCredential,
     },
     async (request, reply) => {
-      const { session } = await fastify.sessionApi.touchSession({ token: tokenOf(request) }, callOptions(request));
+      const token = tokenOf(request);
+      const session = await writeThroughCache(fastify.sessionCache, token, async () => (await fastify.sessionApi.touchSession({ token }, callOptions(request))).session);
       return sessionBody(reply, session);
     },
   );
@@ -57,7 +64,9 @@ const currentSessionRoutes: FastifyPluginAsync = async (fastify) => {
       preHandler: fastify.requireCredential,
     },
     async (request, reply) => {
-      const { revoked } = await fastify.sessionApi.revokeSession({ token: tokenOf(request) }, callOptions(request));
+      const token = tokenOf(request);
+      // Dropped whatever the answer: after a logout attempt this gateway asks the service again.
+      const { revoked } = await fastify.sessionApi.revokeSession({ token }, callOptions(request)).finally(() => fastify.sessionCache.drop(token));
       // Already revoked or expired: the token no longer authenticates anything.
       if (!revoked) throw new ProblemError(401, 'unauthenticated', 'The session has already ended.');
       if (request.credential?.source === 'cookie') reply.clearSessionCookie();

@@ -15,6 +15,7 @@ import {
 } from '../schemas/route-schemas';
 import { userDataErrorFormatter } from '../schemas/user-data-errors';
 import { assertUserDataFits } from '../sessions/user-data-guard';
+import { writeThroughCache } from '../sessions/write-through-cache';
 import { acceptBody, callOptions, sessionBody, tokenOf } from './route-context';
 
 /**
@@ -40,11 +41,9 @@ const sessionDataRoutes: FastifyPluginAsync = async (fastify) => {
   const write = async (request: FastifyRequest, userData: UserData, mode: 'UPDATE_MODE_MERGE' | 'UPDATE_MODE_REPLACE') => {
     assertUserDataFits(userData, config.userDataMaxBytes);
     const expected = expectedVersion(request.headers['if-match']);
-    const { session } = await fastify.sessionApi.updateSessionData(
-      { token: tokenOf(request), user_data: jsonToStruct(userData), mode, ...(expected === undefined ? {} : { expected_version: expected }) },
-      callOptions(request),
-    );
-    return session;
+    const token = tokenOf(request);
+    const update = { token, user_data: jsonToStruct(userData), mode, ...(expected === undefined ? {} : { expected_version: expected }) };
+    return writeThroughCache(fastify.sessionCache, token, async () => (await fastify.sessionApi.updateSessionData(update, callOptions(request))).session);
   };
 
   fastify.patch<{ Body: UserData; Headers: { 'if-match'?: string } }>(

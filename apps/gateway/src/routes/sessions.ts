@@ -17,7 +17,7 @@ import {
 import { userDataErrorFormatter } from '../schemas/user-data-errors';
 import { toSessionDto } from '../sessions/session-dto';
 import { assertUserDataFits } from '../sessions/user-data-guard';
-import { acceptBody, callOptions, tokenOf } from './route-context';
+import { acceptBody, callOptions } from './route-context';
 
 const SET_COOKIE = { 'Set-Cookie': { type: 'string', description: 'the HttpOnly session cookie, persistent until the absolute expiry' } };
 
@@ -104,6 +104,8 @@ const sessionsRoutes: FastifyPluginAsync = async (fastify) => {
       const { sessionId } = request.params;
       const { revoked } = await fastify.sessionApi.revokeSession({ session_id: sessionId, user_id: userId }, callOptions(request));
       if (!revoked) throw new ProblemError(404, 'session_not_found', 'That session has already ended.');
+      // Read-your-writes on this gateway; the others evict it when the feed's REVOKED arrives.
+      fastify.sessionCache.dropSession(sessionId);
       if (request.credential?.source === 'cookie' && request.credential.token.startsWith(`${sessionId}.`)) reply.clearSessionCookie();
       return reply.code(204).send();
     },
@@ -111,8 +113,7 @@ const sessionsRoutes: FastifyPluginAsync = async (fastify) => {
 
   /** The user the current session is bound to; anonymous sessions have no user's list to see. */
   async function currentUserId(request: FastifyRequest): Promise<string> {
-    const { session } = await fastify.sessionApi.validateSession({ token: tokenOf(request) }, callOptions(request));
-    const userId = session?.user_id;
+    const { userId } = await fastify.currentSession(request);
     if (!userId) throw new ProblemError(403, 'forbidden', 'This session is not signed in to a user.');
     return userId;
   }

@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ValidatedSession } from '@session/session-client';
 import fp from 'fastify-plugin';
 import { looksLikeToken, readCredential, type Credential } from '../../auth/credential';
 import { InFlightSlots } from '../../auth/in-flight-slots';
@@ -12,6 +13,8 @@ declare module 'fastify' {
     requireCredential(request: FastifyRequest, reply: FastifyReply): Promise<void>;
     /** preHandler of the create route (no token needed): refuses cross-site creates and duplicate cookies. */
     checkCreateOrigin(request: FastifyRequest): Promise<void>;
+    /** The session of a request past requireCredential: the cached one, else validated at the service (extending it). */
+    currentSession(request: FastifyRequest): Promise<ValidatedSession>;
   }
   interface FastifyRequest {
     /** The token this request authenticates with, once requireCredential has run. */
@@ -50,6 +53,10 @@ type RateLimitCounts = { max: number; remaining: number; ttlInSeconds: number };
  * token from that address get 429 without a gRPC call, so a concurrent
  * burst cannot outrun the count. A 401 for a cookie also clears the cookie
  * so the browser stops sending a dead token.
+ *
+ * Validation goes through the near cache (plugins/app/session-cache.ts): a
+ * hit is answered from memory without a slot; a miss (currentSession) asks
+ * the service as before and caches the answer.
  */
 export default fp(
   async (fastify) => {
@@ -75,6 +82,7 @@ export default fp(
       });
 
     fastify.decorateRequest('credential', null);
+    fastify.decorateRequest('validatedSession', null);
     fastify.decorateRequest('releaseTokenSlot', null);
 
     fastify.decorate('checkCreateOrigin', async (request: FastifyRequest) => {
@@ -87,6 +95,14 @@ export default fp(
       if (!credential) throw new ProblemError(401, 'unauthenticated', 'This request needs a session token (cookie or Authorization: Bearer).');
       if (credential.source === 'cookie' && isStateChanging(request.method) && !fromThisSite(request)) {
         throw new ProblemError(403, 'forbidden_origin', 'Cookie-authenticated changes must come from this site.');
+      }
+      // A cache hit makes no call and cannot fail, so it takes no slot: a busy client with valid
+      // tokens must never be throttled as if it were guessing. Only misses reserve.
+      const cached = looksLikeToken(credential.token) ? fastify.sessionCache.fromCache(credential.token) : undefined;
+      if (cached) {
+        request.credential = credential;
+        request.validatedSession = cached;
+        return;
       }
       // Taken before the first await, so every concurrent request sees the others' slots.
       const release = inFlight.reserve(request.ip);
@@ -103,6 +119,13 @@ export default fp(
       }
       request.credential = credential;
       if (!looksLikeToken(credential.token)) throw new ProblemError(401, 'invalid_token', 'The session token is malformed.');
+    });
+
+    fastify.decorate('currentSession', async (request: FastifyRequest) => {
+      if (request.validatedSession) return request.validatedSession;
+      if (!request.credential) throw new ProblemError(401, 'unauthenticated', 'This request needs a session token.');
+      request.validatedSession = await fastify.sessionCache.validateRemote(request.credential.token, { requestId: request.id });
+      return request.validatedSession;
     });
 
     fastify.decorateReply('setSessionCookie', function (this: FastifyReply, token: string, expiresAt: string) {
@@ -127,5 +150,5 @@ export default fp(
       }, done);
     });
   },
-  { name: 'session-auth', dependencies: ['config', 'cookie', 'rate-limit'] },
+  { name: 'session-auth', dependencies: ['config', 'cookie', 'rate-limit', 'session-cache'] },
 );

@@ -1,0 +1,25 @@
+import type { ValidatedSession } from '@session/session-client';
+import type { SessionDto } from '@session/rest-contract';
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+/**
+ * A validated session (from the near cache or a miss) as the REST API shows
+ * it: the same shape toSessionDto gives for the service's answer. It is
+ * valid, so never revoked.
+ */
+export function validatedSessionDto(session: ValidatedSession): SessionDto {
+  return {
+    session_id: session.sessionId,
+    user_id: session.userId || null,
+    user_data: session.userData as SessionDto['user_data'],
+    version: Number(session.version),
+    created_at: iso(session.createdAt),
+    updated_at: iso(session.updatedAt),
+    last_seen_at: iso(session.lastSeenAt),
+    idle_expires_at: iso(session.idleExpiresAt),
+    absolute_expires_at: iso(session.absoluteExpiresAt),
+    expires_at: iso(Math.min(session.idleExpiresAt, session.absoluteExpiresAt)),
+    revoked_at: null,
+  };
+}
