@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { loadSessionPackage, type SessionServiceClient } from '@session/proto';
+import { loadSessionPackage, type SessionFeedServiceClient, type SessionServiceClient } from '@session/proto';
 import { apiKeyInterceptor } from './api-key';
 
 export interface SessionClientOptions {
@@ -12,12 +12,13 @@ export interface SessionClientOptions {
   apiKey?: string;
 }
 
+type ClientConstructor<Client> = new (address: string, credentials: grpc.ChannelCredentials, options: grpc.ClientOptions) => Client;
+
 /**
  * One long-lived channel per process: keepalive pings notice a dead peer
  * quickly, and grpc-js reconnects by itself with backoff when it comes back.
  */
-export function createSessionClient(options: SessionClientOptions): SessionServiceClient {
-  const { proto } = loadSessionPackage();
+function createClient<Client>(Constructor: ClientConstructor<Client>, options: SessionClientOptions): Client {
   const channelOptions: grpc.ChannelOptions = {
     'grpc.keepalive_time_ms': 30_000,
     'grpc.keepalive_timeout_ms': 5_000,
@@ -28,9 +29,17 @@ export function createSessionClient(options: SessionClientOptions): SessionServi
   if (options.roundRobin) {
     channelOptions['grpc.service_config'] = JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] });
   }
-  return new proto.session.v1.SessionService(
-    options.address,
-    options.credentials ?? grpc.credentials.createInsecure(),
-    { ...channelOptions, interceptors: options.apiKey ? [apiKeyInterceptor(options.apiKey)] : [] },
-  );
+  return new Constructor(options.address, options.credentials ?? grpc.credentials.createInsecure(), {
+    ...channelOptions,
+    interceptors: options.apiKey ? [apiKeyInterceptor(options.apiKey)] : [],
+  });
+}
+
+export function createSessionClient(options: SessionClientOptions): SessionServiceClient {
+  return createClient(loadSessionPackage().proto.session.v1.SessionService, options);
+}
+
+/** A SessionFeedService client with the same channel settings (wrap it in SessionFeedApi for TouchSessions). */
+export function createSessionFeedClient(options: SessionClientOptions): SessionFeedServiceClient {
+  return createClient(loadSessionPackage().proto.session.v1.SessionFeedService, options);
 }

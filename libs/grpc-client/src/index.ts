@@ -1,4 +1,5 @@
 export * from './create-session-client';
+export * from './rpc-api';
 export * from './session-api';
 export * from './health-check';
 export * from './api-key';
