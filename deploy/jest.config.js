@@ -1,6 +1,3 @@
-module.exports = {
-  displayName: 'deploy',
-  preset: '../jest.preset.js',
-  rootDir: '.',
-  coverageDirectory: '../coverage/deploy',
-};
+const { projectConfig } = require('../tools/jest/project-config');
+
+module.exports = projectConfig(__dirname);

@@ -1,6 +1,3 @@
-module.exports = {
-  displayName: 'protos',
-  preset: '../jest.preset.js',
-  rootDir: '.',
-  coverageDirectory: '../coverage/protos',
-};
+const { projectConfig } = require('../tools/jest/project-config');
+
+module.exports = projectConfig(__dirname);

@@ -1,8 +1,6 @@
-module.exports = {
-  displayName: 'gateway',
-  preset: '../../jest.preset.js',
-  rootDir: '.',
-  coverageDirectory: '../../coverage/apps/gateway',
+const { projectConfig } = require('../../tools/jest/project-config');
+
+module.exports = projectConfig(__dirname, {
   collectCoverageFrom: ['src/**/*.ts', '!src/main.ts', '!src/**/*.spec.ts', '!src/**/*.integration-spec.ts', '!src/testing/**'],
   // Enforced on every `nx run gateway:test` (project.json turns coverage on); main.ts is
   // process wiring, covered by the specs that spawn the built bundle.
@@ -12,4 +10,4 @@ module.exports = {
   transformIgnorePatterns: ['^(?!.*/node_modules/(cookie|@fastify/cookie|content-disposition)/).*/node_modules/'],
   // Integration specs start a real database, session service and gateway per file.
   testTimeout: 30_000,
-};
+});

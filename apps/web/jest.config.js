@@ -1,8 +1,6 @@
-module.exports = {
-  displayName: 'web',
-  preset: '../../jest.preset.js',
-  rootDir: '.',
+const { projectConfig } = require('../../tools/jest/project-config');
+
+module.exports = projectConfig(__dirname, {
   testEnvironment: 'jsdom',
   setupFilesAfterEnv: ['@testing-library/jest-dom'],
-  coverageDirectory: '../../coverage/apps/web',
-};
+});

@@ -1,6 +1,3 @@
-module.exports = {
-  displayName: 'config',
-  preset: '../../jest.preset.js',
-  rootDir: '.',
-  coverageDirectory: '../../coverage/libs/config',
-};
+const { projectConfig } = require('../../tools/jest/project-config');
+
+module.exports = projectConfig(__dirname);

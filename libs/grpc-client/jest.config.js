@@ -1,6 +1,3 @@
-module.exports = {
-  displayName: 'grpc-client',
-  preset: '../../jest.preset.js',
-  rootDir: '.',
-  coverageDirectory: '../../coverage/libs/grpc-client',
-};
+const { projectConfig } = require('../../tools/jest/project-config');
+
+module.exports = projectConfig(__dirname);

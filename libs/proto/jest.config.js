@@ -1,6 +1,3 @@
-module.exports = {
-  displayName: 'proto',
-  preset: '../../jest.preset.js',
-  rootDir: '.',
-  coverageDirectory: '../../coverage/libs/proto',
-};
+const { projectConfig } = require('../../tools/jest/project-config');
+
+module.exports = projectConfig(__dirname);

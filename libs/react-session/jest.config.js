@@ -1,9 +1,7 @@
-module.exports = {
-  displayName: 'react-session',
-  preset: '../../jest.preset.js',
-  rootDir: '.',
+const { projectConfig } = require('../../tools/jest/project-config');
+
+module.exports = projectConfig(__dirname, {
   // jsdom gives the provider localStorage, StorageEvent and document; fetch is always injected.
   testEnvironment: 'jsdom',
   setupFilesAfterEnv: ['@testing-library/jest-dom'],
-  coverageDirectory: '../../coverage/libs/react-session',
-};
+});

@@ -1,6 +1,3 @@
-module.exports = {
-  displayName: 'rest-contract',
-  preset: '../../jest.preset.js',
-  rootDir: '.',
-  coverageDirectory: '../../coverage/libs/rest-contract',
-};
+const { projectConfig } = require('../../tools/jest/project-config');
+
+module.exports = projectConfig(__dirname);

@@ -1,6 +1,3 @@
-module.exports = {
-  displayName: 'testing',
-  preset: '../../jest.preset.js',
-  rootDir: '.',
-  coverageDirectory: '../../coverage/libs/testing',
-};
+const { projectConfig } = require('../../tools/jest/project-config');
+
+module.exports = projectConfig(__dirname);
