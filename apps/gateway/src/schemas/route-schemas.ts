@@ -78,7 +78,8 @@ export const sessionIdParams = {
   type: 'object',
   required: ['sessionId'],
   additionalProperties: false,
-  properties: { sessionId: { type: 'string', format: 'uuid' } },
+  // The service's own rule: session ids are minted as lowercase UUID v4, and any other form is refused (400).
+  properties: { sessionId: { type: 'string', format: 'uuid', pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$' } },
 } as const;
 
 export const createSessionBody = {

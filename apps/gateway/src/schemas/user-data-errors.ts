@@ -17,9 +17,10 @@ export function userDataErrorFormatter(at: string) {
   return (errors: FastifySchemaValidationError[], dataVar: string): UserDataSchemaError => {
     const first = errors[0];
     const path = first?.instancePath ?? '';
-    const inData = dataVar === 'body' && (path === at || path.startsWith(`${at}/`));
-    if (!inData) return new Error(errors.map((e) => `${dataVar}${e.instancePath} ${e.message ?? 'is invalid'}`).join(', '));
     const key = errors.map((e) => (e as { propertyName?: string }).propertyName).find((k) => k !== undefined);
+    // Inside the data, or a key of its top object; the top itself not being an object stays a plain schema failure.
+    const inData = dataVar === 'body' && (path.startsWith(`${at}/`) || (path === at && key !== undefined));
+    if (!inData) return new Error(errors.map((e) => `${dataVar}${e.instancePath} ${e.message ?? 'is invalid'}`).join(', '));
     const what = key === undefined ? 'is not valid user data' : `has a key that is not allowed (${JSON.stringify(key)})`;
     return Object.assign(new Error(`${dataVar}${path} ${what}: ${RULES}`), { problemCode: 'invalid_user_data' as const });
   };

@@ -24,8 +24,7 @@ const SCALAR = { type: ['string', 'boolean', 'null', 'number'], minimum: -Number
 
 // Not empty, no leading "$", no "." or NUL anywhere (MongoDB would read them as operators or paths);
 // "__proto__" is refused by Fastify's JSON parser (prototype poisoning), so it is no key either.
-const NOT_PROTO = { not: { const: '__proto__' } };
-const KEY = { pattern: '^[^$.\\u0000][^.\\u0000]*$', ...NOT_PROTO };
+const KEY = { pattern: '^[^$.\\u0000][^.\\u0000]*$', not: { const: '__proto__' } };
 export const KEY_RULES = 'keys are not empty, do not start with "$", contain no "." or NUL and are not "__proto__"';
 
 // Fastify's JSON parser also refuses a `constructor` object that has a `prototype` (constructor poisoning).
@@ -52,14 +51,12 @@ export function userDataSchemas(maxBytes: number): Record<string, unknown>[] {
     // The service refuses an array directly inside an array (FerretDB 1.x cannot store one; one rule keeps data portable).
     { $id: 'UserDataArray', type: 'array', items: { anyOf: [SCALAR, OBJECT] } },
     {
-      // A merge patch (RFC 7396) is checked as the data it leaves: null removes a key, so any key may carry
-      // null (removing "" or "$x" stores nothing); other values are stored as sent and follow the key rules.
+      // A merge patch (RFC 7396) follows the same key rules, null values included: a key that can never be
+      // stored never needs removing, and one rule for both bodies is simpler for clients and fuzzers alike.
       $id: USER_DATA_PATCH_ID,
       type: 'object',
-      description: 'A JSON merge patch (RFC 7396) of user_data: null removes a key (any key may be removed); the result follows UserData\'s rules.',
-      propertyNames: NOT_PROTO,
-      properties: { '': { type: 'null' } },
-      patternProperties: { '^\\$': { type: 'null' }, '[.\\u0000]': { type: 'null' } },
+      description: `A JSON merge patch (RFC 7396) of user_data: null removes a key; ${KEY_RULES}; the result follows UserData's rules.`,
+      propertyNames: KEY,
       additionalProperties: { anyOf: [SCALAR, { $ref: `${USER_DATA_PATCH_ID}#` }, ARRAY] },
       ...NO_CONSTRUCTOR_POISON,
     },
