@@ -1,24 +1,16 @@
-import { appBundle, startAppBundle } from './app-bundle';
-import type { RunningProcess } from './child-process';
+import { appBundle, startAppBundle, type AppProcess, type AppProcessOptions } from './app-bundle';
 
-export interface GatewayProcessOptions {
+export interface GatewayProcessOptions extends AppProcessOptions {
   /** `host:port` of a running session service. */
   sessionServiceUrl: string;
-  /** Extra variables (e.g. CREATE_RATE_LIMIT); they win over the defaults set here. */
-  env?: NodeJS.ProcessEnv;
-  /** How long to wait for the listening line. */
-  timeoutMs?: number;
 }
 
-export interface GatewayProcess {
+export interface GatewayProcess extends AppProcess {
   /** `http://127.0.0.1:<port>` */
   readonly url: string;
   readonly port: number;
   /** The operations listener's `http://host:port/metrics`. */
   readonly metricsUrl: string;
-  readonly process: RunningProcess;
-  /** Sends `signal` (SIGTERM by default) and resolves with the exit code. */
-  stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
 /** Path of the built gateway bundle. */
@@ -32,6 +24,6 @@ export function gatewayBundle(): string {
  */
 export async function startGateway(options: GatewayProcessOptions): Promise<GatewayProcess> {
   const env = { SESSION_SERVICE_URL: options.sessionServiceUrl, GATEWAY_HOST: '127.0.0.1', GATEWAY_PORT: '0', GATEWAY_METRICS_PORT: '0', LOG_LEVEL: 'info', ...options.env };
-  const { proc, ready } = await startAppBundle<{ port: number; url: string; metricsUrl: string }>('gateway', 'gateway listening', env, options.timeoutMs);
-  return { url: ready.url, port: ready.port, metricsUrl: ready.metricsUrl, process: proc, stop: (signal = 'SIGTERM') => proc.stop(signal) };
+  const { ready, ...app } = await startAppBundle<{ port: number; url: string; metricsUrl: string }>('gateway', 'gateway listening', env, options.timeoutMs);
+  return { ...app, url: ready.url, port: ready.port, metricsUrl: ready.metricsUrl };
 }

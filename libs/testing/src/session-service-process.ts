@@ -1,23 +1,15 @@
-import { appBundle, startAppBundle } from './app-bundle';
-import type { RunningProcess } from './child-process';
+import { appBundle, startAppBundle, type AppProcess, type AppProcessOptions } from './app-bundle';
 
-export interface SessionServiceProcessOptions {
+export interface SessionServiceProcessOptions extends AppProcessOptions {
   mongoUri: string;
   dbName: string;
-  /** Extra variables (e.g. SESSION_IDLE_TTL); they win over the defaults set here. */
-  env?: NodeJS.ProcessEnv;
-  /** How long to wait for the listening line. */
-  timeoutMs?: number;
 }
 
-export interface SessionServiceProcess {
+export interface SessionServiceProcess extends AppProcess {
   /** `127.0.0.1:<port>`, ready for createSessionClient. */
   readonly address: string;
   readonly port: number;
   readonly metricsPort: number;
-  readonly process: RunningProcess;
-  /** Sends `signal` (SIGTERM by default) and resolves with the exit code. */
-  stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
 /** Path of the built session service bundle. */
@@ -30,20 +22,7 @@ export function sessionServiceBundle(): string {
  * "session service listening" line, from which it reads both ports.
  */
 export async function startSessionService(options: SessionServiceProcessOptions): Promise<SessionServiceProcess> {
-  const env = {
-    MONGODB_URI: options.mongoUri,
-    MONGODB_DB: options.dbName,
-    SESSION_SERVICE_URL: '127.0.0.1:0',
-    METRICS_PORT: '0',
-    LOG_LEVEL: 'info',
-    ...options.env,
-  };
-  const { proc, ready } = await startAppBundle<{ port: number; metricsPort: number }>('session-service', 'session service listening', env, options.timeoutMs);
-  return {
-    address: `127.0.0.1:${ready.port}`,
-    port: ready.port,
-    metricsPort: ready.metricsPort,
-    process: proc,
-    stop: (signal = 'SIGTERM') => proc.stop(signal),
-  };
+  const env = { MONGODB_URI: options.mongoUri, MONGODB_DB: options.dbName, SESSION_SERVICE_URL: '127.0.0.1:0', METRICS_PORT: '0', LOG_LEVEL: 'info', ...options.env };
+  const { ready, ...app } = await startAppBundle<{ port: number; metricsPort: number }>('session-service', 'session service listening', env, options.timeoutMs);
+  return { ...app, address: `127.0.0.1:${ready.port}`, port: ready.port, metricsPort: ready.metricsPort };
 }
