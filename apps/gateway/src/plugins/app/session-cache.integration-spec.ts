@@ -1,0 +1,121 @@
+import { createSessionClient, SessionApi } from '@session/grpc-client';
+import { FeedServer } from '@session/session-client/testing';
+import { metricValue } from '@session/testing';
+import { grpcCalls, startEdgeStack, type EdgeStack, type ListeningGateway } from '../../testing/edge-stack';
+
+const LIMIT = 5;
+
+/** Polls until `check` holds (no fixed sleeps); fails the test with `what` after timeoutMs. */
+async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/**
+ * The gateway's use of the near cache, over real ports: the real session
+ * service answers misses and writes, and a scripted feed (a real grpc-js
+ * SessionFeedService) decides when the cache may answer and what it evicts.
+ */
+describe('gateway near cache (outside clients, real session service, scripted feed)', () => {
+  let edge: EdgeStack;
+  let feed: FeedServer;
+  let gateway: ListeningGateway;
+  let api: SessionApi;
+  let sequence = 1;
+
+  const get = (token: string) => fetch(`${gateway.url}/api/sessions/current`, { headers: { authorization: `Bearer ${token}` } });
+  const hits = () => metricValue(gateway.metricsUrl, 'session_cache_hits_total');
+  const validations = () => grpcCalls(gateway.metricsUrl, 'ValidateSession');
+  const create = async () => (await (await fetch(`${gateway.url}/api/sessions`, { method: 'POST' })).json()) as { token: string; session: { session_id: string } };
+
+  beforeAll(async () => {
+    edge = await startEdgeStack();
+    feed = new FeedServer();
+    await feed.start();
+    // The scripted feed sends no heartbeats: a long stale bound keeps it trusted for the whole file.
+    gateway = await edge.listen({ INVALID_TOKEN_LIMIT: String(LIMIT), SESSION_FEED_TARGETS: feed.target, FEED_STALE_AFTER: '600s' });
+    await waitFor('the feed to connect', async () => (await metricValue(gateway.metricsUrl, 'session_feed_connected', { target: feed.target })) === 1);
+    api = new SessionApi(createSessionClient({ address: edge.stack.service.address }), 5_000);
+  });
+  afterAll(async () => {
+    api?.close();
+    await edge?.close();
+    feed?.kill();
+  });
+
+  it(`serves ${LIMIT * 8} concurrent cached reads from one address (INVALID_TOKEN_LIMIT ${LIMIT}) without a 429 or a gRPC call`, async () => {
+    const { token } = await create();
+    expect((await get(token)).status).toBe(200); // the miss that fills the cache
+    const [hitsBefore, callsBefore] = [await hits(), await validations()];
+    const statuses = await Promise.all(Array.from({ length: LIMIT * 8 }, async () => (await get(token)).status));
+    expect(statuses).toEqual(Array(LIMIT * 8).fill(200));
+    expect((await hits()) - hitsBefore).toBe(LIMIT * 8);
+    expect(await validations()).toBe(callsBefore);
+  });
+
+  it('reads its own PATCH at once from the cache (new version and data, no validation call)', async () => {
+    const { token } = await create();
+    await get(token);
+    const patch = await fetch(`${gateway.url}/api/sessions/current/data`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/merge-patch+json' },
+      body: JSON.stringify({ colour: 'green' }),
+    });
+    expect(patch.status).toBe(200);
+    const [hitsBefore, callsBefore] = [await hits(), await validations()];
+    const res = await get(token);
+    const body = (await res.json()) as { session: { user_data: Record<string, unknown>; version: number } };
+    expect(res.headers.get('etag')).toBe(patch.headers.get('etag'));
+    expect(body.session.user_data).toEqual({ colour: 'green' });
+    expect((await hits()) - hitsBefore).toBe(1);
+    expect(await validations()).toBe(callsBefore);
+  });
+
+  it('refuses a cached token at once after logout through this gateway', async () => {
+    const { token } = await create();
+    await get(token);
+    const hitsBefore = await hits();
+    expect((await get(token)).status).toBe(200);
+    expect((await hits()) - hitsBefore).toBe(1); // it was served from the cache
+    expect((await fetch(`${gateway.url}/api/sessions/current`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } })).status).toBe(204);
+    const after = await get(token);
+    expect(after.status).toBe(401);
+    expect(((await after.json()) as { code: string }).code).toBe('session_revoked');
+  });
+
+  it('refuses a token revoked at the service once the feed reports it (the event is what evicts the cached entry)', async () => {
+    const { token, session } = await create();
+    await get(token);
+    expect((await api.revokeSession({ token })).revoked).toBe(true);
+    // No event yet: the scripted feed is the only source of changes here, so the entry still answers.
+    expect((await get(token)).status).toBe(200);
+    feed.send({ sequence: ++sequence, kind: 'SESSION_CHANGE_KIND_REVOKED', session_id: session.session_id, changed_at: { seconds: Math.floor(Date.now() / 1000), nanos: 0 } });
+    await waitFor('the revoked token to be refused', async () => (await get(token)).status === 401);
+  });
+
+  it('sends every validation to the service while the feed is down, and serves hits again after its RESET', async () => {
+    const { token } = await create();
+    const stream = feed.latest;
+    // The replica's next stream stays before its RESET until the test says so, so "down" lasts.
+    feed.autoReset = false;
+    const reconnected = feed.nextStream();
+    stream.end(); // the replica ends the stream (as on overflow or shutdown)
+    await waitFor('the feed to be down', async () => (await metricValue(gateway.metricsUrl, 'session_feed_connected', { target: feed.target })) === 0);
+    const [hitsBefore, callsBefore] = [await hits(), await validations()];
+    expect((await get(token)).status).toBe(200);
+    expect((await get(token)).status).toBe(200);
+    expect(await hits()).toBe(hitsBefore);
+    expect((await validations()) - callsBefore).toBe(2);
+    const next = await reconnected;
+    feed.autoReset = true;
+    sequence = 1;
+    feed.send({ sequence, kind: 'SESSION_CHANGE_KIND_RESET' }, next);
+    await waitFor('the feed to be live again', async () => (await metricValue(gateway.metricsUrl, 'session_feed_connected', { target: feed.target })) === 1);
+    await get(token); // a miss that fills
+    expect((await get(token)).status).toBe(200);
+    expect((await hits()) - hitsBefore).toBe(1);
+  });
+});
