@@ -9,7 +9,12 @@ export const gatewayEnvSchema = {
   properties: {
     GATEWAY_PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 3000, description: 'HTTP port (0 picks a free one)' },
     GATEWAY_HOST: { type: 'string', default: '127.0.0.1', description: 'HTTP bind address (0.0.0.0 in containers)' },
-    SESSION_SERVICE_URL: { type: 'string', pattern: '^(dns:///)?[^\\s:]+:\\d{1,5}$', default: '127.0.0.1:50051', description: 'session service address; dns:///name:port with GRPC_LOAD_BALANCING=round_robin spreads calls over replicas' },
+    SESSION_SERVICE_URL: {
+      type: 'string',
+      pattern: '^((dns:///)?[^\\s:,]+:\\d{1,5}|ipv4:[^\\s:,]+:\\d{1,5}(,[^\\s:,]+:\\d{1,5})*)$',
+      default: '127.0.0.1:50051',
+      description: 'session service address; dns:///name:port or ipv4:a:port,b:port with GRPC_LOAD_BALANCING=round_robin spreads calls over replicas (and names the feed targets)',
+    },
     GRPC_LOAD_BALANCING: { type: 'string', enum: ['pick_first', 'round_robin'], default: 'pick_first', description: 'gRPC load-balancing policy towards the session service' },
     GRPC_DEADLINE_MS: { type: 'integer', minimum: 50, maximum: 60000, default: 2000, description: 'deadline of every gRPC call' },
     GRPC_API_KEY: { type: 'string', pattern: '^[\\x21-\\x7e]{32,256}$', description: 'API key sent as x-api-key on every gRPC call (its SHA-256 goes into the session service GRPC_CALLER_KEY_HASHES); unset sends none' },
