@@ -1,8 +1,8 @@
 import type { HealthImplementation } from 'grpc-health-check';
 import type { MongoClient } from 'mongodb';
-import { SessionRepository, type SessionRepositoryOptions } from '../db/session-repository';
-import type { Logger } from '../observability/logger';
-import { DbHealthMonitor, type DbHealthMonitorOptions } from './db-health-monitor';
+import { SessionRepository, type SessionRepositoryOptions } from './db/session-repository';
+import { DbHealthMonitor, type DbHealthMonitorOptions } from './health/db-health-monitor';
+import type { Logger } from './observability/logger';
 
 export interface MonitoredRepository {
   readonly repository: SessionRepository;
@@ -14,7 +14,8 @@ export interface MonitoredRepository {
  * monitor pings through the repository and may replace a wedged driver (a server check that never
  * finishes outlives the database coming back; a closed-then-connected client gets a fresh topology
  * and its Db handles stay valid); the repository fails calls at once while the monitor knows the
- * database is down.
+ * database is down. Part of the composition root (with main.ts): the one place besides it that
+ * knows both the concrete repository and the monitor.
  */
 export function createMonitoredRepository(
   client: MongoClient,

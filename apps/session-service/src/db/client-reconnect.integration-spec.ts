@@ -1,11 +1,11 @@
 import { startEmbeddedDb, uniqueDbName, type EmbeddedDb } from '@session/testing';
 import { HealthImplementation } from 'grpc-health-check';
 import { MongoClient } from 'mongodb';
+import { NO_DEADLINE } from '../domain/call-context';
 import { ServiceUnavailableError } from '../domain/errors';
 import type { SessionRecord } from '../domain/session';
 import { DbHealthMonitor } from '../health/db-health-monitor';
 import { createLogger } from '../observability/logger';
-import { classifyDriverError } from './driver-errors';
 import { SessionRepository } from './session-repository';
 
 const record = (n: number): SessionRecord => {
@@ -52,14 +52,14 @@ describe('closing and connecting the same MongoClient again', () => {
   });
 
   it('keeps the Db and Collection handles working after close() and connect()', async () => {
-    await repository.insert(record(1));
+    await repository.insert(record(1), NO_DEADLINE);
     await client.close();
     // In between, operations fail as "unavailable", never hang or crash.
-    const between = await repository.findById(record(1).sessionId).catch((e: unknown) => e);
-    expect(classifyDriverError(between)).toBeInstanceOf(ServiceUnavailableError);
+    const between = await repository.findById(record(1).sessionId, NO_DEADLINE).catch((e: unknown) => e);
+    expect(between).toBeInstanceOf(ServiceUnavailableError);
     await client.connect();
-    expect((await repository.findById(record(1).sessionId))?.userData).toEqual({ n: 1 });
-    await repository.insert(record(2));
+    expect((await repository.findById(record(1).sessionId, NO_DEADLINE))?.userData).toEqual({ n: 1 });
+    await repository.insert(record(2), NO_DEADLINE);
     expect(await repository.ping()).toBeUndefined();
   });
 
@@ -86,17 +86,17 @@ describe('closing and connecting the same MongoClient again', () => {
     await monitor.check(); // reconnect attempted (fails: nothing listens), ping fails
     expect(monitor.serving).toBe(false);
     expect(logged()).toEqual(['database pings keep failing: reconnecting the client', 'database client reconnect failed; retrying at every check']);
-    // The client is closed now; calls fail fast, classified as unavailable.
+    // The client is closed now; calls fail fast, and the repository reports them as unavailable.
     const started = Date.now();
-    const failure = await repository.findById(record(1).sessionId).catch((e: unknown) => e);
-    expect(classifyDriverError(failure)).toBeInstanceOf(ServiceUnavailableError);
+    const failure = await repository.findById(record(1).sessionId, NO_DEADLINE).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(ServiceUnavailableError);
     expect(Date.now() - started).toBeLessThan(1_500);
 
     await db.restart();
     await monitor.check(); // reconnect retried: succeeds, and so does the ping
     expect(monitor.serving).toBe(true);
     expect(logged().at(-1)).toBe('database client reconnected');
-    expect((await repository.findById(record(1).sessionId))?.userData).toEqual({ n: 1 });
+    expect((await repository.findById(record(1).sessionId, NO_DEADLINE))?.userData).toEqual({ n: 1 });
     monitor.stop();
   });
 });

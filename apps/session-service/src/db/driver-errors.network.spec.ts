@@ -1,6 +1,5 @@
 import { MongoNetworkError } from 'mongodb';
 import { ServiceUnavailableError } from '../domain/errors';
-import { toServiceError } from '../grpc/unary-wrapper';
 import { classifyDriverError, NODE_NETWORK_ERROR_CODES } from './driver-errors';
 
 /** A Node socket error as `net`/`stream` raise it: a plain Error with a string code. */
@@ -29,9 +28,10 @@ describe('classifyDriverError with Node network errors the driver did not wrap',
 
   it('turns the broken pipe of a database stopped mid-write into UNAVAILABLE, not INTERNAL', () => {
     const epipe = nodeError('EPIPE', 'This socket has been ended by the other party');
-    const error = toServiceError(epipe);
+    const error = classifyDriverError(epipe) as ServiceUnavailableError;
     expect(error).toBeInstanceOf(ServiceUnavailableError);
-    expect(error.errorCode).toBe('session_service_unavailable');
+    expect(error.reason).toBe('unavailable');
+    expect(error.cause).toBe(epipe);
     // Nothing of the socket error reaches the caller.
     expect(error.message).not.toMatch(/socket|EPIPE/);
   });

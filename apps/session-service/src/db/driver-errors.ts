@@ -38,17 +38,19 @@ function isNodeNetworkError(err: unknown): boolean {
 }
 
 /**
- * Maps a driver error to the error callers see. Driver details never leave
+ * Maps a driver error to the domain error callers see (the repository's one
+ * use; the driver error rides along as `cause`, for the logs). Driver details never leave
  * the process: a server error is INTERNAL unless it is transient, and any
  * client-side failure (network, server selection, timeouts, closed client,
  * or a raw Node socket error the driver let through) means the database
  * cannot be reached right now.
  */
 export function classifyDriverError(err: unknown): SessionServiceError | null {
+  const cause = { cause: err };
   if (err instanceof MongoServerError) {
     const transient = TRANSIENT_SERVER_CODES.has(Number(err.code)) || err.hasErrorLabel('RetryableWriteError');
-    return transient ? new ServiceUnavailableError() : new InternalError();
+    return transient ? new ServiceUnavailableError(undefined, cause) : new InternalError(undefined, cause);
   }
-  if (err instanceof MongoError || isNodeNetworkError(err)) return new ServiceUnavailableError();
+  if (err instanceof MongoError || isNodeNetworkError(err)) return new ServiceUnavailableError(undefined, cause);
   return null;
 }

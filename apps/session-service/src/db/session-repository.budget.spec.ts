@@ -1,6 +1,6 @@
-import type { Db } from 'mongodb';
-import type { CallContext } from '../domain/call-context';
-import { ServiceUnavailableError } from '../domain/errors';
+import { MongoNetworkError, MongoServerError, type Db } from 'mongodb';
+import { NO_DEADLINE, type CallContext } from '../domain/call-context';
+import { DeadlineExceededError, InternalError, ServiceUnavailableError } from '../domain/errors';
 import { SessionRepository, type SessionRepositoryOptions } from './session-repository';
 
 const ID = '0b6f7b4e-93c5-4c8e-9d4f-2a6c1f0e8b7a';
@@ -29,50 +29,54 @@ describe('SessionRepository: failing fast while the database is known to be down
   it('rejects with UNAVAILABLE without touching the driver', async () => {
     let down = true;
     const { repository, calls, observed } = repositoryOver(async () => null, { isDatabaseDown: () => down });
-    const error = await repository.findById(ID).catch((e: unknown) => e);
+    const error = await repository.findById(ID, NO_DEADLINE).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ServiceUnavailableError);
-    expect((error as ServiceUnavailableError).errorCode).toBe('session_service_unavailable');
+    expect((error as ServiceUnavailableError).reason).toBe('unavailable');
     expect(calls).toHaveLength(0);
     expect(observed).toHaveLength(0);
     down = false;
-    await expect(repository.findById(ID)).resolves.toBeNull();
+    await expect(repository.findById(ID, NO_DEADLINE)).resolves.toBeNull();
     expect(calls).toHaveLength(1);
   });
 });
 
 describe("SessionRepository: each operation bounded by the call's deadline", () => {
-  it('gives the server the remaining time less the margin', async () => {
-    const { repository, calls } = repositoryOver(async () => null, { deadlineMarginMs: 300 });
+  afterEach(() => jest.restoreAllMocks());
+
+  it('gives the server the time left until the deadline (the transport has already kept its margin)', async () => {
+    const { repository, calls } = repositoryOver(async () => null);
     await repository.findById(ID, at(Date.now() + 2_000));
-    expect(calls[0].maxTimeMS).toBeGreaterThan(1_600);
-    expect(calls[0].maxTimeMS).toBeLessThanOrEqual(1_700);
+    expect(calls[0].maxTimeMS).toBeGreaterThan(1_900);
+    expect(calls[0].maxTimeMS).toBeLessThanOrEqual(2_000);
   });
 
-  it('keeps at most a fifth of a short remaining time as margin, and never goes below 1 ms', async () => {
-    const { repository, calls } = repositoryOver(async () => null);
-    await repository.findById(ID, at(Date.now() + 100));
-    expect(calls[0].maxTimeMS).toBeGreaterThan(70);
-    expect(calls[0].maxTimeMS).toBeLessThanOrEqual(80);
-    await repository.findById(ID, at(Date.now() - 5));
-    expect(calls[1].maxTimeMS).toBe(1);
+  it('refuses an operation from the deadline on, not a millisecond before, without touching the driver', async () => {
+    const { repository, calls, observed } = repositoryOver(async () => null);
+    jest.spyOn(Date, 'now').mockReturnValue(10_000);
+    await expect(repository.findById(ID, at(10_000))).rejects.toBeInstanceOf(DeadlineExceededError);
+    await expect(repository.markRevoked(ID, new Date(), at(9_999))).rejects.toBeInstanceOf(DeadlineExceededError);
+    expect(calls).toHaveLength(0);
+    expect(observed).toHaveLength(0);
+    await repository.findById(ID, at(10_001));
+    expect(calls.map((c) => c.maxTimeMS)).toEqual([1]);
   });
 
   it('caps the budget at maxTimeMs, which is also the budget without a deadline', async () => {
     const { repository, calls } = repositoryOver(async () => null, { maxTimeMs: 700 });
     await repository.findById(ID, at(Date.now() + 60_000));
-    await repository.findById(ID);
+    await repository.findById(ID, NO_DEADLINE);
     expect(calls.map((c) => c.maxTimeMS)).toEqual([700, 700]);
   });
 
   it('answers UNAVAILABLE before the deadline when the driver does not answer, and counts the operation', async () => {
-    const { repository, observed } = repositoryOver(() => new Promise(() => undefined), { deadlineMarginMs: 150 });
+    const { repository, observed } = repositoryOver(() => new Promise(() => undefined));
     const started = Date.now();
     const error = await repository.findById(ID, at(started + 600)).catch((e: unknown) => e);
     const took = Date.now() - started;
     expect(error).toBeInstanceOf(ServiceUnavailableError);
     expect((error as Error).message).toBe('the session store did not answer in time, retry later');
-    expect(took).toBeGreaterThanOrEqual(440); // the budget: 600 ms less the 150 ms margin
-    expect(took).toBeLessThan(600);
+    expect(took).toBeGreaterThanOrEqual(595); // the budget: all of the 600 ms left
+    expect(took).toBeLessThan(700);
     expect(observed).toEqual(['find_by_id']);
   });
 
@@ -91,11 +95,27 @@ describe("SessionRepository: each operation bounded by the call's deadline", () 
     }
   });
 
-  it('passes the driver error through when it fails within the budget', async () => {
-    const driverError = new Error('driver said no');
+  it('passes an error that is not the driver\'s through when it fails within the budget', async () => {
+    const bug = new Error('not from the driver');
+    const { repository } = repositoryOver(async () => {
+      throw bug;
+    });
+    await expect(repository.findById(ID, at(Date.now() + 2_000))).rejects.toBe(bug);
+  });
+});
+
+describe('SessionRepository: driver errors become domain errors', () => {
+  it.each([
+    ['a network failure', new MongoNetworkError('connection closed'), ServiceUnavailableError],
+    ['a transient server answer', new MongoServerError({ code: 50, errmsg: 'operation exceeded time limit' }), ServiceUnavailableError],
+    ['a refusal by the server', new MongoServerError({ code: 2, errmsg: 'BadValue' }), InternalError],
+  ])('%s, keeping the driver error as cause', async (_what, driverError, Kind) => {
     const { repository } = repositoryOver(async () => {
       throw driverError;
     });
-    await expect(repository.findById(ID, at(Date.now() + 2_000))).rejects.toBe(driverError);
+    const error = await repository.findById(ID, at(Date.now() + 2_000)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Kind);
+    expect((error as Error).cause).toBe(driverError);
+    expect((error as Error).message).not.toContain(driverError.message);
   });
 });

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { startEmbeddedDb, uniqueDbName, type EmbeddedDb } from '@session/testing';
 import { MongoClient, type Document } from 'mongodb';
+import { NO_DEADLINE } from '../domain/call-context';
 import type { SessionRecord } from '../domain/session';
 import { SESSIONS_COLLECTION, SessionRepository } from './session-repository';
 
@@ -86,10 +87,10 @@ describe('SessionRepository reads and measurements', () => {
   it("lists a user's live sessions newest first, without their secret hashes", async () => {
     const t0 = new Date();
     const ids = ['0b6f7b4e-93c5-4c8e-9d4f-2a6c1f0e8b71', '0b6f7b4e-93c5-4c8e-9d4f-2a6c1f0e8b72', '0b6f7b4e-93c5-4c8e-9d4f-2a6c1f0e8b73'];
-    await repository.insert(record(ids[1], 'lister', new Date(t0.getTime() + 2_000)));
-    await repository.insert(record(ids[0], 'lister', new Date(t0.getTime() + 1_000)));
-    await repository.insert(record(ids[2], 'lister', new Date(t0.getTime() + 3_000)));
-    const listed = await repository.findLiveByUser('lister', t0, { limit: 10, withUserData: true });
+    await repository.insert(record(ids[1], 'lister', new Date(t0.getTime() + 2_000)), NO_DEADLINE);
+    await repository.insert(record(ids[0], 'lister', new Date(t0.getTime() + 1_000)), NO_DEADLINE);
+    await repository.insert(record(ids[2], 'lister', new Date(t0.getTime() + 3_000)), NO_DEADLINE);
+    const listed = await repository.findLiveByUser('lister', t0, { limit: 10, withUserData: true }, NO_DEADLINE);
     expect(listed.more).toBe(false);
     expect(listed.sessions.map((s) => s.sessionId)).toEqual([ids[2], ids[1], ids[0]]);
     for (const s of listed.sessions) expect(s).not.toHaveProperty('secretHash');
@@ -99,14 +100,14 @@ describe('SessionRepository reads and measurements', () => {
     const id = '0b6f7b4e-93c5-4c8e-9d4f-2a6c1f0e8b74';
     // Arrays holding objects: under such a key the driver's default would hand those objects back as raw BSON bytes.
     const userData = { valueOf: [{ a: 1 }], toString: ['x', { y: [{ z: 2 }] }], constructor: { a: [true] }, hasOwnProperty: 'no' };
-    await repository.insert({ ...record(id, null, new Date()), userData });
-    expect((await repository.findById(id))!.userData).toEqual(userData);
+    await repository.insert({ ...record(id, null, new Date()), userData }, NO_DEADLINE);
+    expect((await repository.findById(id, NO_DEADLINE))!.userData).toEqual(userData);
   });
 
   it('reports every operation with its name and duration in seconds', async () => {
     observed.length = 0;
     const started = performance.now();
-    await repository.findById('0b6f7b4e-93c5-4c8e-9d4f-2a6c1f0e8b70');
+    await repository.findById('0b6f7b4e-93c5-4c8e-9d4f-2a6c1f0e8b70', NO_DEADLINE);
     const elapsedSeconds = (performance.now() - started) / 1_000;
     expect(observed).toHaveLength(1);
     expect(observed[0].operation).toBe('find_by_id');
@@ -119,7 +120,7 @@ describe('SessionRepository reads and measurements', () => {
     const closed = new MongoClient(db.uri, { serverSelectionTimeoutMS: 200 });
     await closed.close();
     const failing = new SessionRepository(closed.db(dbName), { observer });
-    await expect(failing.findById('0b6f7b4e-93c5-4c8e-9d4f-2a6c1f0e8b70')).rejects.toThrow();
+    await expect(failing.findById('0b6f7b4e-93c5-4c8e-9d4f-2a6c1f0e8b70', NO_DEADLINE)).rejects.toThrow();
     expect(observed.map((o) => o.operation)).toEqual(['find_by_id']);
   });
 });
@@ -163,9 +164,9 @@ describe('SessionRepository sweeping queries', () => {
   // repository code it runs "static" for mutation testing, which then reruns every spec for it.
   let seeding: Promise<void> | undefined;
   const insertAll = async () => {
-    for (const record of Object.values(sessions)) await repository.insert(record);
+    for (const record of Object.values(sessions)) await repository.insert(record, NO_DEADLINE);
     // A touch well before the cutoff: used once, so no orphan, even though it has not been seen since.
-    await repository.extendIdleExpiry(sessions.anonymousUsed.sessionId, at(-5_000), { idleExpiresAt: at(60_000), absoluteExpiresAt: at(120_000), expiresAt: at(60_000) });
+    await repository.extendIdleExpiry(sessions.anonymousUsed.sessionId, at(-5_000), { idleExpiresAt: at(60_000), absoluteExpiresAt: at(120_000), expiresAt: at(60_000) }, undefined, NO_DEADLINE);
   };
   const seed = () => (seeding ??= insertAll());
 
@@ -176,21 +177,21 @@ describe('SessionRepository sweeping queries', () => {
 
   it('finds what each rule removes, strictly before the cutoff, up to the limit', async () => {
     await seed();
-    expect((await repository.findSweepableIds('expired', cutoff, 100)).sort()).toEqual(idsOf(sessions.expired));
-    expect((await repository.findSweepableIds('revoked', cutoff, 100)).sort()).toEqual(idsOf(sessions.revokedLongAgo));
-    expect((await repository.findSweepableIds('orphan', cutoff, 100)).sort()).toEqual(idsOf(sessions.orphan, sessions.anonymousWithData));
-    expect(await repository.findSweepableIds('expired', at(100_000), 2)).toHaveLength(2);
+    expect((await repository.findSweepableIds('expired', cutoff, 100, NO_DEADLINE)).sort()).toEqual(idsOf(sessions.expired));
+    expect((await repository.findSweepableIds('revoked', cutoff, 100, NO_DEADLINE)).sort()).toEqual(idsOf(sessions.revokedLongAgo));
+    expect((await repository.findSweepableIds('orphan', cutoff, 100, NO_DEADLINE)).sort()).toEqual(idsOf(sessions.orphan, sessions.anonymousWithData));
+    expect(await repository.findSweepableIds('expired', at(100_000), 2, NO_DEADLINE)).toHaveLength(2);
   });
 
   it('deletes only those of the given ids that still match the rule', async () => {
     await seed();
     const { live, expired, orphan, revokedLongAgo } = sessions;
-    expect(await repository.deleteSweepable('expired', cutoff, idsOf(live, expired, orphan))).toBe(1);
-    expect(await repository.deleteSweepable('revoked', cutoff, idsOf(live, revokedLongAgo))).toBe(1);
-    expect(await repository.deleteSweepable('orphan', cutoff, idsOf(orphan))).toBe(1);
-    expect(await repository.findById(expired.sessionId)).toBeNull();
-    expect(await repository.findById(live.sessionId)).not.toBeNull();
-    expect(await repository.findById(sessions.anonymousWithData.sessionId)).not.toBeNull();
+    expect(await repository.deleteSweepable('expired', cutoff, idsOf(live, expired, orphan), NO_DEADLINE)).toBe(1);
+    expect(await repository.deleteSweepable('revoked', cutoff, idsOf(live, revokedLongAgo), NO_DEADLINE)).toBe(1);
+    expect(await repository.deleteSweepable('orphan', cutoff, idsOf(orphan), NO_DEADLINE)).toBe(1);
+    expect(await repository.findById(expired.sessionId, NO_DEADLINE)).toBeNull();
+    expect(await repository.findById(live.sessionId, NO_DEADLINE)).not.toBeNull();
+    expect(await repository.findById(sessions.anonymousWithData.sessionId, NO_DEADLINE)).not.toBeNull();
   });
 });
 
@@ -239,19 +240,19 @@ describe('SessionRepository: what it asks of the server', () => {
       const repository = new SessionRepository(monitored.db(dbName), maxTimeMs === undefined ? {} : { maxTimeMs });
       const stored = { sessionId: ID, secretHash: 'c'.repeat(64), userId: null, userData: {}, version: 0, createdAt: t0, updatedAt: t0, lastSeenAt: t0, ...expiry, revokedAt: null };
       await repository.ensureIndexes();
-      await repository.insert(stored);
-      const record = (await repository.findById(ID))!;
-      await repository.findByToken(ID, record.secretHash);
-      await repository.extendIdleExpiry(ID, t0, expiry, t0);
-      const written = (await repository.writeDataIfVersion(ID, record.version, { base: record, userData: { n: 1 }, now: t0, expiry }))!;
-      await repository.bindUserIfUnchanged(ID, { version: written.version, secretHash: written.secretHash }, { userId: 'cmd-user', secretHash: 'd'.repeat(64), now: t0, expiry });
-      await repository.findLiveByUser('cmd-user', t0, { limit: 5, withUserData: false });
-      await repository.findLiveByUser('cmd-user', t0, { limit: 5, after: cursor, withUserData: true });
-      await repository.findLiveIdsByUser('cmd-user', t0);
-      await repository.markRevoked(ID, t0);
+      await repository.insert(stored, NO_DEADLINE);
+      const record = (await repository.findById(ID, NO_DEADLINE))!;
+      await repository.findByToken(ID, record.secretHash, NO_DEADLINE);
+      await repository.extendIdleExpiry(ID, t0, expiry, t0, NO_DEADLINE);
+      const written = (await repository.writeDataIfVersion(ID, record.version, { base: record, userData: { n: 1 }, now: t0, expiry }, NO_DEADLINE))!;
+      await repository.bindUserIfUnchanged(ID, { version: written.version, secretHash: written.secretHash }, { userId: 'cmd-user', secretHash: 'd'.repeat(64), now: t0, expiry }, NO_DEADLINE);
+      await repository.findLiveByUser('cmd-user', t0, { limit: 5, withUserData: false }, NO_DEADLINE);
+      await repository.findLiveByUser('cmd-user', t0, { limit: 5, after: cursor, withUserData: true }, NO_DEADLINE);
+      await repository.findLiveIdsByUser('cmd-user', t0, NO_DEADLINE);
+      await repository.markRevoked(ID, t0, NO_DEADLINE);
       for (const kind of ['expired', 'revoked', 'orphan'] as const) {
-        await repository.findSweepableIds(kind, t0, 10);
-        await repository.deleteSweepable(kind, t0, [ID]);
+        await repository.findSweepableIds(kind, t0, 10, NO_DEADLINE);
+        await repository.deleteSweepable(kind, t0, [ID], NO_DEADLINE);
       }
 
       const ours = commands.filter((c) => !NOT_OURS.has(Object.keys(c)[0]));
@@ -277,17 +278,17 @@ describe('SessionRepository: what it asks of the server', () => {
     const t0 = new Date();
     const expiry = { idleExpiresAt: t0, absoluteExpiresAt: t0, expiresAt: t0 };
     const id = '0b6f7b4e-93c5-4c8e-9d4f-2a6c1f0e8d02';
-    await repository.insert({ sessionId: id, secretHash: 'e'.repeat(64), userId: null, userData: {}, version: 0, createdAt: t0, updatedAt: t0, lastSeenAt: t0, ...expiry, revokedAt: null });
-    const record = (await repository.findById(id))!;
-    await repository.extendIdleExpiry(id, t0, expiry);
-    await repository.writeDataIfVersion(id, 0, { base: record, userData: {}, now: t0, expiry });
-    await repository.bindUserIfUnchanged(id, { version: 0, secretHash: record.secretHash }, { userId: 'u', secretHash: record.secretHash, now: t0, expiry });
-    await repository.markRevoked(id, t0);
-    await repository.findLiveByUser('u', t0, { limit: 1, withUserData: false });
-    await repository.findLiveIdsByUser('u', t0);
+    await repository.insert({ sessionId: id, secretHash: 'e'.repeat(64), userId: null, userData: {}, version: 0, createdAt: t0, updatedAt: t0, lastSeenAt: t0, ...expiry, revokedAt: null }, NO_DEADLINE);
+    const record = (await repository.findById(id, NO_DEADLINE))!;
+    await repository.extendIdleExpiry(id, t0, expiry, undefined, NO_DEADLINE);
+    await repository.writeDataIfVersion(id, 0, { base: record, userData: {}, now: t0, expiry }, NO_DEADLINE);
+    await repository.bindUserIfUnchanged(id, { version: 0, secretHash: record.secretHash }, { userId: 'u', secretHash: record.secretHash, now: t0, expiry }, NO_DEADLINE);
+    await repository.markRevoked(id, t0, NO_DEADLINE);
+    await repository.findLiveByUser('u', t0, { limit: 1, withUserData: false }, NO_DEADLINE);
+    await repository.findLiveIdsByUser('u', t0, NO_DEADLINE);
     for (const kind of ['expired', 'revoked', 'orphan'] as const) {
-      await repository.findSweepableIds(kind, t0, 1);
-      await repository.deleteSweepable(kind, t0, []);
+      await repository.findSweepableIds(kind, t0, 1, NO_DEADLINE);
+      await repository.deleteSweepable(kind, t0, [], NO_DEADLINE);
     }
     expect(operations).toEqual([
       'insert',

@@ -1,31 +1,21 @@
 import { performance } from 'node:perf_hooks';
 import { MongoServerError, type Collection, type Db, type Filter } from 'mongodb';
-import type { JsonObject } from '@session/proto';
 import { within } from '../async/within';
-import { NO_DEADLINE, timeLeftMs, type CallContext } from '../domain/call-context';
-import { ServiceUnavailableError, SessionStoreTimeoutError } from '../domain/errors';
+import type { CallContext } from '../domain/call-context';
+import { DeadlineExceededError, ServiceUnavailableError, SessionStoreTimeoutError } from '../domain/errors';
 import type { ExpiryTimes } from '../domain/expiry';
-import type { PageCursor } from '../domain/page-token';
-import { withoutSecret, type Session, type SessionRecord } from '../domain/session';
+import { withoutSecret, type SessionRecord } from '../domain/session';
+import type { DataChange, PageRequest, SessionPage, SessionStore, UserBinding } from '../domain/session-store';
+import type { SweepKind, SweepStore } from '../domain/sweep-store';
+import type { DbObserver } from '../observability/db-observer';
+import { classifyDriverError } from './driver-errors';
 import { fromDocument, toDocument, toNewDocument, type SessionDocument } from './session-document';
 
 export const SESSIONS_COLLECTION = 'user_sessions';
 
-/** Which rule made a session removable; also the `kind` label of the swept counter. */
-export type SweepKind = 'expired' | 'revoked' | 'orphan';
-
-export interface DbObserver {
-  observeDbOperation(operation: string, seconds: number): void;
-}
-
 export interface SessionRepositoryOptions {
   /** Upper bound on each operation (server-side maxTimeMS and the client-side wait), whatever the call's deadline. */
   readonly maxTimeMs?: number;
-  /**
-   * Part of a call's remaining time each operation leaves unused (at most a fifth of it), so a
-   * database that does not answer yields UNAVAILABLE while the caller still waits, not its own timeout.
-   */
-  readonly deadlineMarginMs?: number;
   /** True while the database is known to be unreachable (the health monitor's last ping failed): operations fail at once. */
   readonly isDatabaseDown?: () => boolean;
   /**
@@ -42,36 +32,6 @@ export interface IndexReport {
   readonly ttlError?: string;
 }
 
-export interface DataChange {
-  /** The record as read for this change; the write replaces it whole. */
-  readonly base: SessionRecord;
-  readonly userData: JsonObject;
-  readonly now: Date;
-  readonly expiry: ExpiryTimes;
-}
-
-export interface UserBinding {
-  readonly userId: string;
-  readonly secretHash: string;
-  readonly now: Date;
-  readonly expiry: ExpiryTimes;
-}
-
-export interface PageRequest {
-  /** How many sessions at most. */
-  readonly limit: number;
-  /** Start after this session of the listing order; the first page without. */
-  readonly after?: PageCursor;
-  /** Without, user_data is not even read from the database (listed sessions carry `{}`). */
-  readonly withUserData: boolean;
-}
-
-export interface SessionPage {
-  readonly sessions: Session[];
-  /** True when sessions follow the last one listed. */
-  readonly more: boolean;
-}
-
 const NO_SECRET = { secret_hash: 0 } as const;
 const NO_SECRET_NO_DATA = { secret_hash: 0, user_data: 0 } as const;
 /**
@@ -85,12 +45,12 @@ const USED = { unused_since: '' } as const;
 /**
  * The one class that talks to `user_sessions`. Every write is an update with
  * conditions (never an upsert), so a revoked or swept session cannot come back
- * through a write that was in flight.
+ * through a write that was in flight. Driver errors never leave it: each
+ * operation fails with a domain error (see `timed`).
  */
-export class SessionRepository {
+export class SessionRepository implements SessionStore, SweepStore {
   private readonly collection: Collection<SessionDocument>;
   private readonly maxTimeMS: number;
-  private readonly deadlineMarginMs: number;
   private readonly ttlGraceSeconds: number;
   private readonly observer?: DbObserver;
   private readonly isDatabaseDown: () => boolean;
@@ -100,7 +60,6 @@ export class SessionRepository {
     // user_data key such as "valueOf" holding an array would come back as raw bytes. No prototype, no lookup hit.
     this.collection = db.collection<SessionDocument>(SESSIONS_COLLECTION, { fieldsAsRaw: Object.create(null) });
     this.maxTimeMS = options.maxTimeMs ?? 5_000;
-    this.deadlineMarginMs = options.deadlineMarginMs ?? 250;
     this.ttlGraceSeconds = options.ttlGraceSeconds ?? 3_600;
     this.observer = options.observer;
     this.isDatabaseDown = options.isDatabaseDown ?? (() => false);
@@ -108,7 +67,7 @@ export class SessionRepository {
 
   async ensureIndexes(): Promise<IndexReport> {
     const index = (key: Record<string, 1 | -1>, options: { name: string; unique?: boolean; sparse?: boolean; expireAfterSeconds?: number }) =>
-      this.timed(`create_index_${options.name}`, NO_DEADLINE, (maxTimeMS) => this.collection.createIndex(key, { ...options, maxTimeMS }), INDEX_BUILD_MAX_MS);
+      this.measured(`create_index_${options.name}`, INDEX_BUILD_MAX_MS, (maxTimeMS) => this.collection.createIndex(key, { ...options, maxTimeMS }));
     await index({ session_id: 1 }, { unique: true, name: 'session_id_unique' });
     await index({ user_id: 1 }, { name: 'user_id' });
     // The paged list: equality on the user, then its sort order, so a page reads only its own entries.
@@ -121,7 +80,7 @@ export class SessionRepository {
     } catch (err) {
       if (!(err instanceof MongoServerError)) throw err;
       // Refused as unsupported (FerretDB), or an expires_at index with other options exists: keep that one.
-      const indexes = await this.timed('list_indexes', NO_DEADLINE, (maxTimeMS) => this.collection.listIndexes({ maxTimeMS }).toArray());
+      const indexes = await this.measured('list_indexes', this.maxTimeMS, (maxTimeMS) => this.collection.listIndexes({ maxTimeMS }).toArray());
       const existing = indexes.find((i) => i.key?.expires_at === 1);
       if (existing) return { ttl: existing.expireAfterSeconds !== undefined, ttlError: err.message };
       await index({ expires_at: 1 }, { name: 'expires_at' });
@@ -134,12 +93,12 @@ export class SessionRepository {
     await this.collection.db.command({ ping: 1 });
   }
 
-  async insert(record: SessionRecord, ctx: CallContext = NO_DEADLINE): Promise<void> {
+  async insert(record: SessionRecord, ctx: CallContext): Promise<void> {
     await this.timed('insert', ctx, (maxTimeMS) => this.collection.insertOne(toNewDocument(record), { maxTimeMS }));
   }
 
   /** Admin lookups by public id; token checks use findByToken. */
-  async findById(sessionId: string, ctx: CallContext = NO_DEADLINE): Promise<SessionRecord | null> {
+  async findById(sessionId: string, ctx: CallContext): Promise<SessionRecord | null> {
     const doc = await this.timed('find_by_id', ctx, (maxTimeMS) => this.collection.findOne({ _id: sessionId }, { maxTimeMS }));
     return doc ? fromDocument(doc) : null;
   }
@@ -149,7 +108,7 @@ export class SessionRepository {
    * alike. The database compares the hash, so neither case sends or decodes a document: a wrong
    * secret costs what an unknown id costs (one lookup by _id), and timing cannot tell them apart.
    */
-  async findByToken(sessionId: string, secretHash: string, ctx: CallContext = NO_DEADLINE): Promise<SessionRecord | null> {
+  async findByToken(sessionId: string, secretHash: string, ctx: CallContext): Promise<SessionRecord | null> {
     const doc = await this.timed('find_by_token', ctx, (maxTimeMS) => this.collection.findOne({ _id: sessionId, secret_hash: secretHash }, { maxTimeMS }));
     return doc ? fromDocument(doc) : null;
   }
@@ -163,8 +122,8 @@ export class SessionRepository {
     sessionId: string,
     now: Date,
     expiry: ExpiryTimes,
-    onlyIfLastSeenBefore?: Date,
-    ctx: CallContext = NO_DEADLINE,
+    onlyIfLastSeenBefore: Date | undefined,
+    ctx: CallContext,
   ): Promise<SessionRecord | null> {
     const filter: Filter<SessionDocument> = { _id: sessionId, revoked_at: null, expires_at: { $gt: now } };
     if (onlyIfLastSeenBefore) filter.last_seen_at = { $lte: onlyIfLastSeenBefore };
@@ -182,7 +141,7 @@ export class SessionRepository {
    * embedded object whose values equal the old ones in order, whatever the keys ({a:1} -> {b:1} is
    * lost while the version still moves). The filter keeps it conditional and it never upserts.
    */
-  async writeDataIfVersion(sessionId: string, expectedVersion: number, change: DataChange, ctx: CallContext = NO_DEADLINE): Promise<SessionRecord | null> {
+  async writeDataIfVersion(sessionId: string, expectedVersion: number, change: DataChange, ctx: CallContext): Promise<SessionRecord | null> {
     const next = toDocument({
       ...change.base,
       userData: change.userData,
@@ -207,7 +166,7 @@ export class SessionRepository {
     sessionId: string,
     expected: { version: number; secretHash: string },
     binding: UserBinding,
-    ctx: CallContext = NO_DEADLINE,
+    ctx: CallContext,
   ): Promise<SessionRecord | null> {
     return this.updateOne(
       'bind_user',
@@ -229,7 +188,7 @@ export class SessionRepository {
   }
 
   /** True when this call revoked the session; false when it was already revoked or is gone. */
-  async markRevoked(sessionId: string, now: Date, ctx: CallContext = NO_DEADLINE): Promise<boolean> {
+  async markRevoked(sessionId: string, now: Date, ctx: CallContext): Promise<boolean> {
     const result = await this.timed('mark_revoked', ctx, (maxTimeMS) =>
       this.collection.updateOne({ _id: sessionId, revoked_at: null }, { $set: { revoked_at: now, updated_at: now } }, { maxTimeMS }),
     );
@@ -240,7 +199,7 @@ export class SessionRepository {
    * One page of a user's sessions that are neither revoked nor expired, newest first (created_at,
    * then id, both descending: a total order, so pages neither skip nor repeat), without secret hashes.
    */
-  async findLiveByUser(userId: string, now: Date, page: PageRequest, ctx: CallContext = NO_DEADLINE): Promise<SessionPage> {
+  async findLiveByUser(userId: string, now: Date, page: PageRequest, ctx: CallContext): Promise<SessionPage> {
     const filter: Filter<SessionDocument> = { user_id: userId, revoked_at: null, expires_at: { $gt: now } };
     if (page.after) {
       const { createdAt, sessionId } = page.after;
@@ -259,7 +218,7 @@ export class SessionRepository {
     return { sessions, more: docs.length > page.limit };
   }
 
-  async findLiveIdsByUser(userId: string, now: Date, ctx: CallContext = NO_DEADLINE): Promise<string[]> {
+  async findLiveIdsByUser(userId: string, now: Date, ctx: CallContext): Promise<string[]> {
     const docs = await this.timed('find_live_ids_by_user', ctx, (maxTimeMS) =>
       this.collection
         .find({ user_id: userId, revoked_at: null, expires_at: { $gt: now } }, { projection: { _id: 1 }, maxTimeMS })
@@ -269,16 +228,16 @@ export class SessionRepository {
   }
 
   /** Up to `limit` ids of sessions removable under `kind`, judged against `cutoff`. */
-  async findSweepableIds(kind: SweepKind, cutoff: Date, limit: number): Promise<string[]> {
-    const docs = await this.timed(`find_sweepable_${kind}`, NO_DEADLINE, (maxTimeMS) =>
+  async findSweepableIds(kind: SweepKind, cutoff: Date, limit: number, ctx: CallContext): Promise<string[]> {
+    const docs = await this.timed(`find_sweepable_${kind}`, ctx, (maxTimeMS) =>
       this.collection.find(sweepFilter(kind, cutoff), { projection: { _id: 1 }, maxTimeMS }).limit(limit).toArray(),
     );
     return docs.map((d) => d._id);
   }
 
   /** Deletes those of `ids` that still match the rule (a session touched meanwhile stays). */
-  async deleteSweepable(kind: SweepKind, cutoff: Date, ids: string[]): Promise<number> {
-    const result = await this.timed(`delete_sweepable_${kind}`, NO_DEADLINE, (maxTimeMS) =>
+  async deleteSweepable(kind: SweepKind, cutoff: Date, ids: string[], ctx: CallContext): Promise<number> {
+    const result = await this.timed(`delete_sweepable_${kind}`, ctx, (maxTimeMS) =>
       this.collection.deleteMany({ ...sweepFilter(kind, cutoff), _id: { $in: ids } }, { maxTimeMS }),
     );
     return result.deletedCount;
@@ -292,21 +251,35 @@ export class SessionRepository {
   }
 
   /**
-   * Runs one operation within a time budget: the call's remaining time less a margin, and never
-   * more than maxTimeMs. Why: the caller (the gateway: 2 s) gives up at its deadline and answers 504
-   * on its own, so when the database does not answer, this service must say UNAVAILABLE before that
-   * happens. The driver cannot be told so per operation (timeoutMS has no effect in driver 7;
-   * maxTimeMS only bounds work on a server that answers, serverSelectionTimeoutMS is one global
-   * value), hence the client-side race. The abandoned operation finishes or fails on its own; a
-   * write may still land, as with any timeout, and every write is conditional. While the health
-   * monitor knows the database is down, nothing is attempted: waiting could only end in a timeout.
+   * The one place a call's deadline is enforced. Runs one operation within a time budget: the time
+   * left until `ctx.deadline` (which the transport has already shortened by its answer margin), and
+   * never more than maxTimeMs; none left means the operation is not even sent. Why: the caller (the
+   * gateway: 2 s) gives up at its deadline and answers 504 on its own, so when the database does not
+   * answer, this service must say UNAVAILABLE before that happens. The driver cannot be told so per
+   * operation (timeoutMS has no effect in driver 7; maxTimeMS only bounds work on a server that
+   * answers, serverSelectionTimeoutMS is one global value), hence the client-side race. The abandoned
+   * operation finishes or fails on its own; a write may still land, as with any timeout, and every
+   * write is conditional. While the health monitor knows the database is down, nothing is attempted:
+   * waiting could only end in a timeout. Driver errors become domain errors here (driver-errors.ts),
+   * keeping the driver's own as `cause` for the logs.
    */
-  private async timed<T>(operation: string, ctx: CallContext, work: (maxTimeMS: number) => Promise<T>, capMs = this.maxTimeMS): Promise<T> {
+  private async timed<T>(operation: string, ctx: CallContext, work: (maxTimeMS: number) => Promise<T>): Promise<T> {
+    const left = ctx.deadline - Date.now();
+    if (left <= 0) throw new DeadlineExceededError();
     if (this.isDatabaseDown()) throw new ServiceUnavailableError();
-    const budget = Math.max(1, Math.floor(Math.min(capMs, timeLeftMs(ctx.deadline, Date.now(), this.deadlineMarginMs))));
+    const budget = Math.max(1, Math.floor(Math.min(this.maxTimeMS, left)));
+    try {
+      return await this.measured(operation, budget, (maxTimeMS) => within(work(maxTimeMS), maxTimeMS, () => new SessionStoreTimeoutError()));
+    } catch (err) {
+      throw classifyDriverError(err) ?? err;
+    }
+  }
+
+  /** Runs one operation with a server-side time limit and reports how long it took. */
+  private async measured<T>(operation: string, maxTimeMS: number, work: (maxTimeMS: number) => Promise<T>): Promise<T> {
     const started = performance.now();
     try {
-      return await within(work(budget), budget, () => new SessionStoreTimeoutError());
+      return await work(maxTimeMS);
     } finally {
       this.observer?.observeDbOperation(operation, (performance.now() - started) / 1_000);
     }

@@ -1,24 +1,17 @@
-import { DeadlineExceededError } from './errors';
-
-/** Per-call facts the domain needs: who asked (for logs) and until when the caller waits. */
+/**
+ * Per-call facts the domain passes down to storage: who asked (for logs) and by when the work must
+ * be done. Required on every store call, so a forgotten deadline is a type error, not a call that
+ * waits forever.
+ */
 export interface CallContext {
   readonly requestId: string;
-  /** Epoch milliseconds; Infinity when the caller set no deadline. */
+  /**
+   * Epoch milliseconds by which the work must be finished: the caller's deadline less the time the
+   * transport keeps back to deliver the answer (the unary wrapper sets it). Infinity without one.
+   * The repository checks it before each database call and bounds the call by it.
+   */
   readonly deadline: number;
 }
 
+/** For work nobody waits on (index builds, the sweeper): each operation is still capped by the repository. */
 export const NO_DEADLINE: CallContext = Object.freeze({ requestId: 'internal', deadline: Infinity });
-
-/** Called before each database step: work for a caller that has given up is wasted load. */
-export function assertBeforeDeadline(ctx: CallContext): void {
-  if (Date.now() >= ctx.deadline) throw new DeadlineExceededError();
-}
-
-/**
- * The caller's remaining time less what is kept back to deliver the answer: `marginMs`, at most a
- * fifth of what remains. Infinity without a deadline; negative once it has passed.
- */
-export function timeLeftMs(deadline: number, now: number, marginMs: number): number {
-  const remaining = deadline - now;
-  return remaining - Math.min(marginMs, remaining / 5);
-}

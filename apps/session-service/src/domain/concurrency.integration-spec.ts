@@ -3,6 +3,7 @@ import { jsonToStruct, structToJson } from '@session/proto';
 import { startEmbeddedDb, type EmbeddedDb } from '@session/testing';
 import { SessionRepository } from '../db/session-repository';
 import { startTestService, type TestService } from '../testing/test-service';
+import { NO_DEADLINE } from './call-context';
 import { DeadlineExceededError, SessionRevokedError, VersionConflictError } from './errors';
 import { SessionService } from './session-service';
 
@@ -93,57 +94,57 @@ describe('losing a compare-and-set to another replica', () => {
 
   it('retries a merge after a lost race and succeeds on the fresh version', async () => {
     const { repo, service } = racing(bumpVersion);
-    const { token } = await service.create({ a: 1 });
+    const { token } = await service.create({ a: 1 }, NO_DEADLINE);
     repo.races = 2;
-    const session = await service.updateData(token, { userData: { b: 2 }, mode: 'merge' });
+    const session = await service.updateData(token, { userData: { b: 2 }, mode: 'merge' }, NO_DEADLINE);
     expect(session.userData).toEqual({ a: 1, b: 2 });
     expect(session.version).toBe(3); // two rival writes and ours
   });
 
   it('gives up with version_conflict after a bounded number of lost races', async () => {
     const { repo, service } = racing(bumpVersion);
-    const { token } = await service.create({});
+    const { token } = await service.create({}, NO_DEADLINE);
     repo.races = 10;
-    await expect(service.updateData(token, { userData: { b: 2 }, mode: 'merge' })).rejects.toBeInstanceOf(VersionConflictError);
+    await expect(service.updateData(token, { userData: { b: 2 }, mode: 'merge' }, NO_DEADLINE)).rejects.toBeInstanceOf(VersionConflictError);
     expect(repo.races).toBe(7); // three attempts
   });
 
   it('does not retry when the caller named an expected version', async () => {
     const { repo, service } = racing(bumpVersion);
-    const { token } = await service.create({});
+    const { token } = await service.create({}, NO_DEADLINE);
     repo.races = 5;
-    await expect(service.updateData(token, { userData: {}, mode: 'replace', expectedVersion: 0 })).rejects.toBeInstanceOf(VersionConflictError);
+    await expect(service.updateData(token, { userData: {}, mode: 'replace', expectedVersion: 0 }, NO_DEADLINE)).rejects.toBeInstanceOf(VersionConflictError);
     expect(repo.races).toBe(4); // one attempt
   });
 
   it('reports the revocation, not a conflict, when the rival revoked the session', async () => {
     const { repo, service } = racing(revoke);
-    const { token } = await service.create({});
+    const { token } = await service.create({}, NO_DEADLINE);
     repo.races = 1;
-    await expect(service.updateData(token, { userData: { b: 2 }, mode: 'merge' })).rejects.toBeInstanceOf(SessionRevokedError);
-    const other = await service.create({});
+    await expect(service.updateData(token, { userData: { b: 2 }, mode: 'merge' }, NO_DEADLINE)).rejects.toBeInstanceOf(SessionRevokedError);
+    const other = await service.create({}, NO_DEADLINE);
     repo.races = 1;
-    await expect(service.bindUser(other.token, 'u1')).rejects.toBeInstanceOf(SessionRevokedError);
+    await expect(service.bindUser(other.token, 'u1', NO_DEADLINE)).rejects.toBeInstanceOf(SessionRevokedError);
   });
 
   it('answers a validation or touch whose write lost to a rival with the session as it now stands', async () => {
     const { repo, service } = racing(revoke);
-    const a = await service.create({});
-    const b = await service.create({});
+    const a = await service.create({}, NO_DEADLINE);
+    const b = await service.create({}, NO_DEADLINE);
     t.clock.advance(t.config.session.touchIntervalMs);
     repo.races = 1;
-    await expect(service.validate(a.token, true)).rejects.toBeInstanceOf(SessionRevokedError);
+    await expect(service.validate(a.token, true, NO_DEADLINE)).rejects.toBeInstanceOf(SessionRevokedError);
     repo.races = 1;
-    await expect(service.touch(b.token)).rejects.toBeInstanceOf(SessionRevokedError);
+    await expect(service.touch(b.token, NO_DEADLINE)).rejects.toBeInstanceOf(SessionRevokedError);
   });
 
   it('leaves alone a touch another replica wrote after this one read the session', async () => {
     const halfAMinuteAgo = () => new Date(t.clock.now().getTime() - 30_000);
     const { repo, service } = racing((id) => t.collection.updateOne({ _id: id }, { $set: { last_seen_at: halfAMinuteAgo() } }));
-    const { token, session } = await service.create({});
+    const { token, session } = await service.create({}, NO_DEADLINE);
     t.clock.advance(t.config.session.touchIntervalMs);
     repo.races = 1;
-    const validated = await service.validate(token, true);
+    const validated = await service.validate(token, true, NO_DEADLINE);
     expect(validated.lastSeenAt).toEqual(halfAMinuteAgo());
     expect((await t.collection.findOne({ _id: session.sessionId }))!.last_seen_at).toEqual(halfAMinuteAgo());
   });
@@ -151,35 +152,35 @@ describe('losing a compare-and-set to another replica', () => {
   it('counts only the sessions it revoked itself when another caller revoked one meanwhile', async () => {
     class LateListRepository extends SessionRepository {
       override async findLiveIdsByUser(userId: string, now: Date): Promise<string[]> {
-        const ids = await super.findLiveIdsByUser(userId, now);
+        const ids = await super.findLiveIdsByUser(userId, now, NO_DEADLINE);
         await revoke(ids[0]); // another caller wins the first one between the list and the revocations
         return ids;
       }
     }
     const service = new SessionService(new LateListRepository(t.mongo.db(t.config.mongo.dbName)), t.config.session, t.clock);
-    for (let i = 0; i < 3; i++) await service.bindUser((await service.create({})).token, 'raced-user');
-    const revoked = await service.revokeAllForUser('raced-user', null);
+    for (let i = 0; i < 3; i++) await service.bindUser((await service.create({}, NO_DEADLINE)).token, 'raced-user', NO_DEADLINE);
+    const revoked = await service.revokeAllForUser('raced-user', null, NO_DEADLINE);
     expect(revoked).toHaveLength(2);
     expect(await t.collection.countDocuments({ user_id: 'raced-user', revoked_at: null })).toBe(0);
   });
 
   it('moves the version on a bind, so a write prepared against the old version conflicts', async () => {
-    const { token } = await t.service.create({});
-    const bound = await t.service.bindUser(token, 'versioned-user');
+    const { token } = await t.service.create({}, NO_DEADLINE);
+    const bound = await t.service.bindUser(token, 'versioned-user', NO_DEADLINE);
     expect(bound.session.version).toBe(1);
-    await expect(t.service.updateData(bound.token, { userData: { a: 1 }, mode: 'merge', expectedVersion: 0 })).rejects.toBeInstanceOf(VersionConflictError);
+    await expect(t.service.updateData(bound.token, { userData: { a: 1 }, mode: 'merge', expectedVersion: 0 }, NO_DEADLINE)).rejects.toBeInstanceOf(VersionConflictError);
   });
 
   it('refuses a bind that lost its race with version_conflict, leaving the old token valid', async () => {
     const { repo, service } = racing(bumpVersion);
-    const { token } = await service.create({});
+    const { token } = await service.create({}, NO_DEADLINE);
     repo.races = 1;
-    await expect(service.bindUser(token, 'u1')).rejects.toBeInstanceOf(VersionConflictError);
-    expect((await service.validate(token, false)).userId).toBeNull();
+    await expect(service.bindUser(token, 'u1', NO_DEADLINE)).rejects.toBeInstanceOf(VersionConflictError);
+    expect((await service.validate(token, false, NO_DEADLINE)).userId).toBeNull();
   });
 
   it('stops before database work once the caller deadline has passed', async () => {
-    const { token } = await t.service.create({});
+    const { token } = await t.service.create({}, NO_DEADLINE);
     const gone = { requestId: 'late', deadline: Date.now() - 1 };
     await expect(t.service.validate(token, true, gone)).rejects.toBeInstanceOf(DeadlineExceededError);
     await expect(t.service.updateData(token, { userData: {}, mode: 'merge' }, gone)).rejects.toBeInstanceOf(DeadlineExceededError);

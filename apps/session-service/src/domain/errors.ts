@@ -1,50 +1,62 @@
-import { status } from '@grpc/grpc-js';
-import type { ProblemCode } from '@session/rest-contract';
+/**
+ * Why a call failed, in the domain's words. The transports map a reason to their own answer
+ * (grpc/error-status-table.ts: gRPC status and `x-error-code`); the domain knows neither.
+ */
+export type SessionErrorReason =
+  | 'invalid_token'
+  | 'session_not_found'
+  | 'session_expired'
+  | 'session_revoked'
+  | 'invalid_user_data'
+  | 'payload_too_large'
+  | 'bad_request'
+  | 'version_conflict'
+  | 'session_id_not_found'
+  | 'forbidden'
+  | 'unavailable'
+  | 'deadline_exceeded'
+  | 'internal';
 
 /**
- * Base of every error the service means to report. Each kind carries its gRPC
- * status and the stable `x-error-code`; the unary wrapper is the one place
- * that turns them into gRPC errors. Messages are short and never hold a token.
+ * Base of every error the service means to report; the unary wrapper is the one place that turns
+ * them into gRPC errors. Messages are short and never hold a token; a `cause` (a driver error) is
+ * for the logs only.
  */
 export abstract class SessionServiceError extends Error {
-  abstract readonly grpcStatus: status;
-  abstract readonly errorCode: ProblemCode;
+  abstract readonly reason: SessionErrorReason;
 }
 
-/** Declares one kind of error: its status, its code, and the message it carries unless given another. */
-function errorKind(name: string, grpcStatus: status, errorCode: ProblemCode, defaultMessage: string) {
+/** Declares one kind of error: its reason, and the message it carries unless given another. */
+function errorKind(name: string, reason: SessionErrorReason, defaultMessage: string) {
   return class extends SessionServiceError {
     override readonly name = name;
-    readonly grpcStatus = grpcStatus;
-    readonly errorCode = errorCode;
-    constructor(message: string = defaultMessage) {
-      super(message);
+    readonly reason = reason;
+    constructor(message: string = defaultMessage, options?: ErrorOptions) {
+      super(message, options);
     }
   };
 }
 
-const { UNAUTHENTICATED, INVALID_ARGUMENT } = status;
-
-export class InvalidTokenError extends errorKind('InvalidTokenError', UNAUTHENTICATED, 'invalid_token', 'the session token is malformed') {}
+export class InvalidTokenError extends errorKind('InvalidTokenError', 'invalid_token', 'the session token is malformed') {}
 /** Unknown id and wrong secret share this error on purpose: a caller cannot probe which ids exist. */
-export class SessionNotFoundError extends errorKind('SessionNotFoundError', UNAUTHENTICATED, 'session_not_found', 'no session matches this token') {}
-export class SessionExpiredError extends errorKind('SessionExpiredError', UNAUTHENTICATED, 'session_expired', 'the session has expired') {}
-export class SessionRevokedError extends errorKind('SessionRevokedError', UNAUTHENTICATED, 'session_revoked', 'the session has been revoked') {}
-export class InvalidUserDataError extends errorKind('InvalidUserDataError', INVALID_ARGUMENT, 'invalid_user_data', 'user_data is invalid') {}
-/** A distinct code so the gateway can answer 413. */
-export class PayloadTooLargeError extends errorKind('PayloadTooLargeError', INVALID_ARGUMENT, 'payload_too_large', 'user_data is too large') {
+export class SessionNotFoundError extends errorKind('SessionNotFoundError', 'session_not_found', 'no session matches this token') {}
+export class SessionExpiredError extends errorKind('SessionExpiredError', 'session_expired', 'the session has expired') {}
+export class SessionRevokedError extends errorKind('SessionRevokedError', 'session_revoked', 'the session has been revoked') {}
+export class InvalidUserDataError extends errorKind('InvalidUserDataError', 'invalid_user_data', 'user_data is invalid') {}
+/** Its own reason so the gateway can answer 413. */
+export class PayloadTooLargeError extends errorKind('PayloadTooLargeError', 'payload_too_large', 'user_data is too large') {
   constructor(maxBytes: number) {
     super(`user_data is larger than ${maxBytes} bytes`);
   }
 }
-export class BadRequestError extends errorKind('BadRequestError', INVALID_ARGUMENT, 'bad_request', 'the request is invalid') {}
-export class VersionConflictError extends errorKind('VersionConflictError', status.ABORTED, 'version_conflict', 'the session data changed since the expected version') {}
+export class BadRequestError extends errorKind('BadRequestError', 'bad_request', 'the request is invalid') {}
+export class VersionConflictError extends errorKind('VersionConflictError', 'version_conflict', 'the session data changed since the expected version') {}
 /** For lookups by public id (GetSession, RevokeSession by id), where the caller is trusted. */
-export class SessionIdNotFoundError extends errorKind('SessionIdNotFoundError', status.NOT_FOUND, 'session_not_found', 'no such session') {}
-export class ForbiddenError extends errorKind('ForbiddenError', status.PERMISSION_DENIED, 'forbidden', 'not allowed') {}
-export class ServiceUnavailableError extends errorKind('ServiceUnavailableError', status.UNAVAILABLE, 'session_service_unavailable', 'the session store is unavailable, retry later') {}
-export class DeadlineExceededError extends errorKind('DeadlineExceededError', status.DEADLINE_EXCEEDED, 'timeout', 'the call deadline passed before the work could be done') {}
-export class InternalError extends errorKind('InternalError', status.INTERNAL, 'internal', 'internal error') {}
+export class SessionIdNotFoundError extends errorKind('SessionIdNotFoundError', 'session_id_not_found', 'no such session') {}
+export class ForbiddenError extends errorKind('ForbiddenError', 'forbidden', 'not allowed') {}
+export class ServiceUnavailableError extends errorKind('ServiceUnavailableError', 'unavailable', 'the session store is unavailable, retry later') {}
+export class DeadlineExceededError extends errorKind('DeadlineExceededError', 'deadline_exceeded', 'the call deadline passed before the work could be done') {}
+export class InternalError extends errorKind('InternalError', 'internal', 'internal error') {}
 
 /** The database did not answer within the caller's time: to the caller the same as its being down. */
 export class SessionStoreTimeoutError extends ServiceUnavailableError {

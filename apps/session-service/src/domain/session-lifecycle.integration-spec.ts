@@ -2,6 +2,7 @@ import { status } from '@grpc/grpc-js';
 import { jsonToStruct, timestampToDate } from '@session/proto';
 import { SessionRepository } from '../db/session-repository';
 import { failureOf, startTestService, type TestService } from '../testing/test-service';
+import { NO_DEADLINE } from './call-context';
 
 const MINUTE = 60_000;
 
@@ -32,12 +33,12 @@ describe('expiry, touch and revocation against the database', () => {
   });
 
   it('reports a revocation of an ended session as not done, naming the session', async () => {
-    const expired = await t.service.create({});
+    const expired = await t.service.create({}, NO_DEADLINE);
     t.clock.advance(10 * MINUTE);
-    expect(await t.service.revokeByToken(expired.token)).toEqual({ sessionId: expired.session.sessionId, revoked: false });
-    const revoked = await t.service.create({});
-    await t.service.revokeByToken(revoked.token);
-    expect(await t.service.revokeById(revoked.session.sessionId, null)).toEqual({ sessionId: revoked.session.sessionId, revoked: false });
+    expect(await t.service.revokeByToken(expired.token, NO_DEADLINE)).toEqual({ sessionId: expired.session.sessionId, revoked: false });
+    const revoked = await t.service.create({}, NO_DEADLINE);
+    await t.service.revokeByToken(revoked.token, NO_DEADLINE);
+    expect(await t.service.revokeById(revoked.session.sessionId, null, NO_DEADLINE)).toEqual({ sessionId: revoked.session.sessionId, revoked: false });
   });
 
   it('expires at the absolute timeout however active the session is', async () => {
@@ -97,9 +98,10 @@ describe('expiry, touch and revocation against the database', () => {
     let reads = 0;
     let allRead!: () => void;
     const everyoneRead = new Promise<void>((resolve) => (allRead = resolve));
-    const { findById, extendIdleExpiry } = SessionRepository.prototype;
-    const readSpy = jest.spyOn(t.repository, 'findById').mockImplementation(async function (this: SessionRepository, ...args) {
-      const record = await findById.apply(this, args);
+    // Validation reads by token (id and secret hash together), not by id.
+    const { findByToken, extendIdleExpiry } = SessionRepository.prototype;
+    const readSpy = jest.spyOn(t.repository, 'findByToken').mockImplementation(async function (this: SessionRepository, ...args) {
+      const record = await findByToken.apply(this, args);
       if (++reads === callers) allRead();
       return record;
     });
@@ -108,7 +110,7 @@ describe('expiry, touch and revocation against the database', () => {
       return extendIdleExpiry.apply(this, args);
     });
     try {
-      const sessions = await Promise.all(Array.from({ length: callers }, () => t.service.validate(token, true)));
+      const sessions = await Promise.all(Array.from({ length: callers }, () => t.service.validate(token, true, NO_DEADLINE)));
       expect(await dbOperationCount(t, 'extend_idle_expiry')).toBe(writes + 1);
       for (const s of sessions) expect(s.lastSeenAt).toEqual(t.clock.now());
     } finally {
@@ -145,10 +147,10 @@ describe('expiry, touch and revocation against the database', () => {
     await t.api.revokeSession({ token });
     const now = t.clock.now();
     const expiry = { idleExpiresAt: now, absoluteExpiresAt: now, expiresAt: now };
-    const base = (await t.repository.findById(id))!;
-    expect(await t.repository.writeDataIfVersion(id, 0, { base, userData: { a: 1 }, now, expiry })).toBeNull();
-    expect(await t.repository.extendIdleExpiry(id, now, expiry)).toBeNull();
-    expect(await t.repository.markRevoked(id, now)).toBe(false);
+    const base = (await t.repository.findById(id, NO_DEADLINE))!;
+    expect(await t.repository.writeDataIfVersion(id, 0, { base, userData: { a: 1 }, now, expiry }, NO_DEADLINE)).toBeNull();
+    expect(await t.repository.extendIdleExpiry(id, now, expiry, undefined, NO_DEADLINE)).toBeNull();
+    expect(await t.repository.markRevoked(id, now, NO_DEADLINE)).toBe(false);
     expect((await t.collection.findOne({ _id: id }))!.user_data).toEqual({});
   });
 });

@@ -1,7 +1,6 @@
 import type { SessionServiceConfig } from '@session/config';
 import type { JsonObject } from '@session/proto';
-import type { SessionPage, SessionRepository } from '../db/session-repository';
-import { assertBeforeDeadline, NO_DEADLINE, type CallContext } from './call-context';
+import type { CallContext } from './call-context';
 import type { Clock } from './clock';
 import { BadRequestError, ForbiddenError, SessionExpiredError, SessionIdNotFoundError, SessionNotFoundError, SessionRevokedError, VersionConflictError } from './errors';
 import { extendedExpiry, initialExpiry, sessionState, touchIsDue } from './expiry';
@@ -9,6 +8,7 @@ import { KeyedLock } from './keyed-lock';
 import { applyMergePatch } from './merge-patch';
 import { decodePageToken, encodePageToken } from './page-token';
 import { withoutSecret, type Session, type SessionRecord, type UpdateMode } from './session';
+import type { SessionPage, SessionStore } from './session-store';
 import { hashSecret, isSessionId, mintSecret, mintToken, parseToken, secretMatches } from './token';
 import { validateUserData } from './user-data';
 
@@ -69,19 +69,20 @@ function checkSessionId(sessionId: string): string {
 
 /**
  * The session rules: minting, token checks, expiry, data updates, binding and
- * revocation. Storage comes in through the repository, time through the clock.
+ * revocation. Storage comes in through the SessionStore port, time through the clock; the store
+ * enforces each call's deadline before every database call, so the rules need not check it.
  */
 export class SessionService {
   private readonly pendingTouches = new Map<string, Promise<SessionRecord | null>>();
 
   constructor(
-    private readonly repository: SessionRepository,
+    private readonly repository: SessionStore,
     private readonly config: SessionPolicy,
     private readonly clock: Clock,
     private readonly lock = new KeyedLock(),
   ) {}
 
-  async create(userData: JsonObject | null, ctx: CallContext = NO_DEADLINE): Promise<IssuedSession> {
+  async create(userData: JsonObject | null, ctx: CallContext): Promise<IssuedSession> {
     // A new session is anonymous: it gets the anonymous cap.
     const data = validateUserData(userData ?? {}, this.config.anonymousUserDataMaxBytes);
     const minted = mintToken();
@@ -98,17 +99,15 @@ export class SessionService {
       ...initialExpiry(now, this.config),
       revokedAt: null,
     };
-    assertBeforeDeadline(ctx);
     await this.repository.insert(record, ctx);
     return { token: minted.token, session: withoutSecret(record) };
   }
 
   /** Token -> live session; with `extend`, slides the idle expiry (written at most once per touch interval). */
-  async validate(token: string, extend: boolean, ctx: CallContext = NO_DEADLINE): Promise<Session> {
+  async validate(token: string, extend: boolean, ctx: CallContext): Promise<Session> {
     const record = await this.authenticate(token, ctx);
     const now = this.clock.now();
     if (!extend || !touchIsDue(record.lastSeenAt, now, this.config)) return withoutSecret(record);
-    assertBeforeDeadline(ctx);
     const touched = await this.touchOnce(record, now, ctx);
     // Nothing matched: another replica touched it first, or it was revoked or swept meanwhile.
     return withoutSecret(touched ?? (await this.authenticate(token, ctx)));
@@ -127,27 +126,25 @@ export class SessionService {
     return pending;
   }
 
-  async touch(token: string, ctx: CallContext = NO_DEADLINE): Promise<Session> {
+  async touch(token: string, ctx: CallContext): Promise<Session> {
     const { sessionId } = parseToken(token);
     return this.lock.run(sessionId, async () => {
       const record = await this.authenticate(token, ctx);
       const now = this.clock.now();
-      assertBeforeDeadline(ctx);
       const touched = await this.repository.extendIdleExpiry(sessionId, now, extendedExpiry(record.absoluteExpiresAt, now, this.config), undefined, ctx);
       return withoutSecret(touched ?? (await this.authenticate(token, ctx)));
     });
   }
 
   /** Admin lookup by public id: revoked sessions stay visible until swept, expired ones are gone. */
-  async get(sessionId: string, ctx: CallContext = NO_DEADLINE): Promise<Session> {
+  async get(sessionId: string, ctx: CallContext): Promise<Session> {
     checkSessionId(sessionId);
-    assertBeforeDeadline(ctx);
     const record = await this.repository.findById(sessionId, ctx);
     if (!record || sessionState(record, this.clock.now()) === 'expired') throw new SessionIdNotFoundError();
     return withoutSecret(record);
   }
 
-  async updateData(token: string, update: DataUpdate, ctx: CallContext = NO_DEADLINE): Promise<Session> {
+  async updateData(token: string, update: DataUpdate, ctx: CallContext): Promise<Session> {
     const { sessionId } = parseToken(token);
     // Reject bad input before waiting for the lock or touching the database.
     const incoming = update.mode === 'replace' ? validateUserData(update.userData, this.config.userDataMaxBytes) : update.userData;
@@ -158,7 +155,6 @@ export class SessionService {
         const merged = update.mode === 'replace' ? incoming : applyMergePatch(record.userData, incoming);
         const next = validateUserData(merged, this.userDataLimit(record));
         const now = this.clock.now();
-        assertBeforeDeadline(ctx);
         const written = await this.repository.writeDataIfVersion(
           sessionId,
           record.version,
@@ -176,7 +172,7 @@ export class SessionService {
   }
 
   /** Attaches a user and rotates the secret: the old token stops working at once. */
-  async bindUser(token: string, userId: string, ctx: CallContext = NO_DEADLINE): Promise<IssuedSession> {
+  async bindUser(token: string, userId: string, ctx: CallContext): Promise<IssuedSession> {
     checkUserId(userId);
     const { sessionId } = parseToken(token);
     return this.lock.run(sessionId, async () => {
@@ -185,7 +181,6 @@ export class SessionService {
       if (record.userId !== null && record.userId !== userId) throw new ForbiddenError('the session belongs to another user');
       const minted = mintSecret(sessionId);
       const now = this.clock.now();
-      assertBeforeDeadline(ctx);
       const bound = await this.repository.bindUserIfUnchanged(
         sessionId,
         { version: record.version, secretHash: record.secretHash },
@@ -201,10 +196,9 @@ export class SessionService {
   }
 
   /** Ends the session the token belongs to; `revoked` is false when it had already ended. */
-  async revokeByToken(token: string, ctx: CallContext = NO_DEADLINE): Promise<Revocation> {
+  async revokeByToken(token: string, ctx: CallContext): Promise<Revocation> {
     const { sessionId, secret } = parseToken(token);
     return this.lock.run(sessionId, async () => {
-      assertBeforeDeadline(ctx);
       const record = await this.findByToken(sessionId, secret, ctx);
       if (!record) throw new SessionNotFoundError();
       return this.revokeIfLive(record, ctx);
@@ -212,10 +206,9 @@ export class SessionService {
   }
 
   /** Ends a session by public id; with `userId`, only when it belongs to that user (else NOT_FOUND). */
-  async revokeById(sessionId: string, userId: string | null, ctx: CallContext = NO_DEADLINE): Promise<Revocation> {
+  async revokeById(sessionId: string, userId: string | null, ctx: CallContext): Promise<Revocation> {
     checkSessionId(sessionId);
     return this.lock.run(sessionId, async () => {
-      assertBeforeDeadline(ctx);
       const record = await this.repository.findById(sessionId, ctx);
       if (!record || (userId !== null && record.userId !== userId)) throw new SessionIdNotFoundError();
       return this.revokeIfLive(record, ctx);
@@ -223,11 +216,10 @@ export class SessionService {
   }
 
   /** One page of the user's live sessions, newest first; a bad page size or token is INVALID_ARGUMENT. */
-  async listForUser(userId: string, request: ListRequest, ctx: CallContext = NO_DEADLINE): Promise<ListedPage> {
+  async listForUser(userId: string, request: ListRequest, ctx: CallContext): Promise<ListedPage> {
     checkUserId(userId);
     const limit = checkPageSize(request.pageSize);
     const after = request.pageToken === '' ? undefined : decodePageToken(request.pageToken);
-    assertBeforeDeadline(ctx);
     const page = await this.repository.findLiveByUser(userId, this.clock.now(), { limit, after, withUserData: request.includeUserData }, ctx);
     const { sessions, more } = request.includeUserData ? withinDataBudget(page) : page;
     const last = sessions.at(-1);
@@ -235,18 +227,14 @@ export class SessionService {
   }
 
   /** Revokes every live session of the user but `exceptSessionId`, each under its own lock. */
-  async revokeAllForUser(userId: string, exceptSessionId: string | null, ctx: CallContext = NO_DEADLINE): Promise<string[]> {
+  async revokeAllForUser(userId: string, exceptSessionId: string | null, ctx: CallContext): Promise<string[]> {
     checkUserId(userId);
     if (exceptSessionId !== null) checkSessionId(exceptSessionId);
-    assertBeforeDeadline(ctx);
     const ids = await this.repository.findLiveIdsByUser(userId, this.clock.now(), ctx);
     const revoked: string[] = [];
     for (const id of ids) {
       if (id === exceptSessionId) continue;
-      const done = await this.lock.run(id, async () => {
-        assertBeforeDeadline(ctx);
-        return this.repository.markRevoked(id, this.clock.now(), ctx);
-      });
+      const done = await this.lock.run(id, () => this.repository.markRevoked(id, this.clock.now(), ctx));
       if (done) revoked.push(id);
     }
     return revoked;
@@ -261,7 +249,6 @@ export class SessionService {
     const now = this.clock.now();
     const { sessionId } = record;
     if (sessionState(record, now) !== 'live') return { sessionId, revoked: false };
-    assertBeforeDeadline(ctx);
     return { sessionId, revoked: await this.repository.markRevoked(sessionId, now, ctx) };
   }
 
@@ -277,7 +264,6 @@ export class SessionService {
   /** Shape check, lookup, constant-time secret check, then revocation and expiry, on every read. */
   private async authenticate(token: string, ctx: CallContext): Promise<SessionRecord> {
     const { sessionId, secret } = parseToken(token);
-    assertBeforeDeadline(ctx);
     const record = await this.findByToken(sessionId, secret, ctx);
     if (!record) throw new SessionNotFoundError();
     switch (sessionState(record, this.clock.now())) {

@@ -40,7 +40,7 @@ describe('SessionStoreTimeoutError', () => {
   it('is a service-unavailable error with its own sentence', () => {
     const error = new SessionStoreTimeoutError();
     expect(error).toBeInstanceOf(ServiceUnavailableError);
-    expect(error).toMatchObject({ name: 'SessionStoreTimeoutError', grpcStatus: grpc.status.UNAVAILABLE, errorCode: 'session_service_unavailable' });
+    expect(error).toMatchObject({ name: 'SessionStoreTimeoutError', reason: 'unavailable' });
     expect(error.message).toBe('the session store did not answer in time, retry later');
   });
 });

@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { MongoNetworkError, MongoServerError } from 'mongodb';
-import { SessionExpiredError, VersionConflictError } from '../domain/errors';
+import { InternalError, ServiceUnavailableError, SessionExpiredError, VersionConflictError } from '../domain/errors';
 import { createLogger } from '../observability/logger';
 import { ServiceMetrics } from '../observability/metrics';
 import { createRpcWrapper, type RpcHandler } from './unary-wrapper';
@@ -55,20 +55,21 @@ describe('the unary wrapper', () => {
     expect((await invoke(handler, { deadline: Date.now() + 60_000 })).value).toBe('ran');
   });
 
-  it('hides driver errors: network trouble is UNAVAILABLE, a server error INTERNAL', async () => {
+  it('hides the driver errors the repository classified: network trouble is UNAVAILABLE, a server error INTERNAL', async () => {
     const { invoke, logs } = setup();
     const down = await invoke(async () => {
-      throw new MongoNetworkError('connect ECONNREFUSED 10.1.2.3:27017');
+      throw new ServiceUnavailableError(undefined, { cause: new MongoNetworkError('connect ECONNREFUSED 10.1.2.3:27017') });
     });
     expect(down.err).toMatchObject({ code: grpc.status.UNAVAILABLE });
     expect(errorCode(down.err)).toBe('session_service_unavailable');
     expect(down.err?.details).not.toContain('ECONNREFUSED');
     const broken = await invoke(async () => {
-      throw new MongoServerError({ message: 'E11000 duplicate key', code: 11000 });
+      throw new InternalError(undefined, { cause: new MongoServerError({ message: 'E11000 duplicate key', code: 11000 }) });
     });
     expect(broken.err).toMatchObject({ code: grpc.status.INTERNAL, details: 'internal error' });
     expect(errorCode(broken.err)).toBe('internal');
     expect(logs()).toContain('E11000'); // the details stay in our logs
+    expect(logs()).toContain('ECONNREFUSED');
   });
 
   it('reports any other thrown value as INTERNAL', async () => {

@@ -1,12 +1,12 @@
 import { performance } from 'node:perf_hooks';
 import * as grpc from '@grpc/grpc-js';
 import { ERROR_CODE_METADATA_KEY } from '@session/proto';
-import { classifyDriverError } from '../db/driver-errors';
-import { timeLeftMs, type CallContext } from '../domain/call-context';
+import type { CallContext } from '../domain/call-context';
 import { DeadlineExceededError, InternalError, SessionServiceError, SessionStoreTimeoutError } from '../domain/errors';
 import type { Logger } from '../observability/logger';
 import type { ServiceMetrics } from '../observability/metrics';
 import { readCaller } from './caller-auth';
+import { GRPC_ERROR_MAPPING } from './error-status-table';
 import { readRequestId } from './request-id';
 
 export interface RpcDependencies {
@@ -25,26 +25,28 @@ export const ANSWER_MARGIN_MS = 250;
 
 /**
  * How long the handler may take before the call is answered UNAVAILABLE anyway: the time to the
- * deadline less a margin; undefined without a deadline. Each database operation is bounded too
- * (SessionRepository), but a call can also spend its time waiting for the per-session lock behind
- * another call stuck on the database, or in several steps; a caller that hits its own deadline
- * answers 504 by itself, so this service speaks first.
+ * caller's deadline less the answer margin (at most a fifth of what remains); undefined without a
+ * deadline. The handler's CallContext ends at the same moment, so the repository bounds each
+ * database operation by it; the watchdog covers what the repository cannot see, such as waiting for
+ * the per-session lock behind another call stuck on the database. A caller that hits its own
+ * deadline answers 504 by itself, so this service speaks first.
  */
 export function answerWithinMs(deadline: number, now: number): number | undefined {
   if (!Number.isFinite(deadline)) return undefined;
-  return Math.max(0, timeLeftMs(deadline, now, ANSWER_MARGIN_MS));
+  const remaining = deadline - now;
+  return Math.max(0, remaining - Math.min(ANSWER_MARGIN_MS, remaining / 5));
 }
 
-/** The one place where any thrown value becomes a typed service error. */
+/** The one place where any thrown value becomes a typed service error: the repository already classified the driver's. */
 export function toServiceError(err: unknown): SessionServiceError {
-  if (err instanceof SessionServiceError) return err;
-  return classifyDriverError(err) ?? new InternalError();
+  return err instanceof SessionServiceError ? err : new InternalError(undefined, { cause: err });
 }
 
 export function toGrpcError(error: SessionServiceError): Partial<grpc.StatusObject> {
+  const { status, code } = GRPC_ERROR_MAPPING[error.reason];
   const metadata = new grpc.Metadata();
-  metadata.set(ERROR_CODE_METADATA_KEY, error.errorCode);
-  return { code: error.grpcStatus, details: error.message, metadata };
+  metadata.set(ERROR_CODE_METADATA_KEY, code);
+  return { code: status, details: error.message, metadata };
 }
 
 /**
@@ -56,7 +58,11 @@ export function createRpcWrapper({ logger, metrics }: RpcDependencies) {
   return function wrap<Req, Res>(method: string, handler: RpcHandler<Req, Res>): grpc.handleUnaryCall<Req, Res> {
     return (call, callback) => {
       const started = performance.now();
-      const ctx: CallContext = { requestId: readRequestId(call.metadata), deadline: deadlineMs(call.getDeadline()) };
+      const callerDeadline = deadlineMs(call.getDeadline());
+      const arrived = Date.now();
+      const budget = answerWithinMs(callerDeadline, arrived);
+      // The work ends where the watchdog answers: the repository checks this before each database call.
+      const ctx: CallContext = { requestId: readRequestId(call.metadata), deadline: budget === undefined ? Infinity : arrived + budget };
       // Set by the caller interceptor: every log line of a call names who made it.
       const caller = readCaller(call.metadata);
       let answered = false;
@@ -71,21 +77,23 @@ export function createRpcWrapper({ logger, metrics }: RpcDependencies) {
       const fail = (thrown: unknown) =>
         first(() => {
           const error = toServiceError(thrown);
+          const mapping = GRPC_ERROR_MAPPING[error.reason];
           const seconds = (performance.now() - started) / 1_000;
-          const code = grpc.status[error.grpcStatus];
+          const code = grpc.status[mapping.status];
           metrics.rpcHandled(method, code, seconds);
-          if (error.grpcStatus === grpc.status.UNAUTHENTICATED) metrics.sessionRejected(error.errorCode);
-          const fields = { requestId: ctx.requestId, caller, method, code, errorCode: error.errorCode, ms: seconds * 1_000 };
-          if (error instanceof InternalError) logger.error({ ...fields, err: thrown }, 'rpc failed');
-          else if (error.grpcStatus === grpc.status.UNAVAILABLE) logger.warn({ ...fields, err: thrown }, 'rpc failed: database unavailable');
+          if (mapping.status === grpc.status.UNAUTHENTICATED) metrics.sessionRejected(mapping.code);
+          const fields = { requestId: ctx.requestId, caller, method, code, errorCode: mapping.code, ms: seconds * 1_000 };
+          // The driver's own error, when there was one, is the useful part of the log line.
+          const err = error.cause ?? thrown;
+          if (error instanceof InternalError) logger.error({ ...fields, err }, 'rpc failed');
+          else if (mapping.status === grpc.status.UNAVAILABLE) logger.warn({ ...fields, err }, 'rpc failed: database unavailable');
           else logger.info(fields, 'rpc rejected');
           callback(toGrpcError(error));
         });
       // Only reachable if grpc-js itself throws while answering; logged so nothing fails silently.
       const answerFailed = (err: unknown) => logger.error({ requestId: ctx.requestId, caller, method, err }, 'rpc answer failed');
       // Work for a caller that has already given up would only add load.
-      if (Date.now() >= ctx.deadline) return fail(new DeadlineExceededError());
-      const budget = answerWithinMs(ctx.deadline, Date.now());
+      if (arrived >= callerDeadline) return fail(new DeadlineExceededError());
       if (budget !== undefined) {
         watchdog = setTimeout(() => {
           try {

@@ -1,5 +1,6 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { DbObserver, SweepKind } from '../db/session-repository';
+import type { SweepKind } from '../domain/sweep-store';
+import type { DbObserver } from './db-observer';
 
 const SECONDS_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 

@@ -1,17 +1,17 @@
-import type { SessionRepository } from '../db/session-repository';
 import { systemClock } from '../domain/clock';
+import type { SweepStore } from '../domain/sweep-store';
 import { createLogger } from '../observability/logger';
 import { Sweeper } from './sweeper';
 
-/** A repository whose sweep lookups fail while `failing` says so, and find nothing otherwise. */
-function flakyRepository(failing: () => boolean): SessionRepository {
+/** A store whose sweep lookups fail while `failing` says so, and find nothing otherwise. */
+function flakyRepository(failing: () => boolean): SweepStore {
   return {
     findSweepableIds: async () => {
       if (failing()) throw new Error('database unavailable');
       return [];
     },
     deleteSweepable: async () => 0,
-  } as unknown as SessionRepository;
+  };
 }
 
 describe('Sweeper backoff', () => {

@@ -1,6 +1,7 @@
 import type { SessionServiceConfig } from '@session/config';
-import type { SessionRepository, SweepKind } from '../db/session-repository';
+import { NO_DEADLINE } from '../domain/call-context';
 import type { Clock } from '../domain/clock';
+import type { SweepKind, SweepStore } from '../domain/sweep-store';
 import type { Logger } from '../observability/logger';
 
 export type SweepCounts = Record<SweepKind, number>;
@@ -53,7 +54,7 @@ export class Sweeper {
   private readonly expiredGraceMs: number;
 
   constructor(
-    private readonly repository: SessionRepository,
+    private readonly repository: SweepStore,
     private readonly settings: SweeperSettings,
     private readonly clock: Clock,
     private readonly logger: Logger,
@@ -115,9 +116,9 @@ export class Sweeper {
     const counts: SweepCounts = { expired: 0, revoked: 0, orphan: 0 };
     for (const kind of KINDS) {
       for (let batch = 0; batch < this.maxBatches; batch++) {
-        const ids = await this.repository.findSweepableIds(kind, cutoffs[kind], this.settings.batchSize);
+        const ids = await this.repository.findSweepableIds(kind, cutoffs[kind], this.settings.batchSize, NO_DEADLINE);
         if (ids.length === 0) break;
-        const deleted = await this.repository.deleteSweepable(kind, cutoffs[kind], ids);
+        const deleted = await this.repository.deleteSweepable(kind, cutoffs[kind], ids, NO_DEADLINE);
         counts[kind] += deleted;
         this.observer?.sessionsSwept(kind, deleted);
         if (ids.length < this.settings.batchSize) break;

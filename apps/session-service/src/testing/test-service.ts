@@ -11,7 +11,7 @@ import { SessionService } from '../domain/session-service';
 import { bindServer, createGrpcServer, grpcServerOptions } from '../grpc/grpc-server';
 import { createSessionHandlers } from '../grpc/session-handlers';
 import type { DbHealthMonitor } from '../health/db-health-monitor';
-import { createMonitoredRepository } from '../health/monitored-repository';
+import { createMonitoredRepository } from '../monitored-repository';
 import { createLogger, type Logger } from '../observability/logger';
 import { ServiceMetrics } from '../observability/metrics';
 import { ManualClock } from './manual-clock';

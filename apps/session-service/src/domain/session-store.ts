@@ -1,0 +1,64 @@
+import type { JsonObject } from '@session/proto';
+import type { CallContext } from './call-context';
+import type { ExpiryTimes } from './expiry';
+import type { PageCursor } from './page-token';
+import type { Session, SessionRecord } from './session';
+
+export interface DataChange {
+  /** The record as read for this change; the write replaces it whole. */
+  readonly base: SessionRecord;
+  readonly userData: JsonObject;
+  readonly now: Date;
+  readonly expiry: ExpiryTimes;
+}
+
+export interface UserBinding {
+  readonly userId: string;
+  readonly secretHash: string;
+  readonly now: Date;
+  readonly expiry: ExpiryTimes;
+}
+
+export interface PageRequest {
+  /** How many sessions at most. */
+  readonly limit: number;
+  /** Start after this session of the listing order; the first page without. */
+  readonly after?: PageCursor;
+  /** Without, user_data is not even read from the database (listed sessions carry `{}`). */
+  readonly withUserData: boolean;
+}
+
+export interface SessionPage {
+  readonly sessions: Session[];
+  /** True when sessions follow the last one listed. */
+  readonly more: boolean;
+}
+
+/**
+ * The storage the session rules need (a port: db/session-repository.ts implements it). Every write
+ * is conditional and never creates a document, so a revoked or removed session cannot come back
+ * through a write that was in flight. Each call fails with a domain error: ServiceUnavailableError
+ * (store down or not answering in time), DeadlineExceededError (the call's time was up before the
+ * store was asked), InternalError (the store refused the operation).
+ */
+export interface SessionStore {
+  insert(record: SessionRecord, ctx: CallContext): Promise<void>;
+  /** Admin lookups by public id; token checks use findByToken. */
+  findById(sessionId: string, ctx: CallContext): Promise<SessionRecord | null>;
+  /** The session whose id and secret hash both match; null for an unknown id and a wrong secret alike. */
+  findByToken(sessionId: string, secretHash: string, ctx: CallContext): Promise<SessionRecord | null>;
+  /**
+   * Slides the idle expiry of a live session. With `onlyIfLastSeenBefore`, only a session not
+   * written since then is touched, so concurrent validations of one session write once. Null when nothing matched.
+   */
+  extendIdleExpiry(sessionId: string, now: Date, expiry: ExpiryTimes, onlyIfLastSeenBefore: Date | undefined, ctx: CallContext): Promise<SessionRecord | null>;
+  /** Writes new user_data if the session is still at `expectedVersion` and not revoked; null otherwise. */
+  writeDataIfVersion(sessionId: string, expectedVersion: number, change: DataChange, ctx: CallContext): Promise<SessionRecord | null>;
+  /** Sets the user and the new secret hash if neither the version nor the old hash moved; null otherwise. */
+  bindUserIfUnchanged(sessionId: string, expected: { version: number; secretHash: string }, binding: UserBinding, ctx: CallContext): Promise<SessionRecord | null>;
+  /** True when this call revoked the session; false when it was already revoked or is gone. */
+  markRevoked(sessionId: string, now: Date, ctx: CallContext): Promise<boolean>;
+  /** One page of a user's live sessions, newest first, without secret hashes. */
+  findLiveByUser(userId: string, now: Date, page: PageRequest, ctx: CallContext): Promise<SessionPage>;
+  findLiveIdsByUser(userId: string, now: Date, ctx: CallContext): Promise<string[]>;
+}
