@@ -3,6 +3,7 @@ export * from './child-process';
 export * from './embedded-db';
 export * from './free-port';
 export * from './metric-value';
+export * from './replica-stack';
 export * from './workspace-root';
 export * from './session-service-process';
 export * from './gateway-process';
