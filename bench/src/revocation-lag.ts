@@ -159,7 +159,11 @@ export async function measureRevocationLag(stack: BenchStack, trials: number): P
   const done: LagTrial[] = [];
   try {
     for (let t = 0; t < trials; t++) {
-      const trial = await runTrial(t, { apis, gateways: [gateways[0].url, gateways[1].url] }, problems);
+      // A failed call (e.g. UNAVAILABLE on a loaded machine) spoils that trial only; it is reported and fails the row.
+      const trial = await runTrial(t, { apis, gateways: [gateways[0].url, gateways[1].url] }, problems).catch((err: unknown) => {
+        problems.push(`trial ${t + 1} (${methodForTrial(t)}): ${err instanceof Error ? err.message : String(err)}`);
+        return undefined;
+      });
       if (trial) done.push(trial);
     }
   } finally {
