@@ -96,6 +96,17 @@ describe('gateway near cache (outside clients, real session service, scripted fe
     await waitFor('the revoked token to be refused', async () => (await get(token)).status === 401);
   });
 
+  it('with SESSION_CACHE_ENABLED=false validates every read at the service and subscribes to no feed', async () => {
+    const plain = await edge.listen({ SESSION_CACHE_ENABLED: 'false', SESSION_FEED_TARGETS: feed.target });
+    const { token } = (await (await fetch(`${plain.url}/api/sessions`, { method: 'POST' })).json()) as { token: string };
+    const streams = feed.streams.length;
+    for (let i = 0; i < 3; i++) expect((await fetch(`${plain.url}/api/sessions/current`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+    expect(await metricValue(plain.metricsUrl, 'session_cache_hits_total')).toBe(0);
+    expect(await metricValue(plain.metricsUrl, 'session_cache_misses_total', { reason: 'disabled' })).toBe(3);
+    expect(await grpcCalls(plain.metricsUrl, 'ValidateSession')).toBe(3);
+    expect(feed.streams.length).toBe(streams);
+  });
+
   it('sends every validation to the service while the feed is down, and serves hits again after its RESET', async () => {
     const { token } = await create();
     const stream = feed.latest;
