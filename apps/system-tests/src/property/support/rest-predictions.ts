@@ -1,5 +1,5 @@
 import type { Json, JsonObject } from './json-arbitraries';
-import { depthOf, hasForbiddenKey, hasPrototypePoison, jsonBytes, MAX_DEPTH, mergePatch, wellFormed } from './json-rules';
+import { depthOf, hasForbiddenKey, hasNestedArray, hasPrototypePoison, jsonBytes, MAX_DEPTH, mergePatch, wellFormed } from './json-rules';
 import { BODY_LIMIT_BYTES, USER_DATA_MAX_BYTES } from './limits';
 
 export interface Outcome {
@@ -12,18 +12,25 @@ const isObject = (value: unknown): value is JsonObject => typeof value === 'obje
 /** What the service stores for a value sent as JSON: -0 is 0 once it is text, lone surrogates become U+FFFD. */
 export const asStored = (value: Json): Json => wellFormed(JSON.parse(JSON.stringify(value)) as Json);
 
-/** Refusals every JSON body route shares, in the order the gateway applies them (body limit, parser, schema). */
-function bodyRefusal(body: Json, schemaOk: (body: JsonObject) => boolean): Outcome | null {
+/**
+ * Refusals every JSON body route shares, in the order the gateway applies them: body limit, parser,
+ * the depth pre-check (no body deeper than { user_data: <16 levels> }), the body's shape, then the
+ * user data rules the schema states (keys, arrays in arrays) in `userData(body)`.
+ */
+function bodyRefusal(body: Json, schemaOk: (body: JsonObject) => boolean, userData: (body: JsonObject) => Json | undefined): Outcome | null {
   if (jsonBytes(body) > BODY_LIMIT_BYTES) return { status: 413, code: 'payload_too_large' };
   if (hasPrototypePoison(body)) return { status: 400, code: 'bad_request' };
+  if (depthOf(body) > MAX_DEPTH + 1) return { status: 400, code: 'invalid_user_data' };
   if (!isObject(body) || !schemaOk(body)) return { status: 400, code: 'bad_request' };
+  const data = userData(body);
+  if (data !== undefined && (hasForbiddenKey(data) || hasNestedArray(data))) return { status: 400, code: 'invalid_user_data' };
   return null;
 }
 
-/** The gateway's own checks of a value headed for user_data: size, then depth. */
+/** The gateway's own checks of a value headed for user_data: depth, then size. */
 function guardRefusal(value: Json): Outcome | null {
-  if (jsonBytes(value) > USER_DATA_MAX_BYTES) return { status: 413, code: 'payload_too_large' };
   if (depthOf(value) > MAX_DEPTH) return { status: 400, code: 'invalid_user_data' };
+  if (jsonBytes(value) > USER_DATA_MAX_BYTES) return { status: 413, code: 'payload_too_large' };
   return null;
 }
 
@@ -39,7 +46,7 @@ const onlyUserData = (body: JsonObject, required: boolean) =>
 
 /** POST /api/sessions with a JSON body. */
 export function predictCreate(body: Json): Outcome {
-  const refused = bodyRefusal(body, (b) => onlyUserData(b, false));
+  const refused = bodyRefusal(body, (b) => onlyUserData(b, false), (b) => b['user_data']);
   if (refused) return refused;
   const data = (body as JsonObject)['user_data'] ?? {};
   return guardRefusal(data) ?? storeRefusal(asStored(data)) ?? { status: 201 };
@@ -47,7 +54,7 @@ export function predictCreate(body: Json): Outcome {
 
 /** PUT /api/sessions/current/data with a JSON body. */
 export function predictReplace(body: Json): Outcome {
-  const refused = bodyRefusal(body, (b) => onlyUserData(b, true));
+  const refused = bodyRefusal(body, (b) => onlyUserData(b, true), (b) => b['user_data']);
   if (refused) return refused;
   const data = (body as JsonObject)['user_data'];
   return guardRefusal(data) ?? storeRefusal(asStored(data)) ?? { status: 200 };
@@ -55,7 +62,7 @@ export function predictReplace(body: Json): Outcome {
 
 /** PATCH /api/sessions/current/data: the outcome and, when it lands, the data it leaves. */
 export function predictMerge(current: Json, patch: Json): { outcome: Outcome; data?: Json } {
-  const refused = bodyRefusal(patch, () => true) ?? guardRefusal(patch);
+  const refused = bodyRefusal(patch, () => true, (b) => b) ?? guardRefusal(patch);
   if (refused) return { outcome: refused };
   const merged = mergePatch(current, asStored(patch));
   const stored = storeRefusal(merged);
