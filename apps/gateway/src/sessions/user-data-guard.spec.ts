@@ -44,6 +44,10 @@ describe('assertUserDataFits', () => {
     expect(error).toMatchObject({ status: 413, code: 'payload_too_large' });
   });
 
+  it('checks depth before size: a 10,000-deep value is a 400, never a stack overflow in JSON.stringify', () => {
+    expect(() => assertUserDataFits(nested(10_000), 10)).toThrow(expect.objectContaining({ status: 400, code: 'invalid_user_data' }));
+  });
+
   it('refuses nesting deeper than the limit with 400 invalid_user_data', () => {
     expect(() => assertUserDataFits(nested(USER_DATA_MAX_DEPTH + 1), 1_000)).toThrow(expect.objectContaining({ status: 400, code: 'invalid_user_data' }));
   });
