@@ -6,9 +6,10 @@ import { MongoClient } from 'mongodb';
 import type { SessionRepository } from './db/session-repository';
 import { systemClock } from './domain/clock';
 import { SessionService } from './domain/session-service';
+import { ChangeBus } from './feed/change-bus';
 import { createMonitoredRepository } from './monitored-repository';
 import { bindServer, createGrpcServer, grpcServerOptions } from './grpc/grpc-server';
-import { createSessionHandlers } from './grpc/session-handlers';
+import { createServiceHandlers } from './grpc/service-handlers';
 import { createLogger, type Logger } from './observability/logger';
 import { ServiceMetrics } from './observability/metrics';
 import { startMetricsServer } from './observability/metrics-server';
@@ -52,12 +53,13 @@ async function main(): Promise<void> {
     monitor: { services: ['', SESSION_SERVICE_NAME] },
     repository: { observer: metrics },
   });
-  const service = new SessionService(repository, config.session, systemClock);
-  const server = createGrpcServer(createSessionHandlers(service, { logger, metrics }), health, grpcServerOptions(config.grpc, logger, metrics.registry));
+  const changes = new ChangeBus(metrics);
+  const service = new SessionService(repository, config.session, systemClock, changes);
+  const server = createGrpcServer(createServiceHandlers(service, changes, config.feed, { logger, metrics }), health, grpcServerOptions(config.grpc, logger, metrics.registry));
   if (config.grpc.callers.length === 0) {
     logger.warn({ host: config.grpc.host }, 'no gRPC callers configured (GRPC_CALLERS): serving loopback peers only, without API keys');
   }
-  const sweeper = new Sweeper(repository, sweeperSettings(config), systemClock, logger, metrics);
+  const sweeper = new Sweeper(repository, sweeperSettings(config), systemClock, logger, changes, metrics);
   // Metrics come up first, so a service still waiting for its database can be observed.
   const metricsServer = await startMetricsServer(metrics.registry, config.metrics.host, config.metrics.port);
 
@@ -65,6 +67,8 @@ async function main(): Promise<void> {
   const shutdown = (reason: string, exitCode: number) => {
     shuttingDown ??= (async () => {
       logger.info({ reason }, 'shutting down');
+      // Feed streams never end on their own: ended first, so the grace below waits for unary calls only.
+      changes.close();
       monitor.stop();
       await sweeper.stop();
       const forced = setTimeout(() => {
@@ -100,6 +104,7 @@ async function main(): Promise<void> {
       // Names and allow-lists only: the key hashes stay out of the logs too.
       callers: Object.fromEntries(config.grpc.callers.map((c) => [c.name, c.rpcs])),
       reflection: config.grpc.reflection,
+      feedStreamId: changes.streamId,
       metricsPort: metricsServer.port,
       db: config.mongo.dbName,
       embeddedDb: config.mongo.embedded,

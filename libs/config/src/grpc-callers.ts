@@ -1,9 +1,9 @@
 import { BlockList, isIP } from 'node:net';
 
 /**
- * The RPC names an allow-list may hold: every method of session.v1.SessionService
- * plus server reflection's one method. A session-service spec keeps this list
- * equal to the proto, so a typo in GRPC_CALLERS fails at start, not at the first call.
+ * The RPC names an allow-list may hold: every method of session.v1.SessionService and
+ * session.v1.SessionFeedService plus server reflection's one method. A session-service spec keeps
+ * these lists equal to the protos, so a typo in GRPC_CALLERS fails at start, not at the first call.
  */
 export const SESSION_RPC_NAMES = [
   'CreateSession',
@@ -16,8 +16,10 @@ export const SESSION_RPC_NAMES = [
   'ListUserSessions',
   'RevokeUserSessions',
 ] as const;
+/** The change feed's RPCs: a caller is allowed them separately (a near cache needs both). */
+export const FEED_RPC_NAMES = ['WatchSessionChanges', 'TouchSessions'] as const;
 export const REFLECTION_RPC_NAME = 'ServerReflectionInfo';
-const ALLOWED_RPC_NAMES: readonly string[] = [...SESSION_RPC_NAMES, REFLECTION_RPC_NAME];
+const ALLOWED_RPC_NAMES: readonly string[] = [...SESSION_RPC_NAMES, ...FEED_RPC_NAMES, REFLECTION_RPC_NAME];
 
 export interface GrpcCaller {
   /** Appears in logs and metrics; never the key. */

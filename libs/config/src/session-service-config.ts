@@ -36,6 +36,14 @@ export const sessionServiceEnvSchema = {
       default: 1024,
       description: 'largest serialized user_data of a session not bound to a user (capped at USER_DATA_MAX_BYTES)',
     },
+    FEED_HEARTBEAT_INTERVAL: duration('1s', 'an idle change feed stream (WatchSessionChanges) gets a HEARTBEAT this often; subscribers give up after missing about three'),
+    FEED_BUFFER_SIZE: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 1000000,
+      default: 10000,
+      description: 'change feed messages held for a subscriber that is not reading; one more ends its stream (RESOURCE_EXHAUSTED) and it starts over',
+    },
     SHUTDOWN_GRACE: duration('8s', 'in-flight calls get this long to finish on SIGTERM'),
     LOG_LEVEL: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info', description: 'pino log level' },
   },
@@ -63,6 +71,8 @@ interface RawSessionServiceEnv {
   SWEEP_BATCH_SIZE: number;
   USER_DATA_MAX_BYTES: number;
   ANONYMOUS_USER_DATA_MAX_BYTES: number;
+  FEED_HEARTBEAT_INTERVAL: string;
+  FEED_BUFFER_SIZE: number;
   SHUTDOWN_GRACE: string;
   LOG_LEVEL: string;
 }
@@ -96,6 +106,7 @@ export interface SessionServiceConfig {
     readonly anonymousUserDataMaxBytes: number;
   };
   readonly sweeper: { readonly intervalMs: number; readonly batchSize: number };
+  readonly feed: { readonly heartbeatIntervalMs: number; readonly bufferSize: number };
   readonly shutdownGraceMs: number;
   readonly logLevel: string;
 }
@@ -110,6 +121,8 @@ export function loadSessionServiceConfig(env: NodeJS.ProcessEnv): SessionService
   if (callers.length === 0 && !isLoopbackHost(grpcHost)) {
     problems.push(`SESSION_SERVICE_URL: ${grpcHost} is not a loopback address, so GRPC_CALLERS and GRPC_CALLER_KEY_HASHES must be set (docs/grpc-callers.md); or listen on 127.0.0.1`);
   }
+  // Zero would send heartbeats back to back on every idle stream.
+  if (parseDuration(raw.FEED_HEARTBEAT_INTERVAL) < 10) problems.push('FEED_HEARTBEAT_INTERVAL: must be at least 10ms');
   if (problems.length) throw new ConfigError(`invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
   const config: SessionServiceConfig = {
     mongo: {
@@ -132,6 +145,7 @@ export function loadSessionServiceConfig(env: NodeJS.ProcessEnv): SessionService
       anonymousUserDataMaxBytes: Math.min(raw.ANONYMOUS_USER_DATA_MAX_BYTES, raw.USER_DATA_MAX_BYTES),
     },
     sweeper: { intervalMs: parseDuration(raw.SWEEP_INTERVAL), batchSize: raw.SWEEP_BATCH_SIZE },
+    feed: { heartbeatIntervalMs: parseDuration(raw.FEED_HEARTBEAT_INTERVAL), bufferSize: raw.FEED_BUFFER_SIZE },
     shutdownGraceMs: parseDuration(raw.SHUTDOWN_GRACE),
     logLevel: raw.LOG_LEVEL,
   };

@@ -5,7 +5,7 @@ import type { CallContext } from '../domain/call-context';
 import { DeadlineExceededError, ServiceUnavailableError, SessionStoreTimeoutError } from '../domain/errors';
 import type { ExpiryTimes } from '../domain/expiry';
 import { withoutSecret, type SessionRecord } from '../domain/session';
-import type { DataChange, PageRequest, SessionPage, SessionStore, UserBinding } from '../domain/session-store';
+import type { DataChange, ExtendedSession, PageRequest, SessionPage, SessionStore, UserBinding } from '../domain/session-store';
 import type { SweepKind, SweepStore } from '../domain/sweep-store';
 import type { DbObserver } from '../observability/db-observer';
 import { classifyDriverError } from './driver-errors';
@@ -136,6 +136,49 @@ export class SessionRepository implements SessionStore, SweepStore {
   }
 
   /**
+   * Batched touch in as few calls as FerretDB allows: it has neither pipeline updates (to cap
+   * expires_at per document) nor ids of what an updateMany changed. So: one find of the due sessions
+   * (with their absolute expiry), one updateMany for those whose absolute expiry is past the new idle
+   * one, a conditional update each for the rare rest (their expires_at is their own absolute expiry),
+   * and, only when the updateMany changed fewer than it was given (another writer got there first),
+   * one find of which of them carry this call's last_seen_at. Every call keeps the due conditions,
+   * so a session revoked or written meanwhile is left alone.
+   */
+  async extendDueIdleExpiries(sessionIds: readonly string[], now: Date, idleExpiresAt: Date, onlyIfLastSeenBefore: Date, ctx: CallContext): Promise<ExtendedSession[]> {
+    const due = (ids: readonly string[]): Filter<SessionDocument> => ({
+      _id: { $in: [...ids] },
+      revoked_at: null,
+      expires_at: { $gt: now },
+      last_seen_at: { $lte: onlyIfLastSeenBefore },
+    });
+    const candidates = await this.timed('find_due_touches', ctx, (maxTimeMS) =>
+      this.collection.find(due(sessionIds), { projection: { _id: 1, user_id: 1, absolute_expires_at: 1 }, maxTimeMS }).toArray(),
+    );
+    const capped = candidates.filter((c) => c.absolute_expires_at.getTime() < idleExpiresAt.getTime());
+    const uncapped = candidates.filter((c) => c.absolute_expires_at.getTime() >= idleExpiresAt.getTime()).map((c) => c._id);
+    const moved = new Set<string>();
+    if (uncapped.length > 0) {
+      const set = { last_seen_at: now, idle_expires_at: idleExpiresAt, expires_at: idleExpiresAt };
+      const result = await this.timed('touch_many', ctx, (maxTimeMS) => this.collection.updateMany(due(uncapped), { $set: set, $unset: USED }, { maxTimeMS }));
+      const changed =
+        result.modifiedCount === uncapped.length
+          ? uncapped
+          : (
+              await this.timed('find_touched', ctx, (maxTimeMS) =>
+                this.collection.find({ _id: { $in: uncapped }, last_seen_at: now, idle_expires_at: idleExpiresAt }, { projection: { _id: 1 }, maxTimeMS }).toArray(),
+              )
+            ).map((d) => d._id);
+      for (const id of changed) moved.add(id);
+    }
+    for (const c of capped) {
+      const set = { last_seen_at: now, idle_expires_at: idleExpiresAt, expires_at: c.absolute_expires_at };
+      const result = await this.timed('touch_capped', ctx, (maxTimeMS) => this.collection.updateOne(due([c._id]), { $set: set, $unset: USED }, { maxTimeMS }));
+      if (result.modifiedCount === 1) moved.add(c._id);
+    }
+    return candidates.filter((c) => moved.has(c._id)).map((c) => ({ sessionId: c._id, userId: c.user_id, idleExpiresAt }));
+  }
+
+  /**
    * Writes new user_data if the session is still at `expectedVersion` and not revoked; null otherwise.
    * A whole-document replace rather than `$set: {user_data}`: FerretDB 1.24 skips a `$set` of an
    * embedded object whose values equal the old ones in order, whatever the keys ({a:1} -> {b:1} is
@@ -235,12 +278,21 @@ export class SessionRepository implements SessionStore, SweepStore {
     return docs.map((d) => d._id);
   }
 
-  /** Deletes those of `ids` that still match the rule (a session touched meanwhile stays). */
-  async deleteSweepable(kind: SweepKind, cutoff: Date, ids: string[], ctx: CallContext): Promise<number> {
+  /**
+   * Deletes those of `ids` that still match the rule (a session touched meanwhile stays) and returns
+   * the ids now gone. deleteMany does not say which it deleted: when it deleted fewer than given, one
+   * find of the survivors tells (an id another replica's sweeper took is gone too, and reported so).
+   */
+  async deleteSweepable(kind: SweepKind, cutoff: Date, ids: string[], ctx: CallContext): Promise<string[]> {
     const result = await this.timed(`delete_sweepable_${kind}`, ctx, (maxTimeMS) =>
       this.collection.deleteMany({ ...sweepFilter(kind, cutoff), _id: { $in: ids } }, { maxTimeMS }),
     );
-    return result.deletedCount;
+    if (result.deletedCount === ids.length) return ids;
+    const kept = await this.timed(`find_sweep_survivors_${kind}`, ctx, (maxTimeMS) =>
+      this.collection.find({ _id: { $in: ids } }, { projection: { _id: 1 }, maxTimeMS }).toArray(),
+    );
+    const survivors = new Set(kept.map((d) => d._id));
+    return ids.filter((id) => !survivors.has(id));
   }
 
   private async updateOne(operation: string, filter: Filter<SessionDocument>, update: object, ctx: CallContext): Promise<SessionRecord | null> {

@@ -89,7 +89,7 @@ describe('losing a compare-and-set to another replica', () => {
   const revoke = (id: string) => t.collection.updateOne({ _id: id }, { $set: { revoked_at: new Date(0) } });
   const racing = (rival: (id: string) => Promise<unknown>) => {
     const repo = new RacingRepository(rival);
-    return { repo, service: new SessionService(repo, t.config.session, t.clock) };
+    return { repo, service: new SessionService(repo, t.config.session, t.clock, t.changes) };
   };
 
   it('retries a merge after a lost race and succeeds on the fresh version', async () => {
@@ -157,7 +157,7 @@ describe('losing a compare-and-set to another replica', () => {
         return ids;
       }
     }
-    const service = new SessionService(new LateListRepository(t.mongo.db(t.config.mongo.dbName)), t.config.session, t.clock);
+    const service = new SessionService(new LateListRepository(t.mongo.db(t.config.mongo.dbName)), t.config.session, t.clock, t.changes);
     for (let i = 0; i < 3; i++) await service.bindUser((await service.create({}, NO_DEADLINE)).token, 'raced-user', NO_DEADLINE);
     const revoked = await service.revokeAllForUser('raced-user', null, NO_DEADLINE);
     expect(revoked).toHaveLength(2);

@@ -3,6 +3,7 @@ import { ManualClock } from '../testing/manual-clock';
 import { NO_DEADLINE, type CallContext } from './call-context';
 import { BadRequestError, InvalidTokenError, InvalidUserDataError, PayloadTooLargeError } from './errors';
 import { encodePageToken } from './page-token';
+import { NO_CHANGE_FEED } from './change-publisher';
 import { SessionService } from './session-service';
 import type { SessionStore } from './session-store';
 
@@ -20,7 +21,7 @@ class StoreReached extends Error {
 const refusing = new Proxy({} as SessionStore, {
   get: (_target, method) => (...args: unknown[]) => Promise.reject(new StoreReached(String(method), args.at(-1))),
 });
-const service = new SessionService(refusing, loadSessionServiceConfig({}).session, new ManualClock());
+const service = new SessionService(refusing, loadSessionServiceConfig({}).session, new ManualClock(), NO_CHANGE_FEED);
 // Input that passes every check gets as far as the store, with the caller's context (the store enforces its deadline).
 const ctx: CallContext = { requestId: 'checked', deadline: 12_345 };
 const reachedStore = { name: 'StoreReached', ctx };

@@ -1,6 +1,7 @@
 import type { SessionServiceConfig } from '@session/config';
 import type { JsonObject } from '@session/proto';
 import type { CallContext } from './call-context';
+import type { ChangePublisher } from './change-publisher';
 import type { Clock } from './clock';
 import { BadRequestError, ForbiddenError, SessionExpiredError, SessionIdNotFoundError, SessionNotFoundError, SessionRevokedError, VersionConflictError } from './errors';
 import { extendedExpiry, initialExpiry, sessionState, touchIsDue } from './expiry';
@@ -54,6 +55,8 @@ export const MAX_PAGE_SIZE = 200;
 export const PAGE_DATA_BUDGET_BYTES = 1_048_576;
 // Another replica may win a compare-and-set between our read and write; retry a merge a few times.
 const MAX_WRITE_ATTEMPTS = 3;
+/** TouchSessions takes at most this many ids: one bounded batch of store calls per request. */
+export const MAX_TOUCH_BATCH = 1_000;
 
 function checkUserId(userId: string): string {
   if (userId.length === 0 || userId.length > USER_ID_MAX_LENGTH || /\p{Cc}/u.test(userId)) {
@@ -70,7 +73,9 @@ function checkSessionId(sessionId: string): string {
 /**
  * The session rules: minting, token checks, expiry, data updates, binding and
  * revocation. Storage comes in through the SessionStore port, time through the clock; the store
- * enforces each call's deadline before every database call, so the rules need not check it.
+ * enforces each call's deadline before every database call, so the rules need not check it. Every
+ * write that can change a validation is reported to the ChangePublisher once the store acknowledged
+ * it, before the method returns (creation is not: nobody can have cached a session not yet issued).
  */
 export class SessionService {
   private readonly pendingTouches = new Map<string, Promise<SessionRecord | null>>();
@@ -79,6 +84,7 @@ export class SessionService {
     private readonly repository: SessionStore,
     private readonly config: SessionPolicy,
     private readonly clock: Clock,
+    private readonly changes: ChangePublisher,
     private readonly lock = new KeyedLock(),
   ) {}
 
@@ -120,7 +126,10 @@ export class SessionService {
     if (!pending) {
       const threshold = new Date(now.getTime() - this.config.touchIntervalMs);
       const expiry = extendedExpiry(record.absoluteExpiresAt, now, this.config);
-      pending = this.lock.run(id, () => this.repository.extendIdleExpiry(id, now, expiry, threshold, ctx)).finally(() => this.pendingTouches.delete(id));
+      pending = this.lock
+        .run(id, () => this.repository.extendIdleExpiry(id, now, expiry, threshold, ctx))
+        .then((touched) => this.extended(touched))
+        .finally(() => this.pendingTouches.delete(id));
       this.pendingTouches.set(id, pending);
     }
     return pending;
@@ -131,9 +140,27 @@ export class SessionService {
     return this.lock.run(sessionId, async () => {
       const record = await this.authenticate(token, ctx);
       const now = this.clock.now();
-      const touched = await this.repository.extendIdleExpiry(sessionId, now, extendedExpiry(record.absoluteExpiresAt, now, this.config), undefined, ctx);
+      const touched = this.extended(await this.repository.extendIdleExpiry(sessionId, now, extendedExpiry(record.absoluteExpiresAt, now, this.config), undefined, ctx));
       return withoutSecret(touched ?? (await this.authenticate(token, ctx)));
     });
+  }
+
+  /**
+   * Activity reported by near caches (TouchSessions): slides the idle expiry of each listed live
+   * session not written within the touch interval, as a validation with extend would. Returns how
+   * many moved. Malformed or too many ids are refused before anything is written.
+   */
+  async touchMany(sessionIds: readonly string[], ctx: CallContext): Promise<number> {
+    if (sessionIds.length > MAX_TOUCH_BATCH) throw new BadRequestError(`session_ids holds at most ${MAX_TOUCH_BATCH} ids`);
+    const bad = sessionIds.findIndex((id) => !isSessionId(id));
+    if (bad >= 0) throw new BadRequestError(`session_ids[${bad}] is not a UUID v4 session id`);
+    if (sessionIds.length === 0) return 0;
+    const now = this.clock.now();
+    const threshold = new Date(now.getTime() - this.config.touchIntervalMs);
+    const idleExpiresAt = new Date(now.getTime() + this.config.idleTtlMs);
+    const moved = await this.repository.extendDueIdleExpiries([...new Set(sessionIds)], now, idleExpiresAt, threshold, ctx);
+    for (const m of moved) this.changes.publish({ kind: 'extended', sessionId: m.sessionId, userId: m.userId, idleExpiresAt: m.idleExpiresAt });
+    return moved.length;
   }
 
   /** Admin lookup by public id: revoked sessions stay visible until swept, expired ones are gone. */
@@ -161,7 +188,10 @@ export class SessionService {
           { base: record, userData: next, now, expiry: extendedExpiry(record.absoluteExpiresAt, now, this.config) },
           ctx,
         );
-        if (written) return withoutSecret(written);
+        if (written) {
+          this.changes.publish({ kind: 'updated', sessionId, userId: written.userId, version: written.version });
+          return withoutSecret(written);
+        }
         // Lost a compare-and-set to another replica: with an expected version that is a conflict.
         if (update.expectedVersion !== undefined || attempt >= MAX_WRITE_ATTEMPTS) {
           await this.authenticate(token, ctx); // a revocation or expiry is the better answer when it happened
@@ -191,6 +221,7 @@ export class SessionService {
         await this.authenticate(token, ctx);
         throw new VersionConflictError();
       }
+      this.changes.publish({ kind: 'rotated', sessionId, userId, version: bound.version });
       return { token: minted.token, session: withoutSecret(bound) };
     });
   }
@@ -232,10 +263,15 @@ export class SessionService {
     if (exceptSessionId !== null) checkSessionId(exceptSessionId);
     const ids = await this.repository.findLiveIdsByUser(userId, this.clock.now(), ctx);
     const revoked: string[] = [];
-    for (const id of ids) {
-      if (id === exceptSessionId) continue;
-      const done = await this.lock.run(id, () => this.repository.markRevoked(id, this.clock.now(), ctx));
-      if (done) revoked.push(id);
+    try {
+      for (const id of ids) {
+        if (id === exceptSessionId) continue;
+        const done = await this.lock.run(id, () => this.repository.markRevoked(id, this.clock.now(), ctx));
+        if (done) revoked.push(id);
+      }
+    } finally {
+      // Also when the loop failed part-way (deadline, store down): those already revoked must be heard of.
+      if (revoked.length > 0) this.changes.publish({ kind: 'user_revoked', userId, exceptSessionId });
     }
     return revoked;
   }
@@ -249,7 +285,15 @@ export class SessionService {
     const now = this.clock.now();
     const { sessionId } = record;
     if (sessionState(record, now) !== 'live') return { sessionId, revoked: false };
-    return { sessionId, revoked: await this.repository.markRevoked(sessionId, now, ctx) };
+    const revoked = await this.repository.markRevoked(sessionId, now, ctx);
+    if (revoked) this.changes.publish({ kind: 'revoked', sessionId, userId: record.userId });
+    return { sessionId, revoked };
+  }
+
+  /** Reports a slid idle expiry (the write matched); passes the record through. */
+  private extended(touched: SessionRecord | null): SessionRecord | null {
+    if (touched) this.changes.publish({ kind: 'extended', sessionId: touched.sessionId, userId: touched.userId, idleExpiresAt: touched.idleExpiresAt });
+    return touched;
   }
 
   /**

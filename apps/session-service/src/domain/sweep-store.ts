@@ -7,6 +7,9 @@ export type SweepKind = 'expired' | 'revoked' | 'orphan';
 export interface SweepStore {
   /** Up to `limit` ids of sessions removable under `kind`, judged against `cutoff`. */
   findSweepableIds(kind: SweepKind, cutoff: Date, limit: number, ctx: CallContext): Promise<string[]>;
-  /** Deletes those of `ids` that still match the rule (a session touched meanwhile stays); how many went. */
-  deleteSweepable(kind: SweepKind, cutoff: Date, ids: string[], ctx: CallContext): Promise<number>;
+  /**
+   * Deletes those of `ids` that still match the rule (a session touched meanwhile stays) and returns
+   * the ids that are gone, so each removal can be published.
+   */
+  deleteSweepable(kind: SweepKind, cutoff: Date, ids: string[], ctx: CallContext): Promise<string[]>;
 }

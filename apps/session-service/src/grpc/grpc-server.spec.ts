@@ -5,8 +5,8 @@ const options = { callers: [], reflection: false };
 
 describe('bindServer', () => {
   it('binds port 0 to a free port and refuses an address it cannot use', async () => {
-    const server = createGrpcServer({} as never, new HealthImplementation(), options);
-    const other = createGrpcServer({} as never, new HealthImplementation(), options);
+    const server = createGrpcServer({ session: {}, feed: {} } as never, new HealthImplementation(), options);
+    const other = createGrpcServer({ session: {}, feed: {} } as never, new HealthImplementation(), options);
     try {
       const port = await bindServer(server, '127.0.0.1', 0);
       expect(port).toBeGreaterThan(0);

@@ -2,7 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
 import type { SessionServiceConfig } from '@session/config';
-import { PROTO_LOADER_OPTIONS, loadSessionPackage, type SessionServiceHandlers } from '@session/proto';
+import { PROTO_LOADER_OPTIONS, loadSessionPackage, type SessionFeedServiceHandlers, type SessionServiceHandlers } from '@session/proto';
 import { protoPath as healthProtoPath, type HealthImplementation } from 'grpc-health-check';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../observability/logger';
@@ -25,16 +25,22 @@ export function grpcServerOptions(grpcConfig: SessionServiceConfig['grpc'], logg
   return { callers: grpcConfig.callers, reflection: grpcConfig.reflection, onCallerDecision: observeCallerDecisions(logger, registry) };
 }
 
+export interface ServiceHandlers {
+  readonly session: SessionServiceHandlers;
+  readonly feed: SessionFeedServiceHandlers;
+}
+
 /**
- * The gRPC server with the session service and grpc.health.v1, every call
- * but health checks passing the caller interceptor first; server reflection
- * only when configured, so grpcurl can describe the API.
+ * The gRPC server with the session service, its change feed and grpc.health.v1, every call
+ * but health checks passing the caller interceptor first; server reflection (over both session.v1
+ * services) only when configured, so grpcurl can describe the API.
  */
-export function createGrpcServer(handlers: SessionServiceHandlers, health: HealthImplementation, options: GrpcServerOptions): grpc.Server {
+export function createGrpcServer(handlers: ServiceHandlers, health: HealthImplementation, options: GrpcServerOptions): grpc.Server {
   const { packageDefinition, proto } = loadSessionPackage();
   const interceptor = callerAuthInterceptor(new CallerPolicy(options.callers), options.onCallerDecision ?? (() => undefined));
   const server = new grpc.Server({ interceptors: [interceptor] });
-  server.addService(proto.session.v1.SessionService.service, handlers);
+  server.addService(proto.session.v1.SessionService.service, handlers.session);
+  server.addService(proto.session.v1.SessionFeedService.service, handlers.feed);
   health.addToServer(server);
   if (options.reflection) {
     const healthDefinition = loadSync(healthProtoPath, PROTO_LOADER_OPTIONS);

@@ -1,3 +1,4 @@
+import { NO_CHANGE_FEED } from '../domain/change-publisher';
 import { systemClock } from '../domain/clock';
 import type { SweepStore } from '../domain/sweep-store';
 import { createLogger } from '../observability/logger';
@@ -10,7 +11,7 @@ function flakyRepository(failing: () => boolean): SweepStore {
       if (failing()) throw new Error('database unavailable');
       return [];
     },
-    deleteSweepable: async () => 0,
+    deleteSweepable: async () => [],
   };
 }
 
@@ -25,7 +26,7 @@ describe('Sweeper backoff', () => {
       calls++;
       return calls < 7 || calls > 9;
     });
-    const sweeper = new Sweeper(repository, { intervalMs: 5, batchSize: 10, revokedRetentionMs: 1, orphanTtlMs: 1 }, systemClock, logger);
+    const sweeper = new Sweeper(repository, { intervalMs: 5, batchSize: 10, revokedRetentionMs: 1, orphanTtlMs: 1 }, systemClock, logger, NO_CHANGE_FEED);
     sweeper.start();
     const deadline = Date.now() + 5_000;
     while (warnings.length < 7 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));

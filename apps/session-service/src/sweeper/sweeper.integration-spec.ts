@@ -17,7 +17,7 @@ describe('Sweeper', () => {
   });
   afterAll(async () => t?.close());
 
-  const sweeper = (maxBatchesPerRun?: number) => new Sweeper(t.repository, { ...sweeperSettings(t.config), maxBatchesPerRun }, t.clock, t.logger, t.metrics);
+  const sweeper = (maxBatchesPerRun?: number) => new Sweeper(t.repository, { ...sweeperSettings(t.config), maxBatchesPerRun }, t.clock, t.logger, t.changes, t.metrics);
   const ids = async () => (await t.collection.find({}, { projection: { _id: 1 } }).toArray()).map((d) => d._id).sort();
 
   it('removes expired, revoked-past-retention and orphaned sessions in batches and keeps live ones', async () => {
@@ -94,7 +94,7 @@ describe('Sweeper', () => {
     await t.collection.deleteMany({});
     await t.api.createSession({});
     t.clock.advance(50 * HOUR);
-    const s = new Sweeper(t.repository, { ...sweeperSettings(t.config), intervalMs: 20 }, t.clock, t.logger);
+    const s = new Sweeper(t.repository, { ...sweeperSettings(t.config), intervalMs: 20 }, t.clock, t.logger, t.changes);
     s.start();
     s.start(); // a second start is ignored
     const deadline = Date.now() + 5_000;
@@ -112,7 +112,7 @@ describe('Sweeper without a database', () => {
     const closed = new MongoClient(t.db.uri, { serverSelectionTimeoutMS: 200 });
     await closed.close();
     const repository = new SessionRepository(closed.db('none'));
-    const s = new Sweeper(repository, { ...sweeperSettings(t.config), intervalMs: 10 }, t.clock, logger);
+    const s = new Sweeper(repository, { ...sweeperSettings(t.config), intervalMs: 10 }, t.clock, logger, t.changes);
     try {
       s.start();
       const deadline = Date.now() + 5_000;

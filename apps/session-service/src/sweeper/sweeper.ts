@@ -1,5 +1,6 @@
 import type { SessionServiceConfig } from '@session/config';
 import { NO_DEADLINE } from '../domain/call-context';
+import type { ChangePublisher } from '../domain/change-publisher';
 import type { Clock } from '../domain/clock';
 import type { SweepKind, SweepStore } from '../domain/sweep-store';
 import type { Logger } from '../observability/logger';
@@ -58,6 +59,8 @@ export class Sweeper {
     private readonly settings: SweeperSettings,
     private readonly clock: Clock,
     private readonly logger: Logger,
+    /** Hears of every deleted session (REMOVED on the change feed). */
+    private readonly changes: ChangePublisher,
     private readonly observer?: SweepObserver,
   ) {
     this.maxBatches = settings.maxBatchesPerRun ?? 20;
@@ -119,8 +122,9 @@ export class Sweeper {
         const ids = await this.repository.findSweepableIds(kind, cutoffs[kind], this.settings.batchSize, NO_DEADLINE);
         if (ids.length === 0) break;
         const deleted = await this.repository.deleteSweepable(kind, cutoffs[kind], ids, NO_DEADLINE);
-        counts[kind] += deleted;
-        this.observer?.sessionsSwept(kind, deleted);
+        for (const sessionId of deleted) this.changes.publish({ kind: 'removed', sessionId });
+        counts[kind] += deleted.length;
+        this.observer?.sessionsSwept(kind, deleted.length);
         if (ids.length < this.settings.batchSize) break;
       }
     }

@@ -8,8 +8,9 @@ import { MongoClient, type Collection } from 'mongodb';
 import type { SessionDocument } from '../db/session-document';
 import { SESSIONS_COLLECTION, type SessionRepository } from '../db/session-repository';
 import { SessionService } from '../domain/session-service';
+import { ChangeBus } from '../feed/change-bus';
 import { bindServer, createGrpcServer, grpcServerOptions } from '../grpc/grpc-server';
-import { createSessionHandlers } from '../grpc/session-handlers';
+import { createServiceHandlers } from '../grpc/service-handlers';
 import type { DbHealthMonitor } from '../health/db-health-monitor';
 import { createMonitoredRepository } from '../monitored-repository';
 import { createLogger, type Logger } from '../observability/logger';
@@ -39,6 +40,8 @@ export interface TestService {
   readonly collection: Collection<SessionDocument>;
   readonly repository: SessionRepository;
   readonly service: SessionService;
+  /** This instance's change feed (what WatchSessionChanges streams). */
+  readonly changes: ChangeBus;
   readonly metrics: ServiceMetrics;
   readonly logger: Logger;
   readonly monitor: DbHealthMonitor;
@@ -65,8 +68,9 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
     repository: { observer: metrics },
   });
   await repository.ensureIndexes();
-  const service = new SessionService(repository, config.session, clock);
-  const server = createGrpcServer(createSessionHandlers(service, { logger, metrics }), health, grpcServerOptions(config.grpc, logger, metrics.registry));
+  const changes = new ChangeBus(metrics);
+  const service = new SessionService(repository, config.session, clock, changes);
+  const server = createGrpcServer(createServiceHandlers(service, changes, config.feed, { logger, metrics }), health, grpcServerOptions(config.grpc, logger, metrics.registry));
   const port = await bindServer(server, '127.0.0.1', 0);
   await monitor.start();
   const address = `127.0.0.1:${port}`;
@@ -80,6 +84,7 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
     collection: mongo.db(config.mongo.dbName).collection<SessionDocument>(SESSIONS_COLLECTION),
     repository,
     service,
+    changes,
     metrics,
     logger,
     monitor,
@@ -90,6 +95,7 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
     async close() {
       api.close();
       monitor.stop();
+      changes.close();
       server.forceShutdown();
       await mongo
         .db(config.mongo.dbName)
