@@ -61,7 +61,8 @@ export interface BenchFigures {
    * findOne({session_id}) on the live pool, for information only (when the floor is by `_id`):
    * FerretDB 1.24 answers it with a full scan, so it is no floor for anything.
    */
-  floorBySessionId?: PhasePair;
+  /** Saturation only (a full scan on FerretDB). */
+  floorBySessionId?: Saturated;
   baseline: PhasePair;
   patch: Saturated;
   scale: Omit<PaddingResult, 'tokens'> & { gateway: PhasePair; floor: PhasePair };
@@ -205,7 +206,12 @@ export async function runAllPhases(stack: BenchStack, live: LiveSessions, baseli
   const serviceProbes: Probes = { pids: { service: stack.service.pid, database }, dbMetricsUrl: metrics };
   const grpc = await measure('(2) gRPC ValidateSession', job.grpc, o, serviceProbes);
   const floor = await measure(`(3) mongodb findOne({${floorField}})`, job.floor(floorField), o, { pids: { database } });
-  const floorBySessionId = floorField === '_id' ? await measure('(3) mongodb findOne({session_id}), informational', job.floor('session_id'), o, { pids: { database } }) : undefined;
+  // Saturation only: the session_id lookup scans the collection on FerretDB (tens per second), so a
+  // fixed 1,000/s would only queue scans that the database keeps working through after the phase.
+  const floorBySessionId =
+    floorField === '_id'
+      ? await saturate('(3) mongodb findOne({session_id}), informational', job.floor('session_id')({ concurrency: o.concurrency, durationS: o.phaseS }), { pids: { database } })
+      : undefined;
 
   // Writes before the scale phase, so all of (1)-(4) and (6) run on the same live-pool documents;
   // the patch adds one small key, which the scale phase then reads too.

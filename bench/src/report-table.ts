@@ -78,12 +78,13 @@ function whereRows(id: string, what: string, s: Saturated): Row[] {
 }
 
 /** Saturation, CPU split and fixed-rate rows of one target. */
-function pairRows(id: string, what: string, pair: PhasePair | undefined, unit: string, o: BenchOptions): Row[] {
+/** A phase's rows; one measured at saturation only (no fixed rate) gets no fixed-rate row. */
+function pairRows(id: string, what: string, pair: PhasePair | Saturated | undefined, unit: string, o: BenchOptions): Row[] {
   if (!pair) return [];
   return [
     row(id, `${what}, saturation (${o.concurrency} in flight)`, rate(pair.saturation, unit)),
     ...whereRows(id, what, pair),
-    row(id, `${what}, at ${int(o.fixedRate)}/s`, offered(pair.fixedRate, pair.fixedRateCache)),
+    ...('fixedRate' in pair ? [row(id, `${what}, at ${int(o.fixedRate)}/s`, offered(pair.fixedRate, pair.fixedRateCache))] : []),
   ];
 }
 
