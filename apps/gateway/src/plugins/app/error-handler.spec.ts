@@ -71,7 +71,9 @@ describe('gRPC failures through the error handler (scripted session service)', (
     ['INVALID_ARGUMENT payload_too_large', grpc.status.INVALID_ARGUMENT, 'payload_too_large', 413, 'payload_too_large'],
     ['FAILED_PRECONDITION', grpc.status.FAILED_PRECONDITION, undefined, 400, 'bad_request'],
     ['PERMISSION_DENIED', grpc.status.PERMISSION_DENIED, 'forbidden', 403, 'forbidden'],
-    ['RESOURCE_EXHAUSTED', grpc.status.RESOURCE_EXHAUSTED, undefined, 429, 'rate_limited'],
+    ['RESOURCE_EXHAUSTED from the service (rate_limited)', grpc.status.RESOURCE_EXHAUSTED, 'rate_limited', 429, 'rate_limited'],
+    // Without the service's x-error-code it came from the transport (a message over the size limit): not the client's rate.
+    ['RESOURCE_EXHAUSTED from the transport', grpc.status.RESOURCE_EXHAUSTED, undefined, 502, 'internal'],
     ['UNIMPLEMENTED', grpc.status.UNIMPLEMENTED, undefined, 500, 'internal'],
   ])('maps %s on a write', async (_name, status, errorCode, http, code) => {
     fake.on('UpdateSessionData', { fail: status, message: 'told by the service', errorCode });
