@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
-import { SESSION_RPC_NAMES } from '@session/config';
+import { FEED_RPC_NAMES, parseGrpcCallers, SESSION_RPC_NAMES } from '@session/config';
 import { checkHealth, createHealthClient, createSessionClient, SessionApi } from '@session/grpc-client';
 import { loadSessionPackage } from '@session/proto';
 import { failureOf, startTestService, type TestService } from '../testing/test-service';
@@ -125,5 +125,11 @@ describe('the allow-list vocabulary', () => {
   it('is exactly the RPCs of session.v1.SessionService', () => {
     const service = loadSessionPackage().proto.session.v1.SessionService.service;
     expect([...SESSION_RPC_NAMES].sort()).toEqual(Object.values(service).map((m) => m.path.split('/').pop()).sort());
+  });
+
+  it('names the RPCs of session.v1.SessionFeedService too, so a caller can be allowed the feed', () => {
+    const feed = loadSessionPackage().proto.session.v1.SessionFeedService.service;
+    expect([...FEED_RPC_NAMES].sort()).toEqual(Object.values(feed).map((m) => m.path.split('/').pop()).sort());
+    expect(parseGrpcCallers('gateway=WatchSessionChanges,TouchSessions', `gateway=${'a'.repeat(64)}`).problems).toEqual([]);
   });
 });
