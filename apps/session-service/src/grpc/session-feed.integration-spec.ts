@@ -120,7 +120,7 @@ describe('WatchSessionChanges over a real port', () => {
         small.changes.publish({ kind: 'removed', sessionId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}` });
         // Paced by the reading subscriber (real writes come one database round trip apart): it never
         // falls a buffer behind, while the paused one eventually must.
-        if (i % 50 === 49) await fast.until((x) => x.messages.length >= i - 50, 5_000, 'the reader to keep up');
+        if (i % 50 === 49) await fast.until((x) => x.changeCount >= i - 50, 5_000, 'the reader to keep up');
       }
       await fast.untilChanges(total + 1, 20_000);
       expectConsecutive(fast.messages, small.changes.streamId);

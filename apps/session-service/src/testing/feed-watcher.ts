@@ -10,6 +10,8 @@ import type { SessionFeedServiceClient, WatchSessionChangesResponse__Output } fr
 export class FeedWatcher {
   readonly messages: WatchSessionChangesResponse__Output[] = [];
   ended: grpc.StatusObject | undefined;
+  /** Messages other than heartbeats so far (kept as a count: conditions are checked on every message). */
+  changeCount = 0;
   readonly call: grpc.ClientReadableStream<WatchSessionChangesResponse__Output>;
   private readonly client: SessionFeedServiceClient;
   private readonly events = new EventEmitter();
@@ -19,6 +21,7 @@ export class FeedWatcher {
     this.call = this.client.WatchSessionChanges({});
     this.call.on('data', (m: WatchSessionChangesResponse__Output) => {
       this.messages.push(m);
+      if (m.kind !== 'SESSION_CHANGE_KIND_HEARTBEAT') this.changeCount += 1;
       this.events.emit('change');
     });
     this.call.on('status', (s: grpc.StatusObject) => {
@@ -47,7 +50,7 @@ export class FeedWatcher {
   }
 
   untilChanges(count: number, timeoutMs?: number): Promise<void> {
-    return this.until((w) => w.changes.length >= count, timeoutMs, `${count} changes`);
+    return this.until((w) => w.changeCount >= count, timeoutMs, `${count} changes`);
   }
 
   close(): void {
