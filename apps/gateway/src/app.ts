@@ -95,7 +95,8 @@ export function serverOptions(config: GatewayConfig, options: BuildAppOptions = 
     // The same field name as the session service's logs, so one id finds both sides of a call.
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
     bodyLimit: config.bodyLimitBytes,
-    trustProxy: config.trustProxy,
+    // A hop count or proxy addresses, never `true` (config refuses it): the client writes the left of X-Forwarded-For.
+    trustProxy: trustProxyOption(config.trustProxy),
     ...(options.connectionTimeout === undefined ? {} : { connectionTimeout: options.connectionTimeout }),
     ...(options.requestTimeout === undefined ? {} : { requestTimeout: options.requestTimeout }),
     // While closing, Fastify answers new requests itself (return503OnClosing, left on): 503 with
@@ -142,6 +143,12 @@ export function answerClientError(error: Error & { code?: string }, socket: Dupl
     `HTTP/1.1 ${status} ${title}\r\n` +
       `Content-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n${body}`,
   );
+}
+
+/** Fastify's form of TRUST_PROXY; a hop count becomes the function Fastify itself would build (its types take no number). */
+function trustProxyOption(trust: GatewayConfig['trustProxy']): FastifyServerOptions['trustProxy'] {
+  if (typeof trust === 'number') return (_address: string, hop: number) => hop < trust;
+  return trust === false ? false : [...trust];
 }
 
 /** A ready-to-listen (or inject) gateway for this configuration. */
