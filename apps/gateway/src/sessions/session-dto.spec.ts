@@ -14,6 +14,11 @@ const session = (overrides: Partial<Session__Output> = {}): Session__Output => (
   idle_expires_at: ts('2026-01-10T00:00:00.000Z'),
   absolute_expires_at: ts('2026-01-31T00:00:00.000Z'),
   revoked_at: null,
+  claims: null,
+  authenticated_at: null,
+  authentication_method: '',
+  device: null,
+  remember_me: false,
   ...overrides,
 });
 
