@@ -15,6 +15,7 @@ export const SESSION_RPC_NAMES = [
   'BindUser',
   'ListUserSessions',
   'RevokeUserSessions',
+  'SetSessionClaims',
 ] as const;
 /** The change feed's RPCs: a caller is allowed them separately (a near cache needs both). */
 export const FEED_RPC_NAMES = ['WatchSessionChanges', 'TouchSessions'] as const;
