@@ -20,6 +20,12 @@ export const PROBLEM_CODES = [
   'session_service_unavailable',
   'timeout',
   'internal',
+  // Accounts (sign-up, sign-in, password change).
+  'invalid_email',
+  'invalid_password',
+  'invalid_credentials',
+  'account_exists',
+  'reauthentication_required',
 ] as const;
 export type ProblemCode = (typeof PROBLEM_CODES)[number];
 
