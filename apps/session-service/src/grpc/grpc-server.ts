@@ -6,8 +6,7 @@ import { PROTO_LOADER_OPTIONS, loadSessionPackage, type SessionFeedServiceHandle
 import { protoPath as healthProtoPath, type HealthImplementation } from 'grpc-health-check';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../observability/logger';
-import { callerAuthInterceptor, CallerPolicy, type CallerDecision } from './caller-auth';
-import { observeCallerDecisions } from './caller-observer';
+import { callerAuthInterceptor, CallerPolicy, observeCallerDecisions, undecodableRequestInterceptor, withGuardedDecoders, type CallerDecision } from '@session/grpc-server';
 import { withLinkedDescriptors } from './reflection-descriptors';
 
 
@@ -38,9 +37,10 @@ export interface ServiceHandlers {
 export function createGrpcServer(handlers: ServiceHandlers, health: HealthImplementation, options: GrpcServerOptions): grpc.Server {
   const { packageDefinition, proto } = loadSessionPackage();
   const interceptor = callerAuthInterceptor(new CallerPolicy(options.callers), options.onCallerDecision ?? (() => undefined));
-  const server = new grpc.Server({ interceptors: [interceptor] });
-  server.addService(proto.session.v1.SessionService.service, handlers.session);
-  server.addService(proto.session.v1.SessionFeedService.service, handlers.feed);
+  // Callers first: an unknown caller learns nothing, not even whether its request decodes.
+  const server = new grpc.Server({ interceptors: [interceptor, undecodableRequestInterceptor()] });
+  server.addService(withGuardedDecoders(proto.session.v1.SessionService.service), handlers.session);
+  server.addService(withGuardedDecoders(proto.session.v1.SessionFeedService.service), handlers.feed);
   health.addToServer(server);
   if (options.reflection) {
     const healthDefinition = loadSync(healthProtoPath, PROTO_LOADER_OPTIONS);
@@ -49,9 +49,5 @@ export function createGrpcServer(handlers: ServiceHandlers, health: HealthImplem
   return server;
 }
 
-/** Binds `host:port` (port 0 picks a free one) and resolves with the bound port. */
-export function bindServer(server: grpc.Server, host: string, port: number): Promise<number> {
-  return new Promise((resolve, reject) =>
-    server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound))),
-  );
-}
+// Shared with the accounts service; re-exported for this service's callers.
+export { bindServer } from '@session/grpc-server';

@@ -1,0 +1,5 @@
+export * from './bind-server';
+export * from './caller-auth';
+export * from './caller-observer';
+export * from './metrics-server';
+export * from './undecodable-requests';
