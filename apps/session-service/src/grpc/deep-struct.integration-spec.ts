@@ -19,7 +19,7 @@ function field(number: number, bytes: Buffer): Buffer {
  * Struct.fields (1) holds map entries {key (1), value (2)}; Value.struct_value is field 5.
  */
 function deepCreateRequest(depth: number): Buffer {
-  let struct = Buffer.alloc(0);
+  let struct: Buffer = Buffer.alloc(0);
   for (let level = 1; level < depth; level++) {
     const entry = Buffer.concat([field(1, Buffer.from('a')), field(2, field(5, struct))]);
     struct = field(1, entry);
