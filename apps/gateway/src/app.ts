@@ -22,10 +22,9 @@ import rateLimit from './plugins/external/rate-limit';
 import swagger from './plugins/external/swagger';
 import { toProblem } from './errors/to-problem';
 import { requestIdFrom } from './request-id';
-import currentSessionRoutes from './routes/current-session';
+import authenticatedRoutes from './routes/authenticated';
+import createSessionRoutes from './routes/create-session';
 import healthRoutes from './routes/health';
-import sessionDataRoutes from './routes/session-data';
-import sessionsRoutes from './routes/sessions';
 import { sharedSchemas } from './schemas/shared-schemas';
 import { resolveWebRoot } from './web-root';
 
@@ -68,9 +67,8 @@ export const gatewayApp: FastifyPluginAsync<GatewayAppOptions> = async (fastify,
   await fastify.register(webApp, { root: options.webRoot === undefined ? resolveWebRoot(config.webRoot) : options.webRoot });
 
   await fastify.register(healthRoutes);
-  await fastify.register(sessionsRoutes);
-  await fastify.register(currentSessionRoutes);
-  await fastify.register(sessionDataRoutes);
+  await fastify.register(createSessionRoutes);
+  await fastify.register(authenticatedRoutes);
   await fastify.register(methods.answer);
 };
 

@@ -38,6 +38,10 @@ export function jsonResponse(description: string, ref: string, headers?: Record<
 
 export const ETAG_HEADER = { ETag: { type: 'string', description: 'W/"v<version>"; send it back as If-Match' } } as const;
 
+export const SET_COOKIE_HEADER = {
+  'Set-Cookie': { type: 'string', description: 'the HttpOnly session cookie, persistent until the absolute expiry' },
+} as const;
+
 /** Statuses any API route can answer besides its own: bad input, throttling and upstream failures. */
 export const COMMON_FAILURES = [400, 429, 500, 503, 504] as const;
 /** Extra statuses of routes that accept a body. */

@@ -1,10 +1,10 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { versionToEtag } from '@session/rest-contract';
-import { ProblemError } from '../errors/problem-error';
-import { BODY_FAILURES, COMMON_FAILURES, ETAG_HEADER, jsonResponse, problemResponses, requestHeaders, SESSION_SECURITY } from '../schemas/route-schemas';
-import { validatedSessionDto } from '../sessions/validated-session-dto';
-import { writeThroughCache } from '../sessions/write-through-cache';
-import { callOptions, sessionBody, tokenOf } from './route-context';
+import { ProblemError } from '../../errors/problem-error';
+import { BODY_FAILURES, ETAG_HEADER, jsonResponse, problemResponses } from '../../schemas/route-schemas';
+import { validatedSessionDto } from '../../sessions/validated-session-dto';
+import { writeThroughCache } from '../../sessions/write-through-cache';
+import { callOptions, sessionBody, tokenOf } from '../route-context';
 
 /** Reading, extending and ending the session the request authenticates with. */
 const currentSessionRoutes: FastifyPluginAsync = async (fastify) => {
@@ -16,12 +16,8 @@ const currentSessionRoutes: FastifyPluginAsync = async (fastify) => {
         description:
           'Checks the token and returns the session with its version as ETag. Answered from the near cache when it holds the session ' +
           '(activity is reported in batches); otherwise validated at the session service, which extends the idle expiry.',
-        tags: ['sessions'],
-        security: SESSION_SECURITY,
-        headers: requestHeaders,
-        response: { 200: jsonResponse('The session', 'SessionResponse', ETAG_HEADER), ...problemResponses(...COMMON_FAILURES, 401) },
+        response: { 200: jsonResponse('The session', 'SessionResponse', ETAG_HEADER) },
       },
-      preHandler: fastify.requireCredential,
     },
     async (request, reply) => {
       const session = validatedSessionDto(await fastify.currentSession(request));
@@ -36,12 +32,8 @@ const currentSessionRoutes: FastifyPluginAsync = async (fastify) => {
       schema: {
         summary: 'Extend the current session',
         description: 'Slides the idle expiry forward (never past the absolute expiry).',
-        tags: ['sessions'],
-        security: SESSION_SECURITY,
-        headers: requestHeaders,
-        response: { 200: jsonResponse('The extended session', 'SessionResponse', ETAG_HEADER), ...problemResponses(...COMMON_FAILURES, 401, 403, 413, 415) },
+        response: { 200: jsonResponse('The extended session', 'SessionResponse', ETAG_HEADER), ...problemResponses(403, ...BODY_FAILURES) },
       },
-      preHandler: fastify.requireCredential,
     },
     async (request, reply) => {
       const token = tokenOf(request);
@@ -56,12 +48,8 @@ const currentSessionRoutes: FastifyPluginAsync = async (fastify) => {
       schema: {
         summary: 'Log out',
         description: 'Revokes the current session and clears the session cookie.',
-        tags: ['sessions'],
-        security: SESSION_SECURITY,
-        headers: requestHeaders,
-        response: { 204: { description: 'Logged out; the cookie is cleared', type: 'null' }, ...problemResponses(...COMMON_FAILURES, ...BODY_FAILURES, 401, 403) },
+        response: { 204: { description: 'Logged out; the cookie is cleared', type: 'null' }, ...problemResponses(...BODY_FAILURES, 403) },
       },
-      preHandler: fastify.requireCredential,
     },
     async (request, reply) => {
       const token = tokenOf(request);

@@ -1,22 +1,12 @@
 import { jsonToStruct } from '@session/proto';
 import { etagToVersion, MERGE_PATCH_CONTENT_TYPE, type UserData } from '@session/rest-contract';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { ProblemError } from '../errors/problem-error';
-import {
-  BODY_FAILURES,
-  COMMON_FAILURES,
-  conditionalWriteHeaders,
-  ETAG_HEADER,
-  jsonResponse,
-  mergePatchBody,
-  problemResponses,
-  replaceDataBody,
-  SESSION_SECURITY,
-} from '../schemas/route-schemas';
-import { userDataErrorFormatter } from '../schemas/user-data-errors';
-import { assertUserDataFits } from '../sessions/user-data-guard';
-import { writeThroughCache } from '../sessions/write-through-cache';
-import { acceptBody, callOptions, sessionBody, tokenOf } from './route-context';
+import { ProblemError } from '../../errors/problem-error';
+import { BODY_FAILURES, conditionalWriteHeaders, ETAG_HEADER, jsonResponse, mergePatchBody, problemResponses, replaceDataBody } from '../../schemas/route-schemas';
+import { userDataErrorFormatter } from '../../schemas/user-data-errors';
+import { assertUserDataFits } from '../../sessions/user-data-guard';
+import { writeThroughCache } from '../../sessions/write-through-cache';
+import { acceptBody, callOptions, sessionBody, tokenOf } from '../route-context';
 
 /**
  * If-Match -> expected_version. `*` (any current version) sets none; a tag
@@ -31,7 +21,7 @@ export function expectedVersion(ifMatch: string | undefined): string | undefined
 
 const WRITE_RESPONSES = {
   200: jsonResponse('The updated session; ETag carries the new version', 'SessionResponse', ETAG_HEADER),
-  ...problemResponses(...COMMON_FAILURES, ...BODY_FAILURES, 401, 403, 409, 412),
+  ...problemResponses(...BODY_FAILURES, 403, 409, 412),
 };
 
 /** Changing the current session's user_data: merge patch (PATCH) or replacement (PUT), both with optional If-Match. */
@@ -52,15 +42,12 @@ const sessionDataRoutes: FastifyPluginAsync = async (fastify) => {
       schema: {
         summary: 'Merge-patch the current session data',
         description: 'Applies a JSON merge patch (RFC 7396) to user_data. Send the last ETag as If-Match to fail with 412 instead of overwriting a newer version.',
-        tags: ['sessions'],
-        security: SESSION_SECURITY,
         headers: conditionalWriteHeaders,
         body: mergePatchBody,
         response: WRITE_RESPONSES,
       },
       schemaErrorFormatter: userDataErrorFormatter(''),
       preValidation: acceptBody([MERGE_PATCH_CONTENT_TYPE, 'application/json']),
-      preHandler: fastify.requireCredential,
     },
     async (request, reply) => sessionBody(reply, await write(request, request.body, 'UPDATE_MODE_MERGE')),
   );
@@ -71,15 +58,12 @@ const sessionDataRoutes: FastifyPluginAsync = async (fastify) => {
       schema: {
         summary: 'Replace the current session data',
         description: 'Replaces user_data as a whole. Send the last ETag as If-Match to fail with 412 instead of overwriting a newer version.',
-        tags: ['sessions'],
-        security: SESSION_SECURITY,
         headers: conditionalWriteHeaders,
         body: replaceDataBody,
         response: WRITE_RESPONSES,
       },
       schemaErrorFormatter: userDataErrorFormatter('/user_data'),
       preValidation: acceptBody(['application/json']),
-      preHandler: fastify.requireCredential,
     },
     async (request, reply) => sessionBody(reply, await write(request, request.body.user_data, 'UPDATE_MODE_REPLACE')),
   );

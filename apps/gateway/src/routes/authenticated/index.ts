@@ -1,0 +1,35 @@
+import type { FastifyPluginAsync, RouteOptions } from 'fastify';
+import { COMMON_FAILURES, problemResponses, requestHeaders, SESSION_SECURITY } from '../../schemas/route-schemas';
+import currentSessionRoutes from './current-session';
+import sessionDataRoutes from './session-data';
+import sessionListRoutes from './session-list';
+
+/**
+ * The routes that need a session token, in one encapsulated context (as fastify/demo's autohooks
+ * folder): the credential check is added here once as a hook, so a route in this folder cannot forget
+ * it, and no route outside it gets it by accident. Each route's OpenAPI block gets the parts every
+ * authenticated route shares (security schemes, the request-id header, the `sessions` tag, 401 and the
+ * common failures), so the route itself declares only what is its own.
+ */
+const authenticatedRoutes: FastifyPluginAsync = async (fastify) => {
+  fastify.addHook('onRoute', withAuthenticatedSchema);
+  fastify.addHook('preHandler', fastify.requireCredential);
+  await fastify.register(sessionListRoutes);
+  await fastify.register(currentSessionRoutes);
+  await fastify.register(sessionDataRoutes);
+};
+
+const SHARED_FAILURES = problemResponses(...COMMON_FAILURES, 401);
+
+export function withAuthenticatedSchema(route: RouteOptions): void {
+  const schema = route.schema ?? {};
+  route.schema = {
+    tags: ['sessions'],
+    headers: requestHeaders,
+    ...schema,
+    security: SESSION_SECURITY,
+    ...(schema.response ? { response: { ...SHARED_FAILURES, ...(schema.response as object) } } : {}),
+  };
+}
+
+export default authenticatedRoutes;
