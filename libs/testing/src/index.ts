@@ -5,5 +5,6 @@ export * from './free-port';
 export * from './metric-value';
 export * from './replica-stack';
 export * from './workspace-root';
+export * from './wait-until';
 export * from './session-service-process';
 export * from './gateway-process';

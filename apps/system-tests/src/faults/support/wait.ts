@@ -1,20 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export { sleep };
-
-/**
- * Polls `check` until it returns true and resolves with the milliseconds it
- * took, or null after `timeoutMs`: scenarios record what never happened and
- * let the tests say which property that breaks.
- */
-export async function timeUntil(check: () => Promise<boolean>, timeoutMs: number, intervalMs = 50): Promise<number | null> {
-  const started = Date.now();
-  while (Date.now() - started < timeoutMs) {
-    if (await check().catch(() => false)) return Date.now() - started;
-    await sleep(intervalMs);
-  }
-  return null;
-}
+// One polling helper for the whole repository: the fault suites measure with the shared one.
+export { timeUntil } from '@session/testing';
 
 /** Whether a child process is still running (no exit code, no terminating signal). */
 export function isRunning(child: { exitCode: number | null; signalCode: NodeJS.Signals | null }): boolean {

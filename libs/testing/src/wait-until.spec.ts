@@ -1,0 +1,27 @@
+import { timeUntil, waitUntil } from './wait-until';
+
+describe('waitUntil', () => {
+  it('resolves with the first truthy value of a condition that becomes true later', async () => {
+    let calls = 0;
+    const value = await waitUntil(() => (++calls >= 3 ? { calls } : undefined), { what: 'the third call', intervalMs: 1 });
+    expect(value).toEqual({ calls: 3 });
+  });
+
+  it('treats a throwing async condition as not yet, and names what and the last error on timeout', async () => {
+    const failing = waitUntil(
+      async () => {
+        throw new Error('connect ECONNREFUSED');
+      },
+      { what: 'the port to listen', timeoutMs: 30, intervalMs: 5 },
+    );
+    await expect(failing).rejects.toThrow('timed out after 30 ms waiting for the port to listen (last error: connect ECONNREFUSED)');
+  });
+});
+
+describe('timeUntil', () => {
+  it('measures how long a condition took, and answers null when it never held', async () => {
+    const started = Date.now();
+    expect(await timeUntil(() => Date.now() - started >= 20, 5_000, 2)).toBeGreaterThanOrEqual(20);
+    expect(await timeUntil(() => false, 20, 2)).toBeNull();
+  });
+});
