@@ -12,7 +12,7 @@ import { bindServer, createGrpcServer, grpcServerOptions } from './grpc/grpc-ser
 import { createServiceHandlers } from './grpc/service-handlers';
 import { createLogger, type Logger } from './observability/logger';
 import { ServiceMetrics } from './observability/metrics';
-import { startMetricsServer } from './observability/metrics-server';
+import { startMetricsServer } from '@session/grpc-server';
 import { Sweeper, sweeperSettings } from './sweeper/sweeper';
 
 /** The database may start after us (nx runs both at once): retry until the indexes exist or we are told to stop. */

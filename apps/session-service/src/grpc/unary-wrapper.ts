@@ -5,7 +5,7 @@ import type { CallContext } from '../domain/call-context';
 import { DeadlineExceededError, InternalError, SessionServiceError, SessionStoreTimeoutError } from '../domain/errors';
 import type { Logger } from '../observability/logger';
 import type { ServiceMetrics } from '../observability/metrics';
-import { readCaller } from './caller-auth';
+import { readCaller } from '@session/grpc-server';
 import { GRPC_ERROR_MAPPING } from './error-status-table';
 import { readRequestId } from './request-id';
 

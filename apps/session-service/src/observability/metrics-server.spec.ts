@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 import { Registry } from 'prom-client';
 import { ServiceMetrics } from './metrics';
-import { startMetricsServer } from './metrics-server';
+import { startMetricsServer } from '@session/grpc-server';
 
 function get(port: number, path: string, method = 'GET'): Promise<{ status: number; type?: string; body: string }> {
   return new Promise((resolve, reject) => {

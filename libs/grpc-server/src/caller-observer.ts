@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { Counter, type Registry } from 'prom-client';
-import type { Logger } from '../observability/logger';
+import type { Logger } from 'pino';
 import type { CallerDecision } from './caller-auth';
 
 /**
