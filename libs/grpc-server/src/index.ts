@@ -3,3 +3,4 @@ export * from './caller-auth';
 export * from './caller-observer';
 export * from './metrics-server';
 export * from './undecodable-requests';
+export * from './request-id';

@@ -7,7 +7,7 @@ import type { Logger } from '../observability/logger';
 import type { ServiceMetrics } from '../observability/metrics';
 import { readCaller } from '@session/grpc-server';
 import { GRPC_ERROR_MAPPING } from './error-status-table';
-import { readRequestId } from './request-id';
+import { readRequestId } from '@session/grpc-server';
 
 export interface RpcDependencies {
   readonly logger: Logger;
