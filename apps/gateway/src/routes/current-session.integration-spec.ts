@@ -1,3 +1,4 @@
+import { waitUntil } from '@session/testing';
 import { parseSetCookie, startGatewayStack, type GatewayStack } from '../testing/gateway-stack';
 
 describe('current session over cookie and bearer (real session service)', () => {
@@ -24,8 +25,7 @@ describe('current session over cookie and bearer (real session service)', () => 
     expect(new Date(cookie.attributes.expires as string).getTime()).toBe(Math.floor(Date.parse(session.absolute_expires_at) / 1000) * 1000);
     expect(res.headers).toMatchObject({ 'cache-control': 'no-store', etag: 'W/"v0"', location: '/api/sessions/current', 'x-request-id': 'create-spec-1' });
     // The request id reaches the session service as gRPC metadata.
-    await new Promise((r) => setTimeout(r, 50));
-    expect(stack.service.process.output()).toContain('"requestId":"create-spec-1"');
+    await waitUntil(() => stack.service.process.output().includes('"requestId":"create-spec-1"'), { what: 'the session service to log the request id' });
   });
 
   it('creates a session from an empty POST', async () => {

@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import * as grpc from '@grpc/grpc-js';
 import { ServiceUnavailableError, SessionStoreTimeoutError } from '../domain/errors';
 import { createLogger } from '../observability/logger';
@@ -58,18 +57,25 @@ describe('the unary wrapper before the deadline', () => {
     expect(await metrics.registry.getSingleMetricAsString('grpc_server_handled_total')).toContain('code="UNAVAILABLE"} 1');
     expect(logs()).toContain('rpc failed: database unavailable');
   });
+});
+
+// Proving that nothing happens after the answer needs time to pass: fake timers let it pass at
+// once (a minute of it), instead of a real sleep that only covers a guessed few milliseconds.
+describe('the unary wrapper after its answer', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
 
   it('drops the handler result or failure that comes after that answer', async () => {
     const { call } = setup();
     let finish!: (value: string) => void;
     const late = call(() => new Promise<string>((resolve) => (finish = resolve)), Date.now() + 100);
-    await late.first;
-    finish('too late');
     let fail!: (err: Error) => void;
     const lateFailure = call(() => new Promise<string>((_, reject) => (fail = reject)), Date.now() + 100);
-    await lateFailure.first;
+    await jest.advanceTimersByTimeAsync(100);
+    await Promise.all([late.first, lateFailure.first]);
+    finish('too late');
     fail(new Error('boom'));
-    await sleep(20);
+    await jest.advanceTimersByTimeAsync(60_000);
     expect(late.answers).toHaveLength(1);
     expect(lateFailure.answers).toHaveLength(1);
     expect(late.answers[0].err?.code).toBe(grpc.status.UNAVAILABLE);
@@ -79,7 +85,7 @@ describe('the unary wrapper before the deadline', () => {
     const { call } = setup();
     const quick = call(async () => 'done', Date.now() + 60);
     expect((await quick.first).value).toBe('done');
-    await sleep(80);
+    await jest.advanceTimersByTimeAsync(60_000);
     expect(quick.answers).toHaveLength(1);
   });
 
@@ -92,8 +98,8 @@ describe('the unary wrapper before the deadline', () => {
         throw new Error('stream already closed');
       },
     );
-    await first.catch(() => undefined);
-    await sleep(10);
+    await jest.advanceTimersByTimeAsync(50);
+    await first;
     expect(logs()).toContain('rpc answer failed');
   });
 });

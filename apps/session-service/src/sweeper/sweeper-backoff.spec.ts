@@ -1,3 +1,4 @@
+import { waitUntil } from '@session/testing';
 import { NO_CHANGE_FEED } from '../domain/change-publisher';
 import { systemClock } from '../domain/clock';
 import type { SweepStore } from '../domain/sweep-store';
@@ -28,8 +29,7 @@ describe('Sweeper backoff', () => {
     });
     const sweeper = new Sweeper(repository, { intervalMs: 5, batchSize: 10, revokedRetentionMs: 1, orphanTtlMs: 1 }, systemClock, logger, NO_CHANGE_FEED);
     sweeper.start();
-    const deadline = Date.now() + 5_000;
-    while (warnings.length < 7 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    await waitUntil(() => warnings.length >= 7, { what: 'seven sweep warnings', timeoutMs: 5_000, intervalMs: 5 });
     await sweeper.stop();
     expect(warnings.slice(0, 7).map((w) => w.retryInMs)).toEqual([10, 20, 40, 80, 80, 80, 10]);
     // The waits really are that long: the fifth failure comes at least 10 + 20 + 40 + 80 ms after the first.

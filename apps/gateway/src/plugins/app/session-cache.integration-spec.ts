@@ -1,18 +1,9 @@
 import { createSessionClient, SessionApi } from '@session/grpc-client';
 import { FeedServer } from '@session/session-client/testing';
-import { metricValue } from '@session/testing';
+import { metricValue, waitUntil } from '@session/testing';
 import { grpcCalls, startEdgeStack, type EdgeStack, type ListeningGateway } from '../../testing/edge-stack';
 
 const LIMIT = 5;
-
-/** Polls until `check` holds (no fixed sleeps); fails the test with `what` after timeoutMs. */
-async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 /**
  * The gateway's use of the near cache, over real ports: the real session
@@ -37,7 +28,7 @@ describe('gateway near cache (outside clients, real session service, scripted fe
     await feed.start();
     // The scripted feed sends no heartbeats: a long stale bound keeps it trusted for the whole file.
     gateway = await edge.listen({ INVALID_TOKEN_LIMIT: String(LIMIT), SESSION_FEED_TARGETS: feed.target, FEED_STALE_AFTER: '600s' });
-    await waitFor('the feed to connect', async () => (await metricValue(gateway.metricsUrl, 'session_feed_connected', { target: feed.target })) === 1);
+    await waitUntil(async () => (await metricValue(gateway.metricsUrl, 'session_feed_connected', { target: feed.target })) === 1, { what: 'the feed to connect' });
     api = new SessionApi(createSessionClient({ address: edge.stack.service.address }), 5_000);
   });
   afterAll(async () => {
@@ -93,7 +84,7 @@ describe('gateway near cache (outside clients, real session service, scripted fe
     // No event yet: the scripted feed is the only source of changes here, so the entry still answers.
     expect((await get(token)).status).toBe(200);
     feed.send({ sequence: ++sequence, kind: 'SESSION_CHANGE_KIND_REVOKED', session_id: session.session_id, changed_at: { seconds: Math.floor(Date.now() / 1000), nanos: 0 } });
-    await waitFor('the revoked token to be refused', async () => (await get(token)).status === 401);
+    await waitUntil(async () => (await get(token)).status === 401, { what: 'the revoked token to be refused' });
   });
 
   it('with SESSION_CACHE_ENABLED=false validates every read at the service and subscribes to no feed', async () => {
@@ -114,7 +105,7 @@ describe('gateway near cache (outside clients, real session service, scripted fe
     feed.autoReset = false;
     const reconnected = feed.nextStream();
     stream.end(); // the replica ends the stream (as on overflow or shutdown)
-    await waitFor('the feed to be down', async () => (await metricValue(gateway.metricsUrl, 'session_feed_connected', { target: feed.target })) === 0);
+    await waitUntil(async () => (await metricValue(gateway.metricsUrl, 'session_feed_connected', { target: feed.target })) === 0, { what: 'the feed to be down' });
     const [hitsBefore, callsBefore] = [await hits(), await validations()];
     expect((await get(token)).status).toBe(200);
     expect((await get(token)).status).toBe(200);
@@ -124,7 +115,7 @@ describe('gateway near cache (outside clients, real session service, scripted fe
     feed.autoReset = true;
     sequence = 1;
     feed.send({ sequence, kind: 'SESSION_CHANGE_KIND_RESET' }, next);
-    await waitFor('the feed to be live again', async () => (await metricValue(gateway.metricsUrl, 'session_feed_connected', { target: feed.target })) === 1);
+    await waitUntil(async () => (await metricValue(gateway.metricsUrl, 'session_feed_connected', { target: feed.target })) === 1, { what: 'the feed to be live again' });
     await get(token); // a miss that fills
     expect((await get(token)).status).toBe(200);
     expect((await hits()) - hitsBefore).toBe(1);

@@ -1,4 +1,4 @@
-import { freePort } from '@session/testing';
+import { freePort, waitUntil } from '@session/testing';
 import { startGatewayStack, type GatewayStack } from '../../testing/gateway-stack';
 
 const DEADLINE_MS = 500;
@@ -33,12 +33,7 @@ describe('the session service going away and coming back', () => {
     expect((await stack.inject({ url: '/healthz' })).statusCode).toBe(200);
 
     await stack.restartService();
-    let status = 0;
-    for (const until = Date.now() + 10_000; Date.now() < until && status !== 200; ) {
-      status = (await read()).statusCode;
-      if (status !== 200) await new Promise((r) => setTimeout(r, 100));
-    }
-    expect(status).toBe(200);
+    await waitUntil(async () => (await read()).statusCode === 200, { what: 'a read to answer 200 on the restarted service', intervalMs: 100 });
     expect((await stack.inject({ url: '/readyz' })).statusCode).toBe(200);
   });
 });
