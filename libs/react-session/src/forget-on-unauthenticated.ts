@@ -23,12 +23,8 @@ export function forgetOnUnauthenticated(client: SessionRestClient, storage: Snap
         throw error;
       }
     };
-  return {
-    create: guard(client.create.bind(client)),
-    current: guard(client.current.bind(client)),
-    patchData: guard(client.patchData.bind(client)),
-    replaceData: guard(client.replaceData.bind(client)),
-    touch: guard(client.touch.bind(client)),
-    end: guard(client.end.bind(client)),
-  };
+  // Every endpoint, the account ones included: any of them can be the one that finds the session gone.
+  const guarded = {} as Record<string, unknown>;
+  for (const [name, call] of Object.entries(client) as Array<[string, (...args: unknown[]) => Promise<unknown>]>) guarded[name] = guard(call.bind(client));
+  return guarded as unknown as SessionRestClient;
 }

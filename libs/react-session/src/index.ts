@@ -17,3 +17,15 @@ export { SessionApiError, isSessionApiError, type ClientErrorCode } from './sess
 export { SNAPSHOT_KEY, type SnapshotStorage, type StoredSnapshot } from './session-snapshot';
 export { CREATE_LOCK_NAME, type LockManagerLike } from './create-lock';
 export { idleTtlMs, sessionExpiresAt } from './session-time';
+export type { AccountActions } from './account-actions';
+export {
+  PASSWORD_MAX_LENGTH,
+  PASSWORD_MIN_LENGTH,
+  passwordLength,
+  type AccountSessionDto,
+  type Credentials,
+  type DeviceDto,
+  type DeviceSessionDto,
+  type PasswordChange,
+  type SignedInFields,
+} from './account-types';

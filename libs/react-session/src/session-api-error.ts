@@ -3,6 +3,8 @@ import type { Problem, ProblemCode } from '@session/rest-contract';
 /** Codes the browser adds to the server's problem codes for failures that never got a problem body. */
 export type ClientErrorCode = 'network_error' | 'bad_response';
 
+const ACCOUNT_401_CODES: ReadonlySet<string> = new Set<ProblemCode>(['invalid_credentials', 'reauthentication_required']);
+
 /** A failed call to the session REST API: the server's problem+json, or a transport failure (status 0). */
 export class SessionApiError extends Error {
   override readonly name = 'SessionApiError';
@@ -16,9 +18,13 @@ export class SessionApiError extends Error {
     super(message);
   }
 
-  /** The session behind the cookie is gone (unknown, expired, revoked, malformed or missing token). */
+  /**
+   * The session behind the cookie is gone (unknown, expired, revoked, malformed or missing token).
+   * Not the 401s of the account endpoints about the person rather than the session: a wrong
+   * password or a sign-in too old to change it leaves the session as it was.
+   */
   get isUnauthenticated(): boolean {
-    return this.status === 401;
+    return this.status === 401 && !ACCOUNT_401_CODES.has(this.code);
   }
 
   /** `If-Match` named a version the server no longer has. */

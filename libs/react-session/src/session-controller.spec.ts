@@ -5,43 +5,14 @@
 // here on fakes for fetch (the fake gateway), storage and tabs (a fake
 // origin) and time (Jest's clock).
 import type { SessionDto } from '@session/rest-contract';
-import { createSessionController, type SessionController } from './session-controller';
+import type { SessionController } from './session-controller';
 import { createSessionRestClient, type FetchLike } from './session-rest-client';
 import { parseSnapshot, sessionSnapshot, SNAPSHOT_KEY } from './session-snapshot';
 import type { SessionState } from './session-state';
-import { createFakeOrigin, createFakeSessionApi, type FakeOrigin, type FakeSessionApi, type FakeTab } from './testing';
+import { createFakeOrigin, createFakeSessionApi, type FakeOrigin, type FakeSessionApi } from './testing';
+import { controllerFor, MINUTE, SECOND, until, useControllerClock } from './testing/controller-spec-support';
 
-const SECOND = 1_000;
-const MINUTE = 60 * SECOND;
-
-const stops: Array<() => void> = [];
-beforeEach(() => jest.useFakeTimers({ now: Date.parse('2030-01-01T09:00:00Z'), doNotFake: ['nextTick', 'queueMicrotask'] }));
-afterEach(() => {
-  stops.splice(0).forEach((stop) => stop());
-  jest.useRealTimers();
-});
-
-function controllerFor(api: FakeSessionApi, tab: FakeTab | null, fetch: FetchLike = api.fetch): SessionController {
-  return createSessionController({ client: createSessionRestClient({ fetch }), storage: tab?.storage ?? null, host: tab?.host ?? null, locks: null });
-}
-
-function started(controller: SessionController): SessionController {
-  stops.push(controller.start());
-  return controller;
-}
-
-/** Resolves with the first state (the current one included) that passes `ok`. */
-function until(controller: SessionController, ok: (state: SessionState) => boolean): Promise<SessionState> {
-  return new Promise((resolve) => {
-    const check = () => {
-      if (!ok(controller.getState())) return;
-      unsubscribe();
-      resolve(controller.getState());
-    };
-    const unsubscribe = controller.subscribe(check);
-    check();
-  });
-}
+const started = useControllerClock();
 
 const active = (controller: SessionController) => until(controller, (s) => s.status === 'active');
 const stored = (origin: FakeOrigin) => parseSnapshot(origin.items.get(SNAPSHOT_KEY) ?? null);

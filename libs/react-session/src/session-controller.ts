@@ -1,4 +1,5 @@
 import { versionToEtag, type SessionDto } from '@session/rest-contract';
+import { createAccountActions } from './account-actions';
 import { defaultLockManager, type LockManagerLike } from './create-lock';
 import { forgetOnUnauthenticated } from './forget-on-unauthenticated';
 import { guardedWrite, validateOrCreate } from './session-flows';
@@ -19,6 +20,7 @@ import {
 import type { SessionActions, SessionState, SessionStatus } from './session-state';
 import { estimateSkewMs, supersedes, timeLeftAt } from './session-time';
 import { createSessionTimers } from './session-timers';
+import { createSignedInRevalidation } from './signed-in-revalidation';
 
 export interface SessionControllerOptions {
   /** REST client; defaults to one on the global fetch, same origin. */
@@ -31,6 +33,8 @@ export interface SessionControllerOptions {
   host?: SessionHost | null;
   /** Countdown resolution. */
   tickMs?: number;
+  /** How often a visible, signed-in tab checks that its session was not ended from another device. */
+  revalidateMs?: number;
 }
 
 /**
@@ -63,6 +67,7 @@ export function createSessionController(options: SessionControllerOptions = {}):
   const locks = options.locks === undefined ? defaultLockManager() : options.locks;
   const host = options.host === undefined ? browserHost() : options.host;
   const tickMs = options.tickMs ?? 1000;
+  const revalidateMs = options.revalidateMs ?? 60_000;
 
   const listeners = new Set<() => void>();
   /** Sessions this tab moved away from; a late answer or another tab's stale snapshot never brings them back. */
@@ -87,6 +92,7 @@ export function createSessionController(options: SessionControllerOptions = {}):
   let starts = 0;
   let stopListening = ignore;
   const timers = createSessionTimers({ tickMs, host, tick: () => update(), renew: () => refresh().catch(ignore) });
+  const revalidation = createSignedInRevalidation(revalidateMs, host, () => refresh().catch(ignore));
   let state: SessionState = { session, status: known, error, timeLeftMs: session ? timeLeftAt(session, Date.now() + skewMs) : null };
 
   /** Recomputes the state from the clock, tells subscribers when it changed, and (re)arms the timers it needs. */
@@ -106,6 +112,7 @@ export function createSessionController(options: SessionControllerOptions = {}):
   function arm(): void {
     const running = starts > 0;
     timers.set(running && session !== null, running && state.status === 'expired' ? state.session?.session_id : undefined);
+    revalidation.set(running && state.status === 'active' && !!session?.user_id);
   }
 
   /** Takes a session the server (or another tab) reported, unless this tab already knows better. */
@@ -236,7 +243,18 @@ export function createSessionController(options: SessionControllerOptions = {}):
     };
   }
 
+  const accounts = createAccountActions({
+    client,
+    currentSessionId: () => session?.session_id,
+    ensureSession: () => (liveSessionId() === null ? sync() : Promise.resolve()),
+    replaceRefused: (sessionId) => sync(sessionId),
+    accept: (result) => accept(result, true) ?? result.session,
+    endSession,
+    refresh,
+  });
+
   return {
+    ...accounts,
     getState: () => state,
     subscribe(listener) {
       listeners.add(listener);

@@ -25,6 +25,13 @@ export function SessionProvider({ children, controller: given, ...options }: Ses
       endSession: controller.endSession,
       refresh: controller.refresh,
       touch: controller.touch,
+      signUp: controller.signUp,
+      signIn: controller.signIn,
+      signOut: controller.signOut,
+      changePassword: controller.changePassword,
+      listDevices: controller.listDevices,
+      signOutDevice: controller.signOutDevice,
+      signOutOtherDevices: controller.signOutOtherDevices,
     }),
     [state, controller],
   );

@@ -1,13 +1,7 @@
-import {
-  MERGE_PATCH_CONTENT_TYPE,
-  PROBLEM_CODES,
-  type JsonValue,
-  type Problem,
-  type ProblemCode,
-  type SessionDto,
-  type UserData,
-} from '@session/rest-contract';
+import { MERGE_PATCH_CONTENT_TYPE, type JsonValue, type SessionDto, type UserData } from '@session/rest-contract';
 import { SessionApiError } from './session-api-error';
+import { accountEndpoints, type AccountEndpoints } from './account-endpoints';
+import { problemError, sessionResult } from './rest-answers';
 
 /** The part of a fetch Response the client reads, so tests can answer without a Response class (jsdom has none). */
 export interface ResponseLike {
@@ -35,7 +29,7 @@ export interface WriteOptions {
   ifMatch?: string;
 }
 
-export interface SessionRestClient {
+export interface SessionRestClient extends AccountEndpoints {
   /** `POST /api/sessions`. The token in the answer is dropped: the browser holds it only as an HttpOnly cookie. */
   create(userData?: UserData): Promise<SessionResult>;
   current(): Promise<SessionResult>;
@@ -52,16 +46,17 @@ export interface SessionRestClientOptions {
   baseUrl?: string;
 }
 
-const CODES: ReadonlySet<string> = new Set(PROBLEM_CODES);
+/** One call to the gateway: `path` under `/api`; a non-2xx answer throws its problem as a SessionApiError. */
+export type SendFn = (method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<ResponseLike>;
 
 /**
  * A small typed client of the gateway's session endpoints. Pure: no storage,
  * no UI, no retries; the provider decides what a failure means.
  */
 export function createSessionRestClient(options: SessionRestClientOptions = {}): SessionRestClient {
-  const base = `${options.baseUrl ?? ''}/api/sessions`;
+  const base = `${options.baseUrl ?? ''}/api`;
 
-  async function send(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ResponseLike> {
+  const send: SendFn = async (method, path, body, headers = {}) => {
     const doFetch: FetchLike = options.fetch ?? ((url, init) => globalThis.fetch(url, init));
     const init: RequestInit = {
       method,
@@ -79,80 +74,29 @@ export function createSessionRestClient(options: SessionRestClientOptions = {}):
     }
     if (!response.ok) throw await problemError(response);
     return response;
-  }
-
-  async function sessionResult(response: ResponseLike): Promise<SessionResult> {
-    const body = await readJson(response);
-    const session = (body as { session?: unknown } | null)?.session;
-    if (!isSessionDto(session)) throw new SessionApiError(response.status, 'bad_response', 'The session API answered without a session.');
-    const date = Date.parse(response.headers.get('date') ?? '');
-    return { session, etag: response.headers.get('etag'), serverTime: Number.isNaN(date) ? null : date };
-  }
+  };
 
   const ifMatch = (o?: WriteOptions): Record<string, string> => (o?.ifMatch ? { 'if-match': o.ifMatch } : {});
 
   return {
     async create(userData) {
-      return sessionResult(await send('POST', '', userData ? { user_data: userData } : {}));
+      return sessionResult(await send('POST', '/sessions', userData ? { user_data: userData } : {}));
     },
     async current() {
-      return sessionResult(await send('GET', '/current'));
+      return sessionResult(await send('GET', '/sessions/current'));
     },
     async patchData(patch, o) {
-      return sessionResult(await send('PATCH', '/current/data', patch, { 'content-type': MERGE_PATCH_CONTENT_TYPE, ...ifMatch(o) }));
+      return sessionResult(await send('PATCH', '/sessions/current/data', patch, { 'content-type': MERGE_PATCH_CONTENT_TYPE, ...ifMatch(o) }));
     },
     async replaceData(userData, o) {
-      return sessionResult(await send('PUT', '/current/data', { user_data: userData }, ifMatch(o)));
+      return sessionResult(await send('PUT', '/sessions/current/data', { user_data: userData }, ifMatch(o)));
     },
     async touch() {
-      return sessionResult(await send('POST', '/current/touch'));
+      return sessionResult(await send('POST', '/sessions/current/touch'));
     },
     async end() {
-      await send('DELETE', '/current');
+      await send('DELETE', '/sessions/current');
     },
+    ...accountEndpoints(send),
   };
-}
-
-async function readJson(response: ResponseLike): Promise<unknown> {
-  const text = await response.text();
-  if (!text) return null;
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new SessionApiError(response.status, 'bad_response', 'The session API answered with something that is not JSON.');
-  }
-}
-
-async function problemError(response: ResponseLike): Promise<SessionApiError> {
-  let body: unknown = null;
-  try {
-    body = await readJson(response);
-  } catch {
-    // A proxy's HTML error page: the status alone still says what happened.
-  }
-  const problem = isProblem(body) ? body : undefined;
-  const code: ProblemCode | 'bad_response' = problem ? problem.code : response.status === 401 ? 'unauthenticated' : 'bad_response';
-  const message = problem?.detail ?? problem?.title ?? `The session API answered ${response.status}.`;
-  return new SessionApiError(response.status, code, message, problem);
-}
-
-function isProblem(value: unknown): value is Problem {
-  const v = value as Partial<Problem> | null;
-  return !!v && typeof v === 'object' && typeof v.status === 'number' && typeof v.code === 'string' && CODES.has(v.code);
-}
-
-/** Enough of a shape check that a wrong answer fails here, not deep inside a component. */
-export function isSessionDto(value: unknown): value is SessionDto {
-  const v = value as Partial<SessionDto> | null;
-  return (
-    !!v &&
-    typeof v === 'object' &&
-    typeof v.session_id === 'string' &&
-    typeof v.version === 'number' &&
-    typeof v.idle_expires_at === 'string' &&
-    typeof v.absolute_expires_at === 'string' &&
-    !!v.user_data &&
-    typeof v.user_data === 'object' &&
-    !Array.isArray(v.user_data)
-  );
 }

@@ -1,5 +1,5 @@
 import type { SessionDto } from '@session/rest-contract';
-import { isSessionDto } from './session-rest-client';
+import { isSessionDto } from './rest-answers';
 
 /** localStorage key shared by every tab of the origin; bump the suffix when the stored shape changes. */
 export const SNAPSHOT_KEY = 'session.snapshot.v1';
@@ -36,7 +36,7 @@ export function parseSnapshot(raw: string | null): StoredSnapshot | null {
   if (value.kind === 'session' && isSessionDto(value.session) && value.session.session_id === value.session_id) {
     // Snapshots stored before the skew was kept have none: no correction, as before.
     const skewMs = typeof value.skew_ms === 'number' && Number.isFinite(value.skew_ms) ? value.skew_ms : 0;
-    return { kind: 'session', session_id: value.session_id, session: value.session, saved_at: String(value.saved_at), skew_ms: skewMs };
+    return { kind: 'session', session_id: value.session_id, session: withoutClaims(value.session), saved_at: String(value.saved_at), skew_ms: skewMs };
   }
   return null;
 }
@@ -75,7 +75,20 @@ export function forgetSessionSnapshot(storage: SnapshotStorage | null, matches: 
 }
 
 export function sessionSnapshot(session: SessionDto, skewMs = 0): StoredSnapshot {
-  return { kind: 'session', session_id: session.session_id, session, saved_at: new Date().toISOString(), skew_ms: skewMs };
+  return { kind: 'session', session_id: session.session_id, session: withoutClaims(session), saved_at: new Date().toISOString(), skew_ms: skewMs };
+}
+
+/**
+ * The session without its `claims`: trusted facts (roles and the like) that
+ * the server answers with but that any script of the origin could read from
+ * localStorage, and that would outlive the session there. Also applied when
+ * reading, so a snapshot some older code stored with them is not shown.
+ */
+function withoutClaims(session: SessionDto): SessionDto {
+  if (!('claims' in session)) return session;
+  const copy: SessionDto & { claims?: unknown } = { ...session };
+  delete copy.claims;
+  return copy;
 }
 
 export function endedSnapshot(sessionId: string): StoredSnapshot {

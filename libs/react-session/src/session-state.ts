@@ -1,4 +1,5 @@
 import type { SessionDto, UserData } from '@session/rest-contract';
+import type { AccountActions } from './account-actions';
 import type { SessionApiError } from './session-api-error';
 import type { MergePatch } from './session-rest-client';
 
@@ -21,7 +22,7 @@ export interface SessionState {
   timeLeftMs: number | null;
 }
 
-export interface SessionActions {
+export interface SessionActions extends AccountActions {
   /** JSON merge patch of `user_data` with `If-Match`; one refetch-and-reapply on conflict. */
   updateData(patch: MergePatch): Promise<SessionDto>;
   /** Replaces `user_data` with `If-Match`; one refetch-and-reapply on conflict. */

@@ -1,11 +1,14 @@
 import { etagToVersion, versionToEtag, type JsonValue, type Problem, type ProblemCode, type SessionDto, type UserData } from '@session/rest-contract';
 import type { FetchLike, MergePatch, ResponseLike } from '../session-rest-client';
+import { createFakeAccounts, type Answer, type FakeAccount } from './fake-accounts';
 
 export interface FakeSessionApiOptions {
   idleTtlMs?: number;
   absoluteTtlMs?: number;
   /** The fake server's clock. */
   now?: () => number;
+  /** The user agent the gateway would record for this fake browser's sessions. */
+  userAgent?: string;
 }
 
 export interface FakeRequest {
@@ -37,6 +40,10 @@ export interface FakeSessionApi {
   writeElsewhere(sessionId: string, patch: MergePatch): SessionDto;
   /** Changes a stored session directly (expiry, revocation). */
   alter(sessionId: string, changes: Partial<SessionDto>): SessionDto;
+  /** An account that exists already (as if signed up earlier). */
+  addAccount(email: string, password: string): FakeAccount;
+  /** Signs `email` in on another device (a session outside this jar), for device lists. */
+  signInElsewhere(email: string, userAgent: string): SessionDto;
 }
 
 const MINUTE = 60_000;
@@ -67,7 +74,8 @@ export function createFakeSessionApi(options: FakeSessionApiOptions = {}): FakeS
     return stored;
   }
 
-  function create(userData: UserData): SessionDto {
+  /** A new session; `intoJar` sets its cookie in this fake browser (false: another device's). */
+  function create(userData: UserData, intoJar = true): SessionDto {
     counter += 1;
     const id = `00000000-0000-4000-8000-${counter.toString(16).padStart(12, '0')}`;
     secrets.set(id, `secret${counter}`);
@@ -85,22 +93,43 @@ export function createFakeSessionApi(options: FakeSessionApiOptions = {}): FakeS
       expires_at: '',
       revoked_at: null,
     });
-    api.cookie = `${id}.secret${counter}`;
+    if (intoJar) api.cookie = `${id}.secret${counter}`;
     return session;
   }
+
+  const accounts = createFakeAccounts({
+    // A getter: `api` is defined below, and these run only once requests arrive.
+    get sessions() {
+      return api.sessions;
+    },
+    now,
+    save,
+    rotate(sessionId) {
+      counter += 1;
+      secrets.set(sessionId, `secret${counter}`);
+      api.cookie = `${sessionId}.secret${counter}`;
+    },
+    forgetCookieOf(sessionId) {
+      if (api.cookie?.startsWith(`${sessionId}.`)) api.cookie = null;
+    },
+    problem,
+    userAgent: options.userAgent ?? 'Mozilla/5.0 (X11; Linux x86_64) Chrome/120.0 Safari/537.36',
+  });
 
   function write(session: SessionDto, userData: UserData, ifMatch: string | undefined): SessionDto | Problem {
     if (ifMatch !== undefined && etagToVersion(ifMatch) !== session.version) return problem(412, 'version_conflict');
     return save({ ...session, user_data: userData, version: session.version + 1, updated_at: iso(now()) });
   }
 
-  function handle(req: FakeRequest): { status: number; body?: unknown; session?: SessionDto } {
+  function handle(req: FakeRequest): Answer {
     if (req.method === 'POST' && req.path === '/api/sessions') {
       const session = create(((req.body as { user_data?: UserData } | null)?.user_data ?? {}) as UserData);
       return { status: 201, body: { token: api.cookie, session }, session };
     }
     const found = live();
     if ('status' in found) return { status: found.status, body: found };
+    const account = accounts.route(req, found);
+    if (account) return account;
     const ifMatch = req.headers['if-match'];
     let result: SessionDto | Problem = found;
     if (req.method === 'GET' && req.path === '/api/sessions/current') result = found;
@@ -147,6 +176,8 @@ export function createFakeSessionApi(options: FakeSessionApiOptions = {}): FakeS
       if (!session) throw new Error(`no session ${sessionId}`);
       return save({ ...session, ...changes });
     },
+    addAccount: (email, password) => accounts.add(email, password),
+    signInElsewhere: (email, userAgent) => accounts.signInElsewhere(email, userAgent, () => create({}, false)),
   };
   return api;
 }
