@@ -1,4 +1,5 @@
 import { jsonToStruct, type WatchSessionChangesResponse__Output } from '@session/proto';
+import { waitUntil } from '@session/testing';
 import { NO_DEADLINE } from '../domain/call-context';
 import type { SessionChange } from '../domain/change-publisher';
 import { Sweeper, sweeperSettings } from '../sweeper/sweeper';
@@ -143,9 +144,7 @@ describe('WatchSessionChanges over a real port', () => {
     await w.until((x) => x.messages.length >= 1, 5_000, 'RESET');
     const before = t.changes.subscriberCount;
     w.close();
-    const deadline = Date.now() + 5_000;
-    while (t.changes.subscriberCount !== before - 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-    expect(t.changes.subscriberCount).toBe(before - 1);
+    await waitUntil(() => t.changes.subscriberCount === before - 1, { what: 'the cancelled subscriber to be forgotten', timeoutMs: 5_000, intervalMs: 10 });
     expect(await t.metrics.registry.getSingleMetricAsString('session_feed_subscribers')).toMatch(new RegExp(` ${before - 1}$`, 'm'));
   });
 

@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { HealthImplementation } from 'grpc-health-check';
 import { createLogger } from '../observability/logger';
 import { DbHealthMonitor, type DbHealthMonitorOptions } from './db-health-monitor';
@@ -171,20 +170,26 @@ describe('DbHealthMonitor: reconnecting a client that stays unhealthy', () => {
   });
 });
 
+// The schedule is about time passing: fake timers move it exactly, so the counts are exact and
+// "nothing more happens" is checked over a full interval rather than a guessed real sleep.
 describe('DbHealthMonitor: ping schedule', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
   it('pings every retryIntervalMs while the database is down and every intervalMs once it answers', async () => {
     const h = harness({ intervalMs: 10_000, retryIntervalMs: 10, withReconnect: false });
     h.state.pingOk = false;
     await h.monitor.start();
-    await sleep(120);
-    const whileDown = h.state.pings;
-    expect(whileDown).toBeGreaterThanOrEqual(3);
+    await jest.advanceTimersByTimeAsync(120);
+    expect(h.state.pings).toBe(1 + 12);
     h.state.pingOk = true;
-    await sleep(60); // the next retry finds it back
+    await jest.advanceTimersByTimeAsync(10); // the next retry finds it back
     expect(h.monitor.serving).toBe(true);
     const once = h.state.pings;
-    await sleep(100);
+    await jest.advanceTimersByTimeAsync(9_999);
     expect(h.state.pings).toBe(once); // now on the long interval
+    await jest.advanceTimersByTimeAsync(1);
+    expect(h.state.pings).toBe(once + 1);
     h.monitor.stop();
   });
 
@@ -193,7 +198,7 @@ describe('DbHealthMonitor: ping schedule', () => {
     await h.monitor.start();
     h.monitor.stop();
     const pings = h.state.pings;
-    await sleep(60);
+    await jest.advanceTimersByTimeAsync(60_000);
     expect(h.state.pings).toBe(pings);
   });
 
@@ -202,16 +207,18 @@ describe('DbHealthMonitor: ping schedule', () => {
     const started = h.monitor.start();
     h.monitor.stop();
     await started;
-    await sleep(60);
+    await jest.advanceTimersByTimeAsync(60_000);
     expect(h.state.pings).toBe(1);
   });
 
-  it('uses a short default retry interval', async () => {
+  it('uses a short default retry interval (500 ms)', async () => {
     const h = harness({ intervalMs: 60_000, withReconnect: false });
     h.state.pingOk = false;
     await h.monitor.start();
-    await sleep(700);
-    expect(h.state.pings).toBeGreaterThanOrEqual(2);
+    await jest.advanceTimersByTimeAsync(499);
+    expect(h.state.pings).toBe(1);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(h.state.pings).toBe(2);
     h.monitor.stop();
   });
 });

@@ -1,4 +1,5 @@
 import { jsonToStruct } from '@session/proto';
+import { waitUntil } from '@session/testing';
 import { MongoClient } from 'mongodb';
 import { SessionRepository } from '../db/session-repository';
 import { createLogger } from '../observability/logger';
@@ -97,10 +98,8 @@ describe('Sweeper', () => {
     const s = new Sweeper(t.repository, { ...sweeperSettings(t.config), intervalMs: 20 }, t.clock, t.logger, t.changes);
     s.start();
     s.start(); // a second start is ignored
-    const deadline = Date.now() + 5_000;
-    while ((await t.collection.countDocuments()) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await waitUntil(async () => (await t.collection.countDocuments()) === 0, { what: 'the interval runs to sweep every session', timeoutMs: 5_000 });
     await s.stop();
-    expect(await t.collection.countDocuments()).toBe(0);
   });
 });
 
@@ -115,9 +114,7 @@ describe('Sweeper without a database', () => {
     const s = new Sweeper(repository, { ...sweeperSettings(t.config), intervalMs: 10 }, t.clock, logger, t.changes);
     try {
       s.start();
-      const deadline = Date.now() + 5_000;
-      while (lines.filter((l) => l.includes('sweep failed')).length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-      expect(lines.filter((l) => l.includes('sweep failed')).length).toBeGreaterThanOrEqual(2);
+      await waitUntil(() => lines.filter((l) => l.includes('sweep failed')).length >= 2, { what: 'two failed runs to be logged', timeoutMs: 5_000 });
     } finally {
       await s.stop();
       await t.close();
