@@ -1,5 +1,6 @@
 import { DURATION_PATTERN, parseDuration } from './duration';
 import { parseGrpcCallers, isLoopbackHost, type GrpcCaller } from './grpc-callers';
+import { deepFreeze } from './deep-freeze';
 import { ConfigError, loadEnv } from './load-env';
 
 const duration = (fallback: string, description: string) => ({ type: 'string', pattern: DURATION_PATTERN, default: fallback, description });
@@ -36,6 +37,21 @@ export const sessionServiceEnvSchema = {
       default: 1024,
       description: 'largest serialized user_data of a session not bound to a user (capped at USER_DATA_MAX_BYTES)',
     },
+    SESSION_BROWSER_ABSOLUTE_TTL: duration('12h', 'absolute lifetime of a session bound without remember_me, from the bind (never beyond SESSION_ABSOLUTE_TTL from creation)'),
+    SESSION_MAX_PER_USER: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 1000,
+      default: 10,
+      description: 'live sessions a user may have; a bind beyond it revokes the least recently seen ones (docs/session-features.md)',
+    },
+    SESSION_CLAIMS_MAX_BYTES: { type: 'integer', minimum: 2, maximum: 65536, default: 2048, description: 'largest serialized claims (BindUser, SetSessionClaims)' },
+    DEVICE_ADDRESS_STORAGE: {
+      type: 'string',
+      enum: ['truncated', 'full', 'none'],
+      default: 'truncated',
+      description: 'how a session stores its client address: truncated (IPv4 /24, IPv6 /48), full, or none',
+    },
     FEED_HEARTBEAT_INTERVAL: duration('1s', 'an idle change feed stream (WatchSessionChanges) gets a HEARTBEAT this often; subscribers give up after missing about three'),
     FEED_BUFFER_SIZE: {
       type: 'integer',
@@ -48,6 +64,9 @@ export const sessionServiceEnvSchema = {
     LOG_LEVEL: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info', description: 'pino log level' },
   },
 } as const;
+
+/** How a session keeps the client address it was created or bound from. */
+export type DeviceAddressStorage = 'truncated' | 'full' | 'none';
 
 interface RawSessionServiceEnv {
   MONGODB_URI?: string;
@@ -71,6 +90,10 @@ interface RawSessionServiceEnv {
   SWEEP_BATCH_SIZE: number;
   USER_DATA_MAX_BYTES: number;
   ANONYMOUS_USER_DATA_MAX_BYTES: number;
+  SESSION_BROWSER_ABSOLUTE_TTL: string;
+  SESSION_MAX_PER_USER: number;
+  SESSION_CLAIMS_MAX_BYTES: number;
+  DEVICE_ADDRESS_STORAGE: DeviceAddressStorage;
   FEED_HEARTBEAT_INTERVAL: string;
   FEED_BUFFER_SIZE: number;
   SHUTDOWN_GRACE: string;
@@ -104,6 +127,11 @@ export interface SessionServiceConfig {
     readonly userDataMaxBytes: number;
     /** Never above userDataMaxBytes: an anonymous session costs its creator one request, so it may hold less. */
     readonly anonymousUserDataMaxBytes: number;
+    /** Absolute lifetime of a session bound without remember_me, counted from the bind. */
+    readonly browserAbsoluteTtlMs: number;
+    readonly maxPerUser: number;
+    readonly claimsMaxBytes: number;
+    readonly deviceAddressStorage: DeviceAddressStorage;
   };
   readonly sweeper: { readonly intervalMs: number; readonly batchSize: number };
   readonly feed: { readonly heartbeatIntervalMs: number; readonly bufferSize: number };
@@ -123,6 +151,8 @@ export function loadSessionServiceConfig(env: NodeJS.ProcessEnv): SessionService
   }
   // Zero would send heartbeats back to back on every idle stream.
   if (parseDuration(raw.FEED_HEARTBEAT_INTERVAL) < 10) problems.push('FEED_HEARTBEAT_INTERVAL: must be at least 10ms');
+  // Zero would end every session bound without remember_me at the moment of its bind.
+  if (parseDuration(raw.SESSION_BROWSER_ABSOLUTE_TTL) < 1_000) problems.push('SESSION_BROWSER_ABSOLUTE_TTL: must be at least 1s');
   if (problems.length) throw new ConfigError(`invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
   const config: SessionServiceConfig = {
     mongo: {
@@ -143,6 +173,10 @@ export function loadSessionServiceConfig(env: NodeJS.ProcessEnv): SessionService
       revokedRetentionMs: parseDuration(raw.SESSION_REVOKED_RETENTION),
       userDataMaxBytes: raw.USER_DATA_MAX_BYTES,
       anonymousUserDataMaxBytes: Math.min(raw.ANONYMOUS_USER_DATA_MAX_BYTES, raw.USER_DATA_MAX_BYTES),
+      browserAbsoluteTtlMs: parseDuration(raw.SESSION_BROWSER_ABSOLUTE_TTL),
+      maxPerUser: raw.SESSION_MAX_PER_USER,
+      claimsMaxBytes: raw.SESSION_CLAIMS_MAX_BYTES,
+      deviceAddressStorage: raw.DEVICE_ADDRESS_STORAGE,
     },
     sweeper: { intervalMs: parseDuration(raw.SWEEP_INTERVAL), batchSize: raw.SWEEP_BATCH_SIZE },
     feed: { heartbeatIntervalMs: parseDuration(raw.FEED_HEARTBEAT_INTERVAL), bufferSize: raw.FEED_BUFFER_SIZE },
@@ -150,9 +184,4 @@ export function loadSessionServiceConfig(env: NodeJS.ProcessEnv): SessionService
     logLevel: raw.LOG_LEVEL,
   };
   return deepFreeze(config);
-}
-
-function deepFreeze<T>(value: T): T {
-  for (const v of Object.values(value as object)) if (v && typeof v === 'object') deepFreeze(v);
-  return Object.freeze(value);
 }

@@ -3,7 +3,7 @@ import { HealthImplementation } from 'grpc-health-check';
 import { MongoClient } from 'mongodb';
 import { NO_DEADLINE } from '../domain/call-context';
 import { ServiceUnavailableError } from '../domain/errors';
-import type { SessionRecord } from '../domain/session';
+import { NOT_SIGNED_IN, type SessionRecord } from '../domain/session';
 import { DbHealthMonitor } from '../health/db-health-monitor';
 import { createLogger } from '../observability/logger';
 import { SessionRepository } from './session-repository';
@@ -23,6 +23,7 @@ const record = (n: number): SessionRecord => {
     idleExpiresAt: later,
     absoluteExpiresAt: later,
     expiresAt: later,
+    ...NOT_SIGNED_IN,
     revokedAt: null,
   };
 };

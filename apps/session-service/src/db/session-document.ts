@@ -1,5 +1,5 @@
 import type { JsonObject } from '@session/proto';
-import type { SessionRecord } from '../domain/session';
+import { NOT_SIGNED_IN, type SessionRecord } from '../domain/session';
 
 /** The stored shape of collection `user_sessions` (snake_case, as the original schema). */
 export interface SessionDocument {
@@ -16,6 +16,12 @@ export interface SessionDocument {
   absolute_expires_at: Date;
   expires_at: Date;
   revoked_at: Date | null;
+  /** The fields below came with sign-in; documents written before it lack them (read as their defaults). */
+  claims?: JsonObject;
+  authenticated_at?: Date | null;
+  authentication_method?: string;
+  device?: { user_agent: string; client_address: string } | null;
+  remember_me?: boolean;
   /**
    * Set (to the creation time) only on an anonymous session nobody has used since it was
    * created; the first write that records a use removes it. The orphan rule sweeps on it.
@@ -38,6 +44,11 @@ export function toDocument(record: SessionRecord): SessionDocument {
     absolute_expires_at: record.absoluteExpiresAt,
     expires_at: record.expiresAt,
     revoked_at: record.revokedAt,
+    claims: record.claims,
+    authenticated_at: record.authenticatedAt,
+    authentication_method: record.authenticationMethod,
+    device: record.device ? { user_agent: record.device.userAgent, client_address: record.device.clientAddress } : null,
+    remember_me: record.rememberMe,
   };
 }
 
@@ -61,5 +72,10 @@ export function fromDocument(doc: SessionDocument): SessionRecord {
     absoluteExpiresAt: doc.absolute_expires_at,
     expiresAt: doc.expires_at,
     revokedAt: doc.revoked_at,
+    claims: doc.claims ?? NOT_SIGNED_IN.claims,
+    authenticatedAt: doc.authenticated_at ?? NOT_SIGNED_IN.authenticatedAt,
+    authenticationMethod: doc.authentication_method ?? NOT_SIGNED_IN.authenticationMethod,
+    device: doc.device ? { userAgent: doc.device.user_agent, clientAddress: doc.device.client_address } : NOT_SIGNED_IN.device,
+    rememberMe: doc.remember_me ?? NOT_SIGNED_IN.rememberMe,
   };
 }

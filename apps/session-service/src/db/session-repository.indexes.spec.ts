@@ -29,7 +29,7 @@ describe('SessionRepository.ensureIndexes against servers the embedded database 
   it('reports a TTL index the server accepted, without looking further', async () => {
     const { repository, created, listed } = fakeDb(async () => 'expires_at');
     await expect(repository.ensureIndexes()).resolves.toEqual({ ttl: true });
-    expect(created.map((c) => c.options.name)).toEqual(['session_id_unique', 'user_id', 'user_id_created_at', 'unused_since', 'expires_at']);
+    expect(created.map((c) => c.options.name)).toEqual(['session_id_unique', 'user_id', 'user_id_created_at', 'user_id_last_seen_at', 'unused_since', 'expires_at']);
     expect(listed()).toBe(0);
   });
 
@@ -40,7 +40,7 @@ describe('SessionRepository.ensureIndexes against servers the embedded database 
       ttl: true,
       ttlError: 'An equivalent index already exists with a different name',
     });
-    expect(created).toHaveLength(5); // no plain expiry index beside the existing one
+    expect(created).toHaveLength(6); // no plain expiry index beside the existing one
   });
 
   it('falls back to a plain expiry index when TTL is refused and none exists', async () => {
@@ -54,6 +54,6 @@ describe('SessionRepository.ensureIndexes against servers the embedded database 
     const { repository, created, listed } = fakeDb(() => Promise.reject(down), [ID_INDEX]);
     await expect(repository.ensureIndexes()).rejects.toBe(down);
     expect(listed()).toBe(0);
-    expect(created).toHaveLength(5);
+    expect(created).toHaveLength(6);
   });
 });

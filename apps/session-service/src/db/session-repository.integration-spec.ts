@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { startEmbeddedDb, uniqueDbName, type EmbeddedDb } from '@session/testing';
 import { MongoClient, type Document } from 'mongodb';
 import { NO_DEADLINE } from '../domain/call-context';
-import type { SessionRecord } from '../domain/session';
+import { NOT_SIGNED_IN, type SessionRecord } from '../domain/session';
 import { SESSIONS_COLLECTION, SessionRepository } from './session-repository';
 
 // One embedded database for the file; each describe works in its own database name.
@@ -75,6 +75,7 @@ describe('SessionRepository reads and measurements', () => {
     absoluteExpiresAt: new Date(createdAt.getTime() + 7_200_000),
     expiresAt: new Date(createdAt.getTime() + 3_600_000),
     revokedAt: null,
+    ...NOT_SIGNED_IN,
   });
 
   const observer = { observeDbOperation: (operation: string, seconds: number) => void observed.push({ operation, seconds }) };
@@ -144,6 +145,7 @@ describe('SessionRepository sweeping queries', () => {
     absoluteExpiresAt: at(120_000),
     expiresAt: at(60_000),
     revokedAt: null,
+    ...NOT_SIGNED_IN,
   });
   const sessions = {
     live: base(1),
@@ -238,7 +240,7 @@ describe('SessionRepository: what it asks of the server', () => {
       await monitored.db(dbName).collection(SESSIONS_COLLECTION).deleteMany({});
       commands.length = 0;
       const repository = new SessionRepository(monitored.db(dbName), maxTimeMs === undefined ? {} : { maxTimeMs });
-      const stored = { sessionId: ID, secretHash: 'c'.repeat(64), userId: null, userData: {}, version: 0, createdAt: t0, updatedAt: t0, lastSeenAt: t0, ...expiry, revokedAt: null };
+      const stored = { sessionId: ID, secretHash: 'c'.repeat(64), userId: null, userData: {}, version: 0, createdAt: t0, updatedAt: t0, lastSeenAt: t0, ...expiry, revokedAt: null, ...NOT_SIGNED_IN };
       await repository.ensureIndexes();
       await repository.insert(stored, NO_DEADLINE);
       const record = (await repository.findById(ID, NO_DEADLINE))!;
@@ -246,7 +248,7 @@ describe('SessionRepository: what it asks of the server', () => {
       await repository.extendIdleExpiry(ID, t0, expiry, t0, NO_DEADLINE);
       await repository.extendDueIdleExpiries([ID], t0, expiry.idleExpiresAt, t0, NO_DEADLINE);
       const written = (await repository.writeDataIfVersion(ID, record.version, { base: record, userData: { n: 1 }, now: t0, expiry }, NO_DEADLINE))!;
-      await repository.bindUserIfUnchanged(ID, { version: written.version, secretHash: written.secretHash }, { userId: 'cmd-user', secretHash: 'd'.repeat(64), now: t0, expiry }, NO_DEADLINE);
+      await repository.bindUserIfUnchanged(written, { userId: 'cmd-user', secretHash: 'd'.repeat(64), now: t0, expiry, claims: {}, authenticationMethod: 'password', device: null, rememberMe: true }, NO_DEADLINE);
       await repository.findLiveByUser('cmd-user', t0, { limit: 5, withUserData: false }, NO_DEADLINE);
       await repository.findLiveByUser('cmd-user', t0, { limit: 5, after: cursor, withUserData: true }, NO_DEADLINE);
       await repository.findLiveIdsByUser('cmd-user', t0, NO_DEADLINE);
@@ -282,11 +284,11 @@ describe('SessionRepository: what it asks of the server', () => {
     const t0 = new Date();
     const expiry = { idleExpiresAt: t0, absoluteExpiresAt: t0, expiresAt: t0 };
     const id = '0b6f7b4e-93c5-4c8e-9d4f-2a6c1f0e8d02';
-    await repository.insert({ sessionId: id, secretHash: 'e'.repeat(64), userId: null, userData: {}, version: 0, createdAt: t0, updatedAt: t0, lastSeenAt: t0, ...expiry, revokedAt: null }, NO_DEADLINE);
+    await repository.insert({ sessionId: id, secretHash: 'e'.repeat(64), userId: null, userData: {}, version: 0, createdAt: t0, updatedAt: t0, lastSeenAt: t0, ...expiry, revokedAt: null, ...NOT_SIGNED_IN }, NO_DEADLINE);
     const record = (await repository.findById(id, NO_DEADLINE))!;
     await repository.extendIdleExpiry(id, t0, expiry, undefined, NO_DEADLINE);
     await repository.writeDataIfVersion(id, 0, { base: record, userData: {}, now: t0, expiry }, NO_DEADLINE);
-    await repository.bindUserIfUnchanged(id, { version: 0, secretHash: record.secretHash }, { userId: 'u', secretHash: record.secretHash, now: t0, expiry }, NO_DEADLINE);
+    await repository.bindUserIfUnchanged(record, { userId: 'u', secretHash: record.secretHash, now: t0, expiry, claims: {}, authenticationMethod: 'password', device: null, rememberMe: true }, NO_DEADLINE);
     await repository.markRevoked(id, t0, NO_DEADLINE);
     await repository.findLiveByUser('u', t0, { limit: 1, withUserData: false }, NO_DEADLINE);
     await repository.findLiveIdsByUser('u', t0, NO_DEADLINE);

@@ -5,7 +5,7 @@ import type { CallContext } from '../domain/call-context';
 import { DeadlineExceededError, ServiceUnavailableError, SessionStoreTimeoutError } from '../domain/errors';
 import type { ExpiryTimes } from '../domain/expiry';
 import { withoutSecret, type SessionRecord } from '../domain/session';
-import type { DataChange, ExtendedSession, PageRequest, SessionPage, SessionStore, UserBinding } from '../domain/session-store';
+import type { ClaimsChange, DataChange, ExtendedSession, PageRequest, SessionPage, SessionStore, UserBinding } from '../domain/session-store';
 import type { SweepKind, SweepStore } from '../domain/sweep-store';
 import type { DbObserver } from '../observability/db-observer';
 import { classifyDriverError } from './driver-errors';
@@ -72,6 +72,8 @@ export class SessionRepository implements SessionStore, SweepStore {
     await index({ user_id: 1 }, { name: 'user_id' });
     // The paged list: equality on the user, then its sort order, so a page reads only its own entries.
     await index({ user_id: 1, created_at: -1, _id: -1 }, { name: 'user_id_created_at' });
+    // The per-user limit: a user's sessions, most recently seen first, for the eviction after a bind.
+    await index({ user_id: 1, last_seen_at: -1, _id: -1 }, { name: 'user_id_last_seen_at' });
     // The orphan sweep; sparse, so it holds only the sessions nobody has used yet.
     await index({ unused_since: 1 }, { name: 'unused_since', sparse: true });
     try {
@@ -194,40 +196,37 @@ export class SessionRepository implements SessionStore, SweepStore {
       idleExpiresAt: change.expiry.idleExpiresAt,
       expiresAt: change.expiry.expiresAt,
     });
-    const doc = await this.timed('write_data', ctx, (maxTimeMS) =>
-      this.collection.findOneAndReplace({ _id: sessionId, version: expectedVersion, revoked_at: null }, next, {
-        returnDocument: 'after',
-        upsert: false,
-        maxTimeMS,
-      }),
-    );
-    return doc ? fromDocument(doc) : null;
+    return this.replaceOne('write_data', { _id: sessionId, version: expectedVersion, revoked_at: null }, next, ctx);
   }
 
-  /** Sets the user and the new secret hash if neither the version nor the old hash moved; null otherwise. */
-  async bindUserIfUnchanged(
-    sessionId: string,
-    expected: { version: number; secretHash: string },
-    binding: UserBinding,
-    ctx: CallContext,
-  ): Promise<SessionRecord | null> {
-    return this.updateOne(
-      'bind_user',
-      { _id: sessionId, version: expected.version, secret_hash: expected.secretHash, revoked_at: null },
-      {
-        $set: {
-          user_id: binding.userId,
-          secret_hash: binding.secretHash,
-          updated_at: binding.now,
-          last_seen_at: binding.now,
-          idle_expires_at: binding.expiry.idleExpiresAt,
-          expires_at: binding.expiry.expiresAt,
-        },
-        $inc: { version: 1 },
-        $unset: USED,
-      },
-      ctx,
-    );
+  /**
+   * Sets the user, the new secret hash and the sign-in's details if neither the version nor the old
+   * hash moved; null otherwise. A whole-document replace, as writeDataIfVersion, for the claims
+   * object's sake; the replacement has no unused_since, so a bound session is no orphan.
+   */
+  async bindUserIfUnchanged(base: SessionRecord, binding: UserBinding, ctx: CallContext): Promise<SessionRecord | null> {
+    const next = toDocument({
+      ...base,
+      userId: binding.userId,
+      secretHash: binding.secretHash,
+      version: base.version + 1,
+      updatedAt: binding.now,
+      lastSeenAt: binding.now,
+      ...binding.expiry,
+      claims: binding.claims,
+      authenticatedAt: binding.now,
+      authenticationMethod: binding.authenticationMethod,
+      device: binding.device ?? base.device,
+      rememberMe: binding.rememberMe,
+    });
+    return this.replaceOne('bind_user', { _id: base.sessionId, version: base.version, secret_hash: base.secretHash, revoked_at: null }, next, ctx);
+  }
+
+  /** Replaces the claims if the session is still at the base's version and not revoked; whole-document, as writeDataIfVersion. */
+  async writeClaimsIfVersion(change: ClaimsChange, ctx: CallContext): Promise<SessionRecord | null> {
+    const { base } = change;
+    const next = toDocument({ ...base, claims: change.claims, version: base.version + 1, updatedAt: change.now });
+    return this.replaceOne('write_claims', { _id: base.sessionId, version: base.version, revoked_at: null }, next, ctx);
   }
 
   /** True when this call revoked the session; false when it was already revoked or is gone. */
@@ -265,6 +264,7 @@ export class SessionRepository implements SessionStore, SweepStore {
     const docs = await this.timed('find_live_ids_by_user', ctx, (maxTimeMS) =>
       this.collection
         .find({ user_id: userId, revoked_at: null, expires_at: { $gt: now } }, { projection: { _id: 1 }, maxTimeMS })
+        .sort({ last_seen_at: -1, _id: -1 })
         .toArray(),
     );
     return docs.map((d) => d._id);
@@ -293,6 +293,13 @@ export class SessionRepository implements SessionStore, SweepStore {
     );
     const survivors = new Set(kept.map((d) => d._id));
     return ids.filter((id) => !survivors.has(id));
+  }
+
+  private async replaceOne(operation: string, filter: Filter<SessionDocument>, next: SessionDocument, ctx: CallContext): Promise<SessionRecord | null> {
+    const doc = await this.timed(operation, ctx, (maxTimeMS) =>
+      this.collection.findOneAndReplace(filter, next, { returnDocument: 'after', upsert: false, maxTimeMS }),
+    );
+    return doc ? fromDocument(doc) : null;
   }
 
   private async updateOne(operation: string, filter: Filter<SessionDocument>, update: object, ctx: CallContext): Promise<SessionRecord | null> {

@@ -75,11 +75,12 @@ describe('losing a compare-and-set to another replica', () => {
     constructor(rival: (id: string) => Promise<unknown>) {
       super(t.mongo.db(t.config.mongo.dbName));
       for (const method of ['writeDataIfVersion', 'bindUserIfUnchanged', 'extendIdleExpiry'] as const) {
-        const original = this[method].bind(this) as (id: string, ...rest: unknown[]) => Promise<unknown>;
+        const original = this[method].bind(this) as (target: unknown, ...rest: unknown[]) => Promise<unknown>;
         Object.assign(this, {
-          [method]: async (id: string, ...rest: unknown[]) => {
-            if (this.races-- > 0) await rival(id);
-            return original(id, ...rest);
+          // bindUserIfUnchanged takes the record it read, the others the id.
+          [method]: async (target: string | { sessionId: string }, ...rest: unknown[]) => {
+            if (this.races-- > 0) await rival(typeof target === 'string' ? target : target.sessionId);
+            return original(target, ...rest);
           },
         });
       }
@@ -151,14 +152,18 @@ describe('losing a compare-and-set to another replica', () => {
 
   it('counts only the sessions it revoked itself when another caller revoked one meanwhile', async () => {
     class LateListRepository extends SessionRepository {
+      armed = false;
       override async findLiveIdsByUser(userId: string, now: Date): Promise<string[]> {
         const ids = await super.findLiveIdsByUser(userId, now, NO_DEADLINE);
-        await revoke(ids[0]); // another caller wins the first one between the list and the revocations
+        // Another caller wins the first one between the list and the revocations (binds list too: not armed then).
+        if (this.armed) await revoke(ids[0]);
         return ids;
       }
     }
-    const service = new SessionService(new LateListRepository(t.mongo.db(t.config.mongo.dbName)), t.config.session, t.clock, t.changes);
+    const repo = new LateListRepository(t.mongo.db(t.config.mongo.dbName));
+    const service = new SessionService(repo, t.config.session, t.clock, t.changes);
     for (let i = 0; i < 3; i++) await service.bindUser((await service.create({}, NO_DEADLINE)).token, 'raced-user', NO_DEADLINE);
+    repo.armed = true;
     const revoked = await service.revokeAllForUser('raced-user', null, NO_DEADLINE);
     expect(revoked).toHaveLength(2);
     expect(await t.collection.countDocuments({ user_id: 'raced-user', revoked_at: null })).toBe(0);

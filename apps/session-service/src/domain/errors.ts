@@ -8,6 +8,9 @@ export type SessionErrorReason =
   | 'session_expired'
   | 'session_revoked'
   | 'invalid_user_data'
+  | 'invalid_claims'
+  | 'claims_too_large'
+  | 'reauthentication_required'
   | 'payload_too_large'
   | 'bad_request'
   | 'version_conflict'
@@ -49,6 +52,14 @@ export class PayloadTooLargeError extends errorKind('PayloadTooLargeError', 'pay
     super(`user_data is larger than ${maxBytes} bytes`);
   }
 }
+export class InvalidClaimsError extends errorKind('InvalidClaimsError', 'invalid_claims', 'claims are invalid') {}
+export class ClaimsTooLargeError extends errorKind('ClaimsTooLargeError', 'claims_too_large', 'claims are too large') {
+  constructor(maxBytes: number) {
+    super(`claims are larger than ${maxBytes} bytes`);
+  }
+}
+/** The caller asked for a recent sign-in (max_authentication_age) and this session has none. */
+export class ReauthenticationRequiredError extends errorKind('ReauthenticationRequiredError', 'reauthentication_required', 'a more recent sign-in is required') {}
 export class BadRequestError extends errorKind('BadRequestError', 'bad_request', 'the request is invalid') {}
 export class VersionConflictError extends errorKind('VersionConflictError', 'version_conflict', 'the session data changed since the expected version') {}
 /** For lookups by public id (GetSession, RevokeSession by id), where the caller is trusted. */

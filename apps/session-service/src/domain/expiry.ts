@@ -28,6 +28,20 @@ export function extendedExpiry(absoluteExpiresAt: Date, now: Date, policy: Expir
   return { idleExpiresAt, absoluteExpiresAt, expiresAt: earlier(idleExpiresAt, absoluteExpiresAt) };
 }
 
+export interface BindExpiryPolicy extends ExpiryPolicy {
+  readonly browserAbsoluteTtlMs: number;
+}
+
+/**
+ * The absolute expiry a bind gives. With remember me, the full lifetime from creation (a sign-in
+ * with it restores what a sign-in without it shortened). Without, no later than the browser
+ * lifetime from the bind, and never later than the session already had.
+ */
+export function boundAbsoluteExpiry(session: { createdAt: Date; absoluteExpiresAt: Date }, rememberMe: boolean, now: Date, policy: BindExpiryPolicy): Date {
+  if (rememberMe) return new Date(session.createdAt.getTime() + policy.absoluteTtlMs);
+  return earlier(session.absoluteExpiresAt, new Date(now.getTime() + policy.browserAbsoluteTtlMs));
+}
+
 /** Revocation wins over expiry: it is the more specific reason to report. */
 export function sessionState(
   session: { revokedAt: Date | null; idleExpiresAt: Date; absoluteExpiresAt: Date },

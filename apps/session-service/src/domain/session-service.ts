@@ -3,12 +3,23 @@ import type { JsonObject } from '@session/proto';
 import type { CallContext } from './call-context';
 import type { ChangePublisher } from './change-publisher';
 import type { Clock } from './clock';
-import { BadRequestError, ForbiddenError, SessionExpiredError, SessionIdNotFoundError, SessionNotFoundError, SessionRevokedError, VersionConflictError } from './errors';
-import { extendedExpiry, initialExpiry, sessionState, touchIsDue } from './expiry';
+import { validateClaims } from './claims';
+import { deviceToStore } from './device';
+import {
+  BadRequestError,
+  ForbiddenError,
+  ReauthenticationRequiredError,
+  SessionExpiredError,
+  SessionIdNotFoundError,
+  SessionNotFoundError,
+  SessionRevokedError,
+  VersionConflictError,
+} from './errors';
+import { boundAbsoluteExpiry, extendedExpiry, initialExpiry, sessionState, touchIsDue } from './expiry';
 import { KeyedLock } from './keyed-lock';
 import { applyMergePatch } from './merge-patch';
 import { decodePageToken, encodePageToken } from './page-token';
-import { withoutSecret, type Session, type SessionRecord, type UpdateMode } from './session';
+import { NOT_SIGNED_IN, withoutSecret, type Session, type SessionRecord, type UpdateMode } from './session';
 import type { SessionPage, SessionStore } from './session-store';
 import { hashSecret, isSessionId, mintSecret, mintToken, parseToken, secretMatches } from './token';
 import { validateUserData } from './user-data';
@@ -18,6 +29,13 @@ export type SessionPolicy = SessionServiceConfig['session'];
 export interface IssuedSession {
   readonly token: string;
   readonly session: Session;
+}
+
+/** A bind's outcome: the new token, and the sessions the per-user limit revoked. */
+export interface BoundSession extends IssuedSession {
+  readonly evicted: readonly string[];
+  /** Why the eviction stopped early, when it did (for the logs; the bind itself stands). */
+  readonly evictionError?: unknown;
 }
 
 export interface Revocation {
@@ -39,6 +57,24 @@ export interface ListedPage {
   readonly nextPageToken: string;
 }
 
+/** The device as the caller saw it (the gateway: user agent and client address). */
+export interface DeviceInput {
+  readonly userAgent: string;
+  readonly clientAddress: string;
+}
+
+/** What a sign-in brings to BindUser besides the user; each part optional. */
+export interface SignIn {
+  /** E.g. "password"; recorded with the bind's time as authenticated_at. */
+  readonly authenticationMethod?: string;
+  /** Without it the session gets the browser lifetime (SESSION_BROWSER_ABSOLUTE_TTL). */
+  readonly rememberMe?: boolean;
+  /** Null keeps the device the session was created with. */
+  readonly device?: DeviceInput | null;
+  /** Replaces the claims; null or absent leaves none. */
+  readonly claims?: JsonObject | null;
+}
+
 export interface DataUpdate {
   readonly userData: JsonObject;
   readonly mode: UpdateMode;
@@ -46,6 +82,7 @@ export interface DataUpdate {
 }
 
 const USER_ID_MAX_LENGTH = 256;
+const AUTHENTICATION_METHOD = /^[\x21-\x7e]{0,64}$/;
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 200;
 /**
@@ -88,9 +125,10 @@ export class SessionService {
     private readonly lock = new KeyedLock(),
   ) {}
 
-  async create(userData: JsonObject | null, ctx: CallContext): Promise<IssuedSession> {
+  async create(userData: JsonObject | null, ctx: CallContext, device: DeviceInput | null = null): Promise<IssuedSession> {
     // A new session is anonymous: it gets the anonymous cap.
     const data = validateUserData(userData ?? {}, this.config.anonymousUserDataMaxBytes);
+    const stored = deviceToStore(device, this.config.deviceAddressStorage);
     const minted = mintToken();
     const now = this.clock.now();
     const record: SessionRecord = {
@@ -104,15 +142,25 @@ export class SessionService {
       lastSeenAt: now,
       ...initialExpiry(now, this.config),
       revokedAt: null,
+      ...NOT_SIGNED_IN,
+      device: stored,
     };
     await this.repository.insert(record, ctx);
     return { token: minted.token, session: withoutSecret(record) };
   }
 
-  /** Token -> live session; with `extend`, slides the idle expiry (written at most once per touch interval). */
-  async validate(token: string, extend: boolean, ctx: CallContext): Promise<Session> {
+  /**
+   * Token -> live session; with `extend`, slides the idle expiry (written at most once per touch
+   * interval). With `maxAuthenticationAgeMs`, a session not signed in within that time is refused
+   * (ReauthenticationRequiredError) before anything is written.
+   */
+  async validate(token: string, extend: boolean, ctx: CallContext, maxAuthenticationAgeMs?: number): Promise<Session> {
+    if (maxAuthenticationAgeMs !== undefined && !(Number.isFinite(maxAuthenticationAgeMs) && maxAuthenticationAgeMs >= 0)) {
+      throw new BadRequestError('max_authentication_age must not be negative');
+    }
     const record = await this.authenticate(token, ctx);
     const now = this.clock.now();
+    if (maxAuthenticationAgeMs !== undefined && !authenticatedWithin(record, now, maxAuthenticationAgeMs)) throw new ReauthenticationRequiredError();
     if (!extend || !touchIsDue(record.lastSeenAt, now, this.config)) return withoutSecret(record);
     const touched = await this.touchOnce(record, now, ctx);
     // Nothing matched: another replica touched it first, or it was revoked or swept meanwhile.
@@ -201,20 +249,29 @@ export class SessionService {
     });
   }
 
-  /** Attaches a user and rotates the secret: the old token stops working at once. */
-  async bindUser(token: string, userId: string, ctx: CallContext): Promise<IssuedSession> {
+  /**
+   * Attaches a user and rotates the secret: the old token stops working at once. Records the
+   * sign-in (authenticated_at = now, its method, device, claims, remember me and the expiry that
+   * follows from it), then revokes the user's least recently seen sessions beyond SESSION_MAX_PER_USER.
+   */
+  async bindUser(token: string, userId: string, ctx: CallContext, signIn: SignIn = {}): Promise<BoundSession> {
     checkUserId(userId);
+    const authenticationMethod = signIn.authenticationMethod ?? '';
+    if (!AUTHENTICATION_METHOD.test(authenticationMethod)) throw new BadRequestError('authentication_method must be at most 64 printable ASCII characters without spaces');
+    const claims = validateClaims(signIn.claims ?? null, this.config.claimsMaxBytes);
+    const device = deviceToStore(signIn.device ?? null, this.config.deviceAddressStorage);
+    const rememberMe = signIn.rememberMe ?? false;
     const { sessionId } = parseToken(token);
-    return this.lock.run(sessionId, async () => {
+    const issued = await this.lock.run(sessionId, async () => {
       const record = await this.authenticate(token, ctx);
       // A session carries one user's data; switching users takes a new session.
       if (record.userId !== null && record.userId !== userId) throw new ForbiddenError('the session belongs to another user');
       const minted = mintSecret(sessionId);
       const now = this.clock.now();
+      const absoluteExpiresAt = boundAbsoluteExpiry(record, rememberMe, now, this.config);
       const bound = await this.repository.bindUserIfUnchanged(
-        sessionId,
-        { version: record.version, secretHash: record.secretHash },
-        { userId, secretHash: minted.secretHash, now, expiry: extendedExpiry(record.absoluteExpiresAt, now, this.config) },
+        record,
+        { userId, secretHash: minted.secretHash, now, expiry: extendedExpiry(absoluteExpiresAt, now, this.config), claims, authenticationMethod, device, rememberMe },
         ctx,
       );
       if (!bound) {
@@ -224,6 +281,56 @@ export class SessionService {
       this.changes.publish({ kind: 'rotated', sessionId, userId, version: bound.version });
       return { token: minted.token, session: withoutSecret(bound) };
     });
+    // Outside this session's lock: eviction takes other sessions' locks, one at a time, never two.
+    return { ...issued, ...(await this.evictBeyondLimit(userId, sessionId, ctx)) };
+  }
+
+  /**
+   * Replaces a live session's claims by public id (trusted callers only); the version moves and the
+   * feed reports UPDATED, so every near cache drops its copy. Gone, expired and revoked sessions
+   * are all NOT_FOUND: there is no live session to give claims to.
+   */
+  async setClaims(sessionId: string, claims: JsonObject | null, ctx: CallContext): Promise<Session> {
+    checkSessionId(sessionId);
+    const next = validateClaims(claims, this.config.claimsMaxBytes);
+    return this.lock.run(sessionId, async () => {
+      for (let attempt = 1; ; attempt++) {
+        const record = await this.repository.findById(sessionId, ctx);
+        if (!record || sessionState(record, this.clock.now()) !== 'live') throw new SessionIdNotFoundError();
+        const written = await this.repository.writeClaimsIfVersion({ base: record, claims: next, now: this.clock.now() }, ctx);
+        if (written) {
+          this.changes.publish({ kind: 'updated', sessionId, userId: written.userId, version: written.version });
+          return withoutSecret(written);
+        }
+        // Another replica wrote the session between our read and write: read it again.
+        if (attempt >= MAX_WRITE_ATTEMPTS) throw new VersionConflictError();
+      }
+    });
+  }
+
+  /**
+   * Keeps the user at SESSION_MAX_PER_USER live sessions: the session just bound, then the most
+   * recently seen others (last_seen_at, then id), and revokes the rest. Each bind runs this after its
+   * own write, so the last of concurrent binds to read sees every session bound before it, and
+   * revokes down to the limit whatever the others revoked. A failure here leaves the bind done (its
+   * token already rotated): the next bind of the user evicts again.
+   */
+  private async evictBeyondLimit(userId: string, keptSessionId: string, ctx: CallContext): Promise<{ evicted: string[]; evictionError?: unknown }> {
+    const evicted: string[] = [];
+    try {
+      const ids = await this.repository.findLiveIdsByUser(userId, this.clock.now(), ctx);
+      const others = ids.filter((id) => id !== keptSessionId);
+      for (const id of others.slice(this.config.maxPerUser - 1)) {
+        const revoked = await this.lock.run(id, () => this.repository.markRevoked(id, this.clock.now(), ctx));
+        if (revoked) {
+          evicted.push(id);
+          this.changes.publish({ kind: 'revoked', sessionId: id, userId });
+        }
+      }
+      return { evicted };
+    } catch (evictionError) {
+      return { evicted, evictionError };
+    }
   }
 
   /** Ends the session the token belongs to; `revoked` is false when it had already ended. */
@@ -319,6 +426,11 @@ export class SessionService {
         return record;
     }
   }
+}
+
+/** Signed in (bound with an authentication time) no longer than `maxAgeMs` ago. */
+function authenticatedWithin(record: SessionRecord, now: Date, maxAgeMs: number): boolean {
+  return record.userId !== null && record.authenticatedAt !== null && now.getTime() - record.authenticatedAt.getTime() <= maxAgeMs;
 }
 
 function checkPageSize(pageSize: number): number {

@@ -1,5 +1,6 @@
 import type { JsonObject } from '@session/proto';
 import type { CallContext } from './call-context';
+import type { Device } from './device';
 import type { ExpiryTimes } from './expiry';
 import type { PageCursor } from './page-token';
 import type { Session, SessionRecord } from './session';
@@ -15,8 +16,21 @@ export interface DataChange {
 export interface UserBinding {
   readonly userId: string;
   readonly secretHash: string;
+  /** The bind's time: written as updated, last seen and authenticated at. */
   readonly now: Date;
   readonly expiry: ExpiryTimes;
+  readonly claims: JsonObject;
+  readonly authenticationMethod: string;
+  /** Null keeps the device the session already has. */
+  readonly device: Device | null;
+  readonly rememberMe: boolean;
+}
+
+export interface ClaimsChange {
+  /** The record as read for this change; the write replaces it whole. */
+  readonly base: SessionRecord;
+  readonly claims: JsonObject;
+  readonly now: Date;
 }
 
 export interface PageRequest {
@@ -68,11 +82,18 @@ export interface SessionStore {
   extendDueIdleExpiries(sessionIds: readonly string[], now: Date, idleExpiresAt: Date, onlyIfLastSeenBefore: Date, ctx: CallContext): Promise<ExtendedSession[]>;
   /** Writes new user_data if the session is still at `expectedVersion` and not revoked; null otherwise. */
   writeDataIfVersion(sessionId: string, expectedVersion: number, change: DataChange, ctx: CallContext): Promise<SessionRecord | null>;
-  /** Sets the user and the new secret hash if neither the version nor the old hash moved; null otherwise. */
-  bindUserIfUnchanged(sessionId: string, expected: { version: number; secretHash: string }, binding: UserBinding, ctx: CallContext): Promise<SessionRecord | null>;
+  /**
+   * Sets the user, the new secret hash and the sign-in's details (claims, method, device, remember
+   * me, expiry) if neither the version nor the old hash moved since `base` was read, and the session
+   * is not revoked; null otherwise. The version moves by one.
+   */
+  bindUserIfUnchanged(base: SessionRecord, binding: UserBinding, ctx: CallContext): Promise<SessionRecord | null>;
+  /** Replaces the claims if the session is still at the base's version and not revoked; the version moves by one. Null otherwise. */
+  writeClaimsIfVersion(change: ClaimsChange, ctx: CallContext): Promise<SessionRecord | null>;
   /** True when this call revoked the session; false when it was already revoked or is gone. */
   markRevoked(sessionId: string, now: Date, ctx: CallContext): Promise<boolean>;
   /** One page of a user's live sessions, newest first, without secret hashes. */
   findLiveByUser(userId: string, now: Date, page: PageRequest, ctx: CallContext): Promise<SessionPage>;
+  /** The ids of a user's live sessions, most recently seen first (last_seen_at, then id, both descending). */
   findLiveIdsByUser(userId: string, now: Date, ctx: CallContext): Promise<string[]>;
 }

@@ -20,6 +20,11 @@ export const GRPC_ERROR_MAPPING: { readonly [R in SessionErrorReason]: GrpcError
   session_expired: { status: UNAUTHENTICATED, code: 'session_expired' },
   session_revoked: { status: UNAUTHENTICATED, code: 'session_revoked' },
   invalid_user_data: { status: INVALID_ARGUMENT, code: 'invalid_user_data' },
+  // Claims come from back-end callers only: no code of their own on REST, the details say what.
+  invalid_claims: { status: INVALID_ARGUMENT, code: 'bad_request' },
+  claims_too_large: { status: INVALID_ARGUMENT, code: 'payload_too_large' },
+  // A session that is fine but not signed in recently enough: not UNAUTHENTICATED (the token is good).
+  reauthentication_required: { status: status.FAILED_PRECONDITION, code: 'reauthentication_required' },
   payload_too_large: { status: INVALID_ARGUMENT, code: 'payload_too_large' },
   bad_request: { status: INVALID_ARGUMENT, code: 'bad_request' },
   version_conflict: { status: status.ABORTED, code: 'version_conflict' },

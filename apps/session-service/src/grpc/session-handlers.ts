@@ -2,7 +2,7 @@ import type { SessionServiceHandlers } from '@session/proto';
 import type { CallContext } from '../domain/call-context';
 import { BadRequestError } from '../domain/errors';
 import type { Revocation, SessionService } from '../domain/session-service';
-import { readUserData, readVersion, toProtoSession } from './proto-mapping';
+import { readClaims, readDevice, readDurationMs, readUserData, readVersion, toProtoSession } from './proto-mapping';
 import { createRpcWrapper, type RpcDependencies } from './unary-wrapper';
 
 /**
@@ -16,14 +16,14 @@ export function createSessionHandlers(service: SessionService, deps: RpcDependen
 
   return {
     CreateSession: wrap('CreateSession', async (req, ctx) => {
-      const issued = await service.create(readUserData(req.user_data), ctx);
+      const issued = await service.create(readUserData(req.user_data), ctx, readDevice(req.device));
       metrics.sessionCreated();
       lifecycle(ctx, issued.session.sessionId, 'session created');
       return { token: issued.token, session: toProtoSession(issued.session) };
     }),
 
     ValidateSession: wrap('ValidateSession', async (req, ctx) => {
-      const session = await service.validate(req.token, req.extend ?? true, ctx);
+      const session = await service.validate(req.token, req.extend ?? true, ctx, readDurationMs(req.max_authentication_age));
       metrics.sessionValidated();
       return { session: toProtoSession(session) };
     }),
@@ -58,9 +58,23 @@ export function createSessionHandlers(service: SessionService, deps: RpcDependen
     }),
 
     BindUser: wrap('BindUser', async (req, ctx) => {
-      const issued = await service.bindUser(req.token, req.user_id, ctx);
-      lifecycle(ctx, issued.session.sessionId, 'session bound to user');
-      return { token: issued.token, session: toProtoSession(issued.session) };
+      const bound = await service.bindUser(req.token, req.user_id, ctx, {
+        authenticationMethod: req.authentication_method,
+        rememberMe: req.remember_me,
+        device: readDevice(req.device),
+        claims: readClaims(req.claims),
+      });
+      lifecycle(ctx, bound.session.sessionId, 'session bound to user');
+      if (bound.evicted.length > 0) metrics.sessionsRevoked(bound.evicted.length);
+      for (const id of bound.evicted) lifecycle(ctx, id, 'session revoked: over the per-user limit');
+      if (bound.evictionError !== undefined) logger.warn({ requestId: ctx.requestId, err: bound.evictionError }, 'per-user session limit not enforced on this bind; the next bind tries again');
+      return { token: bound.token, session: toProtoSession(bound.session) };
+    }),
+
+    SetSessionClaims: wrap('SetSessionClaims', async (req, ctx) => {
+      const session = await service.setClaims(req.session_id, readClaims(req.claims), ctx);
+      lifecycle(ctx, session.sessionId, 'session claims set');
+      return { session: toProtoSession(session) };
     }),
 
     ListUserSessions: wrap('ListUserSessions', async (req, ctx) => {
