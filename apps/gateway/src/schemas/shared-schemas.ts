@@ -24,7 +24,7 @@ export const sessionSchema = {
   properties: {
     session_id: { type: 'string', format: 'uuid' },
     user_id: { type: ['string', 'null'], description: 'null while the session is anonymous' },
-    user_data: { $ref: 'UserData#' },
+    user_data: { $ref: 'StoredUserData#' },
     version: { type: 'integer', minimum: 0, description: '+1 on every data change; the ETag carries it' },
     created_at: isoTime('creation time'),
     updated_at: isoTime('last data change'),

@@ -16,6 +16,7 @@ export const USER_DATA_MAX_DEPTH = 16;
 
 export const USER_DATA_ID = 'UserData';
 export const USER_DATA_PATCH_ID = 'UserDataPatch';
+export const STORED_USER_DATA_ID = 'StoredUserData';
 
 // Infinity has no JSON form, and a JSON number past these bounds parses to Infinity, which the service refuses.
 // One schema with a type list, not an anyOf per type: Schemathesis' negative mutations of such an anyOf
@@ -59,6 +60,18 @@ export function userDataSchemas(maxBytes: number): Record<string, unknown>[] {
       propertyNames: KEY,
       additionalProperties: { anyOf: [SCALAR, { $ref: `${USER_DATA_PATCH_ID}#` }, ARRAY] },
       ...NO_CONSTRUCTOR_POISON,
+    },
+    {
+      // Responses show what the service stored, and other back-end callers write over gRPC under the service's
+      // rules only: a "__proto__" key or a constructor holding "prototype" is plain data there. UserData's anyOf
+      // made the serializer validate each nested value and throw (a 500) on such data, so this schema states no
+      // rule the serializer could enforce; the service's validation is what keeps stored data in shape.
+      $id: STORED_USER_DATA_ID,
+      type: 'object',
+      description:
+        `The session data as stored. Written through this API it follows UserData; written by back-end services over gRPC it follows ` +
+        `the session service's rules, which also allow the keys this API's JSON parser refuses ("__proto__", a "constructor" object holding "prototype").`,
+      additionalProperties: true,
     },
   ];
 }

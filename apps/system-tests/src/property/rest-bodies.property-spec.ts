@@ -8,6 +8,13 @@ import { expectWellFormedAnswer, outcomeOf } from './support/rest-answers';
 import { asStored, predictCreate, predictMerge, predictReplace } from './support/rest-predictions';
 
 const RUNS = { numRuns: 150 };
+
+/**
+ * Data a back-end caller may store over gRPC (to the service "__proto__" is a plain key) but the gateway's JSON
+ * parser refuses in a body. Found by this spec: a session holding it answered 500, since the response schema
+ * re-validated user_data with the request rules. Always tried first, as stored data and as a body.
+ */
+const PARSER_REFUSED: JsonObject = JSON.parse('{" ":[{"__proto__":null}]}');
 const DATA_PATH = '/api/sessions/current/data';
 
 /** Data the service would store as it is: used as a session's starting point. */
@@ -55,7 +62,7 @@ describe('REST bodies: arbitrary JSON never crashes, stores an operator or answe
         if (predicted.status === 200) expect(after).toMatchObject({ version: 1, user_data: asStored((body as JsonObject)['user_data']) });
         else expect(after).toMatchObject({ version: 0, user_data: asStored(initial) });
       }),
-      RUNS,
+      { ...RUNS, examples: [[PARSER_REFUSED, { user_data: { a: 1 } }], [{}, { user_data: PARSER_REFUSED }]] },
     );
   });
 
@@ -71,7 +78,14 @@ describe('REST bodies: arbitrary JSON never crashes, stores an operator or answe
         if (data) expect(after).toMatchObject({ version: 1, user_data: data });
         else expect(after).toMatchObject({ version: 0, user_data: asStored(initial) });
       }),
-      RUNS,
+      {
+        ...RUNS,
+        examples: [
+          [PARSER_REFUSED, { a: 1 }, 'application/merge-patch+json'],
+          [PARSER_REFUSED, { ' ': null }, 'application/json'],
+          [{}, PARSER_REFUSED, 'application/merge-patch+json'],
+        ],
+      },
     );
   });
 
