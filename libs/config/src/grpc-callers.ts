@@ -20,7 +20,11 @@ export const SESSION_RPC_NAMES = [
 /** The change feed's RPCs: a caller is allowed them separately (a near cache needs both). */
 export const FEED_RPC_NAMES = ['WatchSessionChanges', 'TouchSessions'] as const;
 export const REFLECTION_RPC_NAME = 'ServerReflectionInfo';
-const ALLOWED_RPC_NAMES: readonly string[] = [...SESSION_RPC_NAMES, ...FEED_RPC_NAMES, REFLECTION_RPC_NAME];
+/** What a session-service caller may be allowed. */
+export const SESSION_SERVICE_ALLOWED_RPC_NAMES: readonly string[] = [...SESSION_RPC_NAMES, ...FEED_RPC_NAMES, REFLECTION_RPC_NAME];
+/** accounts.v1.AccountsService's RPCs plus reflection: what an accounts-service caller may be allowed. */
+export const ACCOUNTS_RPC_NAMES = ['SignUp', 'SignIn', 'ChangePassword'] as const;
+export const ACCOUNTS_SERVICE_ALLOWED_RPC_NAMES: readonly string[] = [...ACCOUNTS_RPC_NAMES, REFLECTION_RPC_NAME];
 
 export interface GrpcCaller {
   /** Appears in logs and metrics; never the key. */
@@ -53,14 +57,18 @@ function entries(text: string): [string, string[]][] {
  * (`name=sha256hex[,sha256hex];...`) into callers. Every problem is returned
  * (one line each, never echoing a hash) so the start fails listing them all.
  */
-export function parseGrpcCallers(callersText: string, keyHashesText: string): { callers: GrpcCaller[]; problems: string[] } {
+export function parseGrpcCallers(
+  callersText: string,
+  keyHashesText: string,
+  knownRpcs: readonly string[] = SESSION_SERVICE_ALLOWED_RPC_NAMES,
+): { callers: GrpcCaller[]; problems: string[] } {
   const problems: string[] = [];
   const rpcsByName = new Map<string, string[]>();
   for (const [name, rpcs] of entries(callersText)) {
     if (!CALLER_NAME.test(name)) problems.push(`GRPC_CALLERS: caller name ${JSON.stringify(name)} must match ${CALLER_NAME.source}`);
     else if (rpcsByName.has(name)) problems.push(`GRPC_CALLERS: caller ${name} is listed twice`);
-    const unknown = rpcs.filter((rpc) => !ALLOWED_RPC_NAMES.includes(rpc));
-    if (unknown.length) problems.push(`GRPC_CALLERS: caller ${name} allows unknown RPCs ${unknown.join(', ')} (known: ${ALLOWED_RPC_NAMES.join(', ')})`);
+    const unknown = rpcs.filter((rpc) => !knownRpcs.includes(rpc));
+    if (unknown.length) problems.push(`GRPC_CALLERS: caller ${name} allows unknown RPCs ${unknown.join(', ')} (known: ${knownRpcs.join(', ')})`);
     if (rpcs.length === 0) problems.push(`GRPC_CALLERS: caller ${name} allows no RPC (write ${name}=ValidateSession,...)`);
     rpcsByName.set(name, rpcs);
   }

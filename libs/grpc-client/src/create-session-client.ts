@@ -18,7 +18,7 @@ type ClientConstructor<Client> = new (address: string, credentials: grpc.Channel
  * One long-lived channel per process: keepalive pings notice a dead peer
  * quickly, and grpc-js reconnects by itself with backoff when it comes back.
  */
-function createClient<Client>(Constructor: ClientConstructor<Client>, options: SessionClientOptions): Client {
+export function createGrpcClient<Client>(Constructor: ClientConstructor<Client>, options: SessionClientOptions): Client {
   const channelOptions: grpc.ChannelOptions = {
     'grpc.keepalive_time_ms': 30_000,
     'grpc.keepalive_timeout_ms': 5_000,
@@ -36,10 +36,10 @@ function createClient<Client>(Constructor: ClientConstructor<Client>, options: S
 }
 
 export function createSessionClient(options: SessionClientOptions): SessionServiceClient {
-  return createClient(loadSessionPackage().proto.session.v1.SessionService, options);
+  return createGrpcClient(loadSessionPackage().proto.session.v1.SessionService, options);
 }
 
 /** A SessionFeedService client with the same channel settings (wrap it in SessionFeedApi for TouchSessions). */
 export function createSessionFeedClient(options: SessionClientOptions): SessionFeedServiceClient {
-  return createClient(loadSessionPackage().proto.session.v1.SessionFeedService, options);
+  return createGrpcClient(loadSessionPackage().proto.session.v1.SessionFeedService, options);
 }

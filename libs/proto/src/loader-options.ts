@@ -18,3 +18,6 @@ export const SESSION_FEED_PROTO_FILE = 'session/v1/session_feed.proto';
 
 /** Every file of package session.v1, loaded together so one definition serves both services (and reflection). */
 export const SESSION_PROTO_FILES: readonly string[] = [SESSION_PROTO_FILE, SESSION_FEED_PROTO_FILE];
+
+/** accounts.v1 (sign-up, sign-in, password change); it imports session.v1's messages. */
+export const ACCOUNTS_PROTO_FILE = 'accounts/v1/accounts.proto';

@@ -7,4 +7,5 @@ export * from './replica-stack';
 export * from './workspace-root';
 export * from './wait-until';
 export * from './session-service-process';
+export * from './accounts-service-process';
 export * from './gateway-process';

@@ -1,0 +1,24 @@
+import type { AccountsServiceHandlers } from '@session/proto';
+import type { AccountsService } from '../domain/accounts-service';
+import type { createRpcWrapper } from './rpc-wrapper';
+
+/** accounts.v1 messages to use-case inputs and back; nothing here decides anything. */
+export function createAccountsHandlers(service: AccountsService, wrap: ReturnType<typeof createRpcWrapper>): AccountsServiceHandlers {
+  return {
+    SignUp: wrap('SignUp', async (req, ctx) => {
+      const out = await service.signUp({ sessionToken: req.session_token, email: req.email, password: req.password, rememberMe: req.remember_me, device: req.device ?? undefined }, ctx);
+      return { token: out.token, session: out.session, account_id: out.accountId };
+    }),
+    SignIn: wrap('SignIn', async (req, ctx) => {
+      const out = await service.signIn({ sessionToken: req.session_token, email: req.email, password: req.password, rememberMe: req.remember_me, device: req.device ?? undefined }, ctx);
+      return { token: out.token, session: out.session, account_id: out.accountId };
+    }),
+    ChangePassword: wrap('ChangePassword', async (req, ctx) => {
+      const revoked = await service.changePassword(
+        { sessionToken: req.session_token, currentPassword: req.current_password, newPassword: req.new_password, device: req.device ?? undefined },
+        ctx,
+      );
+      return { revoked_count: String(revoked) };
+    }),
+  };
+}

@@ -1,0 +1,131 @@
+import { DURATION_PATTERN, parseDuration } from './duration';
+import { ACCOUNTS_SERVICE_ALLOWED_RPC_NAMES, isLoopbackHost, parseGrpcCallers, type GrpcCaller } from './grpc-callers';
+import { deepFreeze } from './deep-freeze';
+import { ConfigError, loadEnv } from './load-env';
+
+const duration = (fallback: string, description: string) => ({ type: 'string', pattern: DURATION_PATTERN, default: fallback, description });
+const limit = (fallback: number, description: string) => ({ type: 'integer', minimum: 1, maximum: 1000000, default: fallback, description });
+
+/** Every variable the accounts service reads; docker-compose and the README are checked against it. */
+export const accountsServiceEnvSchema = {
+  type: 'object',
+  required: [],
+  properties: {
+    MONGODB_URI: { type: 'string', pattern: '^mongodb(\\+srv)?://', description: 'MongoDB connection string; unset means the embedded database on EMBEDDED_DB_PORT' },
+    EMBEDDED_DB_PORT: { type: 'integer', minimum: 1, maximum: 65535, default: 27017, description: 'port of the embedded database when MONGODB_URI is unset' },
+    MONGODB_DB: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,63}$', default: 'accounts', description: 'database name (collection `accounts`)' },
+    MONGODB_MAX_POOL_SIZE: { type: 'integer', minimum: 1, maximum: 1000, default: 10, description: 'driver connection pool size per replica' },
+    MONGODB_WRITE_CONCERN: { type: 'string', pattern: '^(majority|\\d+)$', default: 'majority', description: 'write concern w' },
+    ACCOUNTS_SERVICE_URL: { type: 'string', pattern: '^[^\\s:]+:\\d{1,5}$', default: '127.0.0.1:50061', description: 'gRPC listen address host:port (port 0 picks a free one); a non-loopback host needs GRPC_CALLERS' },
+    GRPC_CALLERS: { type: 'string', default: '', description: 'callers of the accounts service and the RPCs each may call: gateway=SignUp,SignIn,ChangePassword (docs/grpc-callers.md); empty accepts only loopback peers' },
+    GRPC_CALLER_KEY_HASHES: { type: 'string', default: '', description: 'SHA-256 (hex) of each caller\'s API key, two during a rotation: name=hash[,hash]' },
+    GRPC_REFLECTION: { type: 'boolean', default: false, description: 'serve gRPC server reflection (for grpcurl); subject to the same caller rules' },
+    SESSION_SERVICE_URL: { type: 'string', pattern: '^(dns:///)?[^\\s:,]+:\\d{1,5}$', default: '127.0.0.1:50051', description: 'session service address (dns:///name:port balances over replicas)' },
+    GRPC_API_KEY: { type: 'string', pattern: '^[\\x21-\\x7e]{32,256}$', description: 'this service\'s API key for the session service (caller `accounts`, the one allowed BindUser); unset sends none' },
+    GRPC_DEADLINE_MS: { type: 'integer', minimum: 50, maximum: 60000, default: 2000, description: 'deadline of every call to the session service' },
+    METRICS_PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 9466, description: 'Prometheus /metrics port of the accounts service (0 picks a free one)' },
+    METRICS_HOST: { type: 'string', default: '127.0.0.1', description: 'address the metrics endpoint binds to' },
+    ACCOUNTS_REAUTH_WINDOW: duration('10m', 'ChangePassword needs a sign-in no older than this'),
+    ACCOUNTS_SIGNIN_ACCOUNT_LIMIT: limit(5, 'failed sign-ins per account (normalized email, known or not) per window before RESOURCE_EXHAUSTED; per process'),
+    ACCOUNTS_SIGNIN_ADDRESS_LIMIT: limit(20, 'failed sign-ins per client address per window before RESOURCE_EXHAUSTED; per process'),
+    ACCOUNTS_SIGNIN_WINDOW: duration('15m', 'the window of both sign-in failure limits'),
+    ACCOUNTS_HASH_CONCURRENCY: { type: 'integer', minimum: 1, maximum: 64, default: 2, description: 'password hashes computed at once (32 MiB each); more wait their turn' },
+    SHUTDOWN_GRACE: duration('8s', 'in-flight calls get this long to finish on SIGTERM'),
+    LOG_LEVEL: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info', description: 'pino log level' },
+  },
+} as const;
+
+interface RawAccountsServiceEnv {
+  MONGODB_URI?: string;
+  EMBEDDED_DB_PORT: number;
+  MONGODB_DB: string;
+  MONGODB_MAX_POOL_SIZE: number;
+  MONGODB_WRITE_CONCERN: string;
+  ACCOUNTS_SERVICE_URL: string;
+  GRPC_CALLERS: string;
+  GRPC_CALLER_KEY_HASHES: string;
+  GRPC_REFLECTION: boolean;
+  SESSION_SERVICE_URL: string;
+  GRPC_API_KEY?: string;
+  GRPC_DEADLINE_MS: number;
+  METRICS_PORT: number;
+  METRICS_HOST: string;
+  ACCOUNTS_REAUTH_WINDOW: string;
+  ACCOUNTS_SIGNIN_ACCOUNT_LIMIT: number;
+  ACCOUNTS_SIGNIN_ADDRESS_LIMIT: number;
+  ACCOUNTS_SIGNIN_WINDOW: string;
+  ACCOUNTS_HASH_CONCURRENCY: number;
+  SHUTDOWN_GRACE: string;
+  LOG_LEVEL: string;
+}
+
+export interface AccountsServiceConfig {
+  readonly mongo: {
+    readonly uri: string;
+    readonly dbName: string;
+    readonly maxPoolSize: number;
+    readonly writeConcern: string | number;
+    readonly embedded: boolean;
+  };
+  readonly grpc: {
+    readonly host: string;
+    readonly port: number;
+    /** Empty: no API keys, only loopback peers are served. */
+    readonly callers: readonly GrpcCaller[];
+    readonly reflection: boolean;
+  };
+  readonly sessionService: {
+    readonly url: string;
+    /** Secret: never logged. */
+    readonly apiKey: string | undefined;
+    readonly deadlineMs: number;
+  };
+  readonly metrics: { readonly host: string; readonly port: number };
+  readonly accounts: {
+    readonly reauthWindowMs: number;
+    readonly signInAccountLimit: number;
+    readonly signInAddressLimit: number;
+    readonly signInWindowMs: number;
+    readonly hashConcurrency: number;
+  };
+  readonly shutdownGraceMs: number;
+  readonly logLevel: string;
+}
+
+/** Parses and freezes the accounts service configuration; throws ConfigError listing every bad variable. */
+export function loadAccountsServiceConfig(env: NodeJS.ProcessEnv): AccountsServiceConfig {
+  const raw = loadEnv<RawAccountsServiceEnv>(accountsServiceEnvSchema, env);
+  const lastColon = raw.ACCOUNTS_SERVICE_URL.lastIndexOf(':');
+  const grpcHost = raw.ACCOUNTS_SERVICE_URL.slice(0, lastColon);
+  const { callers, problems } = parseGrpcCallers(raw.GRPC_CALLERS, raw.GRPC_CALLER_KEY_HASHES, ACCOUNTS_SERVICE_ALLOWED_RPC_NAMES);
+  // Without callers anyone on the network could try passwords at full speed past the gateway's limits.
+  if (callers.length === 0 && !isLoopbackHost(grpcHost)) {
+    problems.push(`ACCOUNTS_SERVICE_URL: ${grpcHost} is not a loopback address, so GRPC_CALLERS and GRPC_CALLER_KEY_HASHES must be set (docs/grpc-callers.md); or listen on 127.0.0.1`);
+  }
+  // A zero window would forget every failure at once: no throttle at all.
+  if (parseDuration(raw.ACCOUNTS_SIGNIN_WINDOW) < 1_000) problems.push('ACCOUNTS_SIGNIN_WINDOW: must be at least 1s');
+  if (parseDuration(raw.ACCOUNTS_REAUTH_WINDOW) < 1_000) problems.push('ACCOUNTS_REAUTH_WINDOW: must be at least 1s');
+  if (problems.length) throw new ConfigError(`invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+  const config: AccountsServiceConfig = {
+    mongo: {
+      uri: raw.MONGODB_URI ?? `mongodb://127.0.0.1:${raw.EMBEDDED_DB_PORT}/`,
+      dbName: raw.MONGODB_DB,
+      maxPoolSize: raw.MONGODB_MAX_POOL_SIZE,
+      writeConcern: /^\d+$/.test(raw.MONGODB_WRITE_CONCERN) ? Number(raw.MONGODB_WRITE_CONCERN) : raw.MONGODB_WRITE_CONCERN,
+      embedded: raw.MONGODB_URI === undefined,
+    },
+    grpc: { host: grpcHost, port: Number(raw.ACCOUNTS_SERVICE_URL.slice(lastColon + 1)), callers, reflection: raw.GRPC_REFLECTION },
+    sessionService: { url: raw.SESSION_SERVICE_URL, apiKey: raw.GRPC_API_KEY, deadlineMs: raw.GRPC_DEADLINE_MS },
+    metrics: { host: raw.METRICS_HOST, port: raw.METRICS_PORT },
+    accounts: {
+      reauthWindowMs: parseDuration(raw.ACCOUNTS_REAUTH_WINDOW),
+      signInAccountLimit: raw.ACCOUNTS_SIGNIN_ACCOUNT_LIMIT,
+      signInAddressLimit: raw.ACCOUNTS_SIGNIN_ADDRESS_LIMIT,
+      signInWindowMs: parseDuration(raw.ACCOUNTS_SIGNIN_WINDOW),
+      hashConcurrency: raw.ACCOUNTS_HASH_CONCURRENCY,
+    },
+    shutdownGraceMs: parseDuration(raw.SHUTDOWN_GRACE),
+    logLevel: raw.LOG_LEVEL,
+  };
+  return deepFreeze(config);
+}
