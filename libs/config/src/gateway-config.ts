@@ -15,6 +15,12 @@ export const gatewayEnvSchema = {
       default: '127.0.0.1:50051',
       description: 'session service address; dns:///name:port or ipv4:a:port,b:port with GRPC_LOAD_BALANCING=round_robin spreads calls over replicas (and names the feed targets)',
     },
+    ACCOUNTS_SERVICE_URL: {
+      type: 'string',
+      pattern: '^(dns:///)?[^\\s:,]+:\\d{1,5}$',
+      default: '127.0.0.1:50061',
+      description: 'accounts service address (sign-up, sign-in, password change); GRPC_API_KEY is sent to it too',
+    },
     GRPC_LOAD_BALANCING: { type: 'string', enum: ['pick_first', 'round_robin'], default: 'pick_first', description: 'gRPC load-balancing policy towards the session service' },
     GRPC_DEADLINE_MS: { type: 'integer', minimum: 50, maximum: 60000, default: 2000, description: 'deadline of every gRPC call' },
     GRPC_API_KEY: { type: 'string', pattern: '^[\\x21-\\x7e]{32,256}$', description: 'API key sent as x-api-key on every gRPC call (its SHA-256 goes into the session service GRPC_CALLER_KEY_HASHES); unset sends none' },
@@ -22,6 +28,7 @@ export const gatewayEnvSchema = {
     ALLOWED_ORIGINS: { type: 'string', default: '', description: 'comma-separated extra origins allowed to send cookie-authenticated state-changing requests' },
     CORS_ORIGINS: { type: 'string', default: '', description: 'comma-separated origins for CORS; empty disables CORS' },
     CREATE_RATE_LIMIT: { type: 'integer', minimum: 1, maximum: 100000, default: 60, description: 'sessions created per minute per client address' },
+    SIGN_IN_RATE_LIMIT: { type: 'integer', minimum: 1, maximum: 100000, default: 10, description: 'sign-up, sign-in and password-change requests per minute per client address (the accounts service throttles failures on its own too)' },
     INVALID_TOKEN_LIMIT: { type: 'integer', minimum: 1, maximum: 100000, default: 30, description: 'requests with invalid tokens per minute per client address before 429' },
     USER_DATA_MAX_BYTES: { type: 'integer', minimum: 2, maximum: 1048576, default: 16384, description: 'largest serialized user_data (checked before any gRPC call)' },
     BODY_LIMIT_BYTES: { type: 'integer', minimum: 1024, maximum: 10485760, default: 65536, description: 'largest request body' },
@@ -47,6 +54,7 @@ export interface GatewayConfig {
   readonly port: number;
   readonly host: string;
   readonly sessionServiceUrl: string;
+  readonly accountsServiceUrl: string;
   readonly grpcLoadBalancing: 'pick_first' | 'round_robin';
   readonly grpcDeadlineMs: number;
   /** Secret: never logged. */
@@ -55,6 +63,7 @@ export interface GatewayConfig {
   readonly allowedOrigins: readonly string[];
   readonly corsOrigins: readonly string[];
   readonly createRateLimit: number;
+  readonly signInRateLimit: number;
   readonly invalidTokenLimit: number;
   readonly userDataMaxBytes: number;
   readonly bodyLimitBytes: number;
@@ -81,6 +90,7 @@ interface RawGatewayEnv {
   GATEWAY_PORT: number;
   GATEWAY_HOST: string;
   SESSION_SERVICE_URL: string;
+  ACCOUNTS_SERVICE_URL: string;
   GRPC_LOAD_BALANCING: 'pick_first' | 'round_robin';
   GRPC_DEADLINE_MS: number;
   GRPC_API_KEY?: string;
@@ -88,6 +98,7 @@ interface RawGatewayEnv {
   ALLOWED_ORIGINS: string;
   CORS_ORIGINS: string;
   CREATE_RATE_LIMIT: number;
+  SIGN_IN_RATE_LIMIT: number;
   INVALID_TOKEN_LIMIT: number;
   USER_DATA_MAX_BYTES: number;
   BODY_LIMIT_BYTES: number;
@@ -121,6 +132,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv): GatewayConfig {
     port: raw.GATEWAY_PORT,
     host: raw.GATEWAY_HOST,
     sessionServiceUrl: raw.SESSION_SERVICE_URL,
+    accountsServiceUrl: raw.ACCOUNTS_SERVICE_URL,
     grpcLoadBalancing: raw.GRPC_LOAD_BALANCING,
     grpcDeadlineMs: raw.GRPC_DEADLINE_MS,
     grpcApiKey: raw.GRPC_API_KEY,
@@ -128,6 +140,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv): GatewayConfig {
     allowedOrigins: Object.freeze(list(raw.ALLOWED_ORIGINS)),
     corsOrigins: Object.freeze(list(raw.CORS_ORIGINS)),
     createRateLimit: raw.CREATE_RATE_LIMIT,
+    signInRateLimit: raw.SIGN_IN_RATE_LIMIT,
     invalidTokenLimit: raw.INVALID_TOKEN_LIMIT,
     userDataMaxBytes: raw.USER_DATA_MAX_BYTES,
     bodyLimitBytes: raw.BODY_LIMIT_BYTES,

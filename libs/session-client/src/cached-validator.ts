@@ -155,6 +155,11 @@ export class CachedValidator {
     this.cache.evictSession(sessionId, 'write');
   }
 
+  /** Forgets a user's sessions but one, ended by this process's own write (sign out everywhere else). */
+  dropUserSessions(userId: string, exceptSessionId: string): void {
+    this.cache.evictUser(userId, exceptSessionId, 'write');
+  }
+
   close(): void {
     this.options.feed.off('change', this.onChange);
     this.options.feed.off('reset', this.onReset);

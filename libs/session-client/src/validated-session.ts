@@ -17,6 +17,15 @@ export interface ValidatedSession {
   readonly lastSeenAt: number;
   readonly idleExpiresAt: number;
   readonly absoluteExpiresAt: number;
+  // The sign-in fields: optional, so sessions built by hand (specs, the memory measurement) need not list them.
+  /** Trusted claims set by back-end callers (BindUser, SetSessionClaims); empty when none. */
+  readonly claims?: Readonly<Record<string, unknown>>;
+  /** 0 while anonymous. */
+  readonly authenticatedAt?: number;
+  /** Empty while anonymous. */
+  readonly authenticationMethod?: string;
+  readonly rememberMe?: boolean;
+  readonly device?: { readonly userAgent: string; readonly clientAddress: string } | null;
 }
 
 /** Epoch milliseconds of a wire timestamp; 0 when unset. */
@@ -33,6 +42,11 @@ export function fromProtoSession(session: Session__Output): ValidatedSession {
     lastSeenAt: timestampMs(session.last_seen_at),
     idleExpiresAt: timestampMs(session.idle_expires_at),
     absoluteExpiresAt: timestampMs(session.absolute_expires_at),
+    claims: session.claims ? (structToJson(session.claims) as Record<string, unknown>) : {},
+    authenticatedAt: timestampMs(session.authenticated_at),
+    authenticationMethod: session.authentication_method ?? '',
+    rememberMe: session.remember_me === true,
+    device: session.device ? { userAgent: session.device.user_agent, clientAddress: session.device.client_address } : null,
   };
 }
 

@@ -10,8 +10,9 @@ export function sessionCookieName(secure: boolean): string {
  * sub-requests do not carry it; Expires at the absolute expiry so the
  * session survives a browser restart but never outlives itself.
  */
-export function sessionCookieOptions(secure: boolean, expires: Date): CookieSerializeOptions {
-  return { httpOnly: true, sameSite: 'lax', path: '/', secure, expires };
+export function sessionCookieOptions(secure: boolean, expires: Date | null): CookieSerializeOptions {
+  // null: a browser-session cookie (no Expires/Max-Age), for signed-in sessions without "remember me".
+  return { httpOnly: true, sameSite: 'lax', path: '/', secure, ...(expires ? { expires } : {}) };
 }
 
 /** Options for clearing: the attributes must match the ones the cookie was set with. */

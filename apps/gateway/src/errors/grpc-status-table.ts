@@ -41,3 +41,12 @@ export const GRPC_TO_HTTP: Readonly<Record<status, HttpMapping>> = Object.freeze
   [status.DATA_LOSS]: INTERNAL,
   [status.UNAUTHENTICATED]: { status: 401, code: 'unauthenticated' },
 });
+
+/**
+ * The few service codes whose HTTP status is not their gRPC status's: the accounts service says
+ * "sign in again" with FAILED_PRECONDITION (the request is fine, the sign-in is too old), which a
+ * client must read as a 401 to re-authenticate, not as a 400 to fix the request.
+ */
+export const CODE_STATUS_OVERRIDES: Readonly<Partial<Record<ProblemCode, number>>> = Object.freeze({
+  reauthentication_required: 401,
+});

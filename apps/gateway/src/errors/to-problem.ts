@@ -2,7 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import * as grpc from '@grpc/grpc-js';
 import { ERROR_CODE_METADATA_KEY } from '@session/proto';
 import { PROBLEM_CODES, type Problem, type ProblemCode } from '@session/rest-contract';
-import { GRPC_TO_HTTP } from './grpc-status-table';
+import { CODE_STATUS_OVERRIDES, GRPC_TO_HTTP } from './grpc-status-table';
 import { ProblemError } from './problem-error';
 
 export interface ProblemContext {
@@ -85,7 +85,7 @@ function fromServiceError(error: grpc.ServiceError, context: ProblemContext): Pr
   const detail = error.details || (STATUS_CODES[mapping.status] as string);
   if (error.code === grpc.status.ABORTED && context.sentIfMatch) return buildProblem(412, 'precondition_failed', detail, context);
   if (code === 'payload_too_large') return buildProblem(413, code, detail, context);
-  return buildProblem(mapping.status, code, detail, context);
+  return buildProblem(CODE_STATUS_OVERRIDES[code] ?? mapping.status, code, detail, context);
 }
 
 interface FastifyLikeError {

@@ -5,6 +5,7 @@ import { BODY_FAILURES, COMMON_FAILURES, createSessionBody, ETAG_HEADER, jsonRes
 import { userDataErrorFormatter } from '../schemas/user-data-errors';
 import { toSessionDto } from '../sessions/session-dto';
 import { assertUserDataFits } from '../sessions/user-data-guard';
+import { deviceOf } from './authenticated/accounts-call';
 import { acceptBody, callOptions } from './route-context';
 
 /** Creating an anonymous session: the one session route that needs no token. */
@@ -33,7 +34,7 @@ const createSessionRoutes: FastifyPluginAsync = async (fastify) => {
     async (request, reply) => {
       const userData = request.body.user_data ?? {};
       assertUserDataFits(userData, config.userDataMaxBytes);
-      const created = await fastify.sessionApi.createSession({ user_data: jsonToStruct(userData) }, callOptions(request));
+      const created = await fastify.sessionApi.createSession({ user_data: jsonToStruct(userData), device: deviceOf(request) }, callOptions(request));
       const session = toSessionDto(created.session);
       reply.setSessionCookie(created.token, session.absolute_expires_at);
       return reply.code(201).header('location', '/api/sessions/current').header('etag', versionToEtag(session.version)).send({ token: created.token, session });

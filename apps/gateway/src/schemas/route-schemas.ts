@@ -2,10 +2,10 @@ import { MERGE_PATCH_CONTENT_TYPE, PROBLEM_CONTENT_TYPE } from '@session/rest-co
 
 const PROBLEM_DESCRIPTIONS: Readonly<Record<number, string>> = {
   400: 'Bad request: schema failure (the field is named) or invalid user data',
-  401: 'No valid session token (missing, malformed, unknown, expired or revoked)',
+  401: 'No valid session token (missing, malformed, unknown, expired or revoked); on sign-in routes also invalid_credentials or reauthentication_required',
   403: 'Cross-origin cookie-authenticated write, or an anonymous session where a user is needed',
   404: 'No such session among the current user\'s sessions',
-  409: 'Version conflict (the data changed; refetch and retry)',
+  409: 'Version conflict (the data changed; refetch and retry), or account_exists on sign-up',
   412: 'If-Match did not name the current version',
   413: 'Body or user_data over the size limit',
   415: 'Unsupported content type',
@@ -36,10 +36,15 @@ export function jsonResponse(description: string, ref: string, headers?: Record<
   return { description, ...(headers ? { headers } : {}), content: { 'application/json': { schema: { $ref: `${ref}#` } } } };
 }
 
+/** A required JSON body given by a shared schema. */
+export function jsonBody(ref: string) {
+  return { content: { 'application/json': { schema: { $ref: `${ref}#` } } } };
+}
+
 export const ETAG_HEADER = { ETag: { type: 'string', description: 'W/"v<version>"; send it back as If-Match' } } as const;
 
 export const SET_COOKIE_HEADER = {
-  'Set-Cookie': { type: 'string', description: 'the HttpOnly session cookie, persistent until the absolute expiry' },
+  'Set-Cookie': { type: 'string', description: 'the HttpOnly session cookie: persistent until the absolute expiry, or (signed in without remember_me) ending with the browser' },
 } as const;
 
 /** Statuses any API route can answer besides its own: bad input, throttling and upstream failures. */
@@ -76,6 +81,14 @@ export const sessionListQuery = {
     page_size: { type: 'string', pattern: '^(?:[1-9][0-9]?|1[0-9]{2}|200)$', description: 'sessions per page, 1 to 200; 50 when absent' },
     page_token: { type: 'string', minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9_-]+$', description: 'the next_page_token of the previous page' },
   },
+} as const;
+
+/** DELETE /api/sessions: only `scope=others` (every session of the user but the caller's) exists. */
+export const revokeScopeQuery = {
+  type: 'object',
+  required: ['scope'],
+  additionalProperties: false,
+  properties: { scope: { type: 'string', enum: ['others'], description: 'others: every session of the current user except this one' } },
 } as const;
 
 export const sessionIdParams = {

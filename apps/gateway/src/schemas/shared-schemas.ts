@@ -19,6 +19,11 @@ export const sessionSchema = {
     'absolute_expires_at',
     'expires_at',
     'revoked_at',
+    'claims',
+    'authenticated_at',
+    'authentication_method',
+    'remember_me',
+    'device',
   ],
   additionalProperties: false,
   properties: {
@@ -33,6 +38,17 @@ export const sessionSchema = {
     absolute_expires_at: isoTime('hard end of the session'),
     expires_at: isoTime('the earlier of the two expiries'),
     revoked_at: { type: ['string', 'null'], format: 'date-time' },
+    claims: { type: 'object', description: 'trusted claims set by back-end services (read-only here); {} when none' },
+    authenticated_at: { type: ['string', 'null'], format: 'date-time', description: 'last sign-in; null while anonymous' },
+    authentication_method: { type: 'string', description: 'how the user signed in (password); empty while anonymous' },
+    remember_me: { type: 'boolean', description: 'signed in with remember me: the cookie outlives the browser' },
+    device: {
+      type: ['object', 'null'],
+      description: 'where the session was created or last signed in, as the gateway saw it (the address may be stored truncated)',
+      required: ['user_agent', 'client_address'],
+      additionalProperties: false,
+      properties: { user_agent: { type: 'string' }, client_address: { type: 'string' } },
+    },
   },
 } as const;
 
@@ -55,7 +71,12 @@ export const createSessionResponseSchema = {
   },
 } as const;
 
-const sessionSummaryProperties = Object.fromEntries(Object.entries(sessionSchema.properties).filter(([name]) => name !== 'user_data'));
+/** A listed session: no user_data (may be large) nor claims (read the session itself), and whether it is the caller's. */
+const NOT_LISTED: readonly string[] = ['user_data', 'claims'];
+const sessionSummaryProperties = {
+  ...Object.fromEntries(Object.entries(sessionSchema.properties).filter(([name]) => !NOT_LISTED.includes(name))),
+  current: { type: 'boolean', description: 'true for the session this request was made with' },
+};
 
 export const sessionListResponseSchema = {
   $id: 'SessionListResponse',
@@ -68,13 +89,45 @@ export const sessionListResponseSchema = {
       description: 'One page, newest first; listed sessions carry no user_data',
       items: {
         type: 'object',
-        required: sessionSchema.required.filter((name) => name !== 'user_data'),
+        required: [...sessionSchema.required.filter((name) => !NOT_LISTED.includes(name)), 'current'],
         additionalProperties: false,
         properties: sessionSummaryProperties,
       },
     },
     next_page_token: { type: ['string', 'null'], description: 'Send it as page_token for the next page; null on the last page' },
   },
+} as const;
+
+export const signInRequestSchema = {
+  $id: 'SignInRequest',
+  type: 'object',
+  required: ['email', 'password'],
+  additionalProperties: false,
+  properties: {
+    // Bounds only: the accounts service owns the rules (normalization, 15-128 code points) and answers invalid_email/invalid_password.
+    email: { type: 'string', minLength: 1, maxLength: 320, description: 'the account email (case and surrounding spaces do not matter)' },
+    password: { type: 'string', minLength: 1, maxLength: 1024, description: '15 to 128 characters (Unicode code points after NFKC) for a new account' },
+    remember_me: { type: 'boolean', default: false, description: 'keep the cookie across browser restarts; otherwise it ends with the browser' },
+  },
+} as const;
+
+export const changePasswordRequestSchema = {
+  $id: 'ChangePasswordRequest',
+  type: 'object',
+  required: ['current_password', 'new_password'],
+  additionalProperties: false,
+  properties: {
+    current_password: { type: 'string', minLength: 1, maxLength: 1024 },
+    new_password: { type: 'string', minLength: 1, maxLength: 1024, description: '15 to 128 characters (Unicode code points after NFKC)' },
+  },
+} as const;
+
+export const revokedCountSchema = {
+  $id: 'RevokedCount',
+  type: 'object',
+  required: ['revoked_count'],
+  additionalProperties: false,
+  properties: { revoked_count: { type: 'integer', minimum: 0, description: 'sessions that were ended' } },
 } as const;
 
 export const problemSchema = {
@@ -111,6 +164,9 @@ export function sharedSchemas(userDataMaxBytes: number): Record<string, unknown>
     sessionResponseSchema,
     createSessionResponseSchema,
     sessionListResponseSchema,
+    signInRequestSchema,
+    changePasswordRequestSchema,
+    revokedCountSchema,
     problemSchema,
     healthSchema,
   ];

@@ -36,6 +36,31 @@ describe('toSessionDto', () => {
       absolute_expires_at: '2026-01-31T00:00:00.000Z',
       expires_at: '2026-01-10T00:00:00.000Z',
       revoked_at: null,
+      claims: {},
+      authenticated_at: null,
+      authentication_method: '',
+      remember_me: false,
+      device: null,
+    });
+  });
+
+  it('shows the sign-in fields: claims, when and how the user signed in, remember me and the device', () => {
+    const dto = toSessionDto(
+      session({
+        user_id: 'user-7',
+        claims: jsonToStruct({ roles: ['admin'] }) as never,
+        authenticated_at: ts('2026-01-04T00:00:00.000Z'),
+        authentication_method: 'password',
+        remember_me: true,
+        device: { user_agent: 'Firefox/130', client_address: '203.0.113.0' },
+      }),
+    );
+    expect(dto).toMatchObject({
+      claims: { roles: ['admin'] },
+      authenticated_at: '2026-01-04T00:00:00.000Z',
+      authentication_method: 'password',
+      remember_me: true,
+      device: { user_agent: 'Firefox/130', client_address: '203.0.113.0' },
     });
   });
 

@@ -22,5 +22,10 @@ export function toSessionDto(session: Session__Output | null | undefined): Sessi
     absolute_expires_at: iso(absolute),
     expires_at: iso(expires),
     revoked_at: revoked ? revoked.toISOString() : null,
+    claims: structToJson(session.claims),
+    authenticated_at: timestampToDate(session.authenticated_at)?.toISOString() ?? null,
+    authentication_method: session.authentication_method ?? '',
+    remember_me: session.remember_me === true,
+    device: session.device ? { user_agent: session.device.user_agent, client_address: session.device.client_address } : null,
   };
 }

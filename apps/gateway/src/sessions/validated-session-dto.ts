@@ -1,5 +1,5 @@
 import type { ValidatedSession } from '@session/session-client';
-import type { SessionDto } from '@session/rest-contract';
+import type { JsonObject, SessionDto } from '@session/rest-contract';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
@@ -21,5 +21,10 @@ export function validatedSessionDto(session: ValidatedSession): SessionDto {
     absolute_expires_at: iso(session.absoluteExpiresAt),
     expires_at: iso(Math.min(session.idleExpiresAt, session.absoluteExpiresAt)),
     revoked_at: null,
+    claims: (session.claims ?? {}) as JsonObject,
+    authenticated_at: session.authenticatedAt ? iso(session.authenticatedAt) : null,
+    authentication_method: session.authenticationMethod ?? '',
+    remember_me: session.rememberMe === true,
+    device: session.device ? { user_agent: session.device.userAgent, client_address: session.device.clientAddress } : null,
   };
 }

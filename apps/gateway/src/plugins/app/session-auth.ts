@@ -21,9 +21,15 @@ declare module 'fastify' {
     credential: Credential | null;
     /** Frees this request's invalid-token slot (idempotent); set by requireCredential. */
     releaseTokenSlot: (() => void) | null;
+    /**
+     * Set when a 401 is about something else than the token (a wrong password, a sign-in too old):
+     * the token was fine, so the 401 neither counts as an invalid token nor clears the cookie.
+     */
+    tokenAccepted: boolean;
   }
   interface FastifyReply {
-    setSessionCookie(token: string, expiresAt: string): FastifyReply;
+    /** Persistent until expiresAt, or (null) a cookie that ends with the browser. */
+    setSessionCookie(token: string, expiresAt: string | null): FastifyReply;
     clearSessionCookie(): FastifyReply;
   }
 }
@@ -84,6 +90,7 @@ export default fp(
     fastify.decorateRequest('credential', null);
     fastify.decorateRequest('validatedSession', null);
     fastify.decorateRequest('releaseTokenSlot', null);
+    fastify.decorateRequest('tokenAccepted', false);
 
     fastify.decorate('checkCreateOrigin', async (request: FastifyRequest) => {
       credentialOf(request);
@@ -128,8 +135,8 @@ export default fp(
       return request.validatedSession;
     });
 
-    fastify.decorateReply('setSessionCookie', function (this: FastifyReply, token: string, expiresAt: string) {
-      return this.setCookie(cookieName, token, sessionCookieOptions(config.cookieSecure, new Date(expiresAt)));
+    fastify.decorateReply('setSessionCookie', function (this: FastifyReply, token: string, expiresAt: string | null) {
+      return this.setCookie(cookieName, token, sessionCookieOptions(config.cookieSecure, expiresAt === null ? null : new Date(expiresAt)));
     });
     fastify.decorateReply('clearSessionCookie', function (this: FastifyReply) {
       return this.clearCookie(cookieName, clearedCookieOptions(config.cookieSecure));
@@ -138,7 +145,7 @@ export default fp(
     // Callback style, so the usual answer (not a 401) costs no promise on every request.
     fastify.addHook('onSend', (request, reply, payload, done) => {
       const { credential, releaseTokenSlot } = request;
-      if (reply.statusCode !== 401 || !credential) {
+      if (reply.statusCode !== 401 || !credential || request.tokenAccepted) {
         releaseTokenSlot?.();
         return done(null, payload);
       }

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync, RouteOptions } from 'fastify';
 import { COMMON_FAILURES, problemResponses, requestHeaders, SESSION_SECURITY } from '../../schemas/route-schemas';
+import accountsRoutes from './accounts';
 import currentSessionRoutes from './current-session';
 import sessionDataRoutes from './session-data';
 import sessionListRoutes from './session-list';
@@ -17,6 +18,7 @@ const authenticatedRoutes: FastifyPluginAsync = async (fastify) => {
   await fastify.register(sessionListRoutes);
   await fastify.register(currentSessionRoutes);
   await fastify.register(sessionDataRoutes);
+  await fastify.register(accountsRoutes);
 };
 
 const SHARED_FAILURES = problemResponses(...COMMON_FAILURES, 401);
