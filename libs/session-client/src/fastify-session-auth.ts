@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { authFailureOf, bearerToken, type SessionAuthMode } from './auth-token';
+import { needsReauthentication, REAUTHENTICATION_REQUIRED } from './authentication-age';
 import type { ValidatedSession } from './validated-session';
 
 declare module 'fastify' {
@@ -11,6 +12,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Overrides the plugin's defaultMode for this route. */
     sessionAuth?: SessionAuthMode;
+    /** Milliseconds: a session signed in longer ago (or anonymous) gets 401 reauthentication_required. */
+    maxAuthenticationAge?: number;
   }
 }
 
@@ -21,9 +24,11 @@ export interface FastifySessionAuthOptions {
   readonly defaultMode?: SessionAuthMode;
   /** Read the token from this cookie when there is no Bearer header (needs @fastify/cookie). */
   readonly cookieName?: string;
+  /** The clock maxAuthenticationAge is judged by (specs); Date.now otherwise. */
+  readonly now?: () => number;
 }
 
-type ProblemCode = 'unauthenticated' | 'session_service_unavailable';
+type ProblemCode = 'unauthenticated' | 'session_service_unavailable' | typeof REAUTHENTICATION_REQUIRED;
 
 function problem(reply: FastifyReply, status: number, code: ProblemCode, detail: string): FastifyReply {
   return reply
@@ -50,6 +55,7 @@ function tokenOf(request: FastifyRequest, cookieName: string | undefined): strin
 export const fastifySessionAuth = fp<FastifySessionAuthOptions>(
   async (fastify, options) => {
     const defaultMode = options.defaultMode ?? 'required';
+    const now = options.now ?? Date.now;
     fastify.decorateRequest('validatedSession', null);
     fastify.addHook('onRequest', async (request, reply) => {
       const mode = request.routeOptions.config?.sessionAuth ?? defaultMode;
@@ -60,7 +66,12 @@ export const fastifySessionAuth = fp<FastifySessionAuthOptions>(
         return;
       }
       try {
-        request.validatedSession = await options.validator.validate(token);
+        const session = await options.validator.validate(token);
+        const maxAge = request.routeOptions.config?.maxAuthenticationAge;
+        if (maxAge !== undefined && needsReauthentication(session, maxAge, now())) {
+          return problem(reply, 401, REAUTHENTICATION_REQUIRED, 'This request needs a more recent sign-in.');
+        }
+        request.validatedSession = session;
       } catch (err) {
         if (authFailureOf(err) === 'unavailable') {
           request.log.warn({ code: (err as { code?: unknown }).code }, 'session validation unavailable');

@@ -1,5 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
+import { ERROR_CODE_METADATA_KEY } from '@session/proto';
 import { authFailureOf, bearerToken, type SessionAuthMode } from './auth-token';
+import { needsReauthentication, REAUTHENTICATION_REQUIRED } from './authentication-age';
 import type { ValidatedSession } from './validated-session';
 
 export interface GrpcSessionAuthOptions {
@@ -8,6 +10,13 @@ export interface GrpcSessionAuthOptions {
   readonly methods?: Readonly<Record<string, SessionAuthMode>>;
   /** 'required' unless told otherwise, so a method left out fails closed. */
   readonly defaultMode?: SessionAuthMode;
+  /**
+   * By full method path: milliseconds since the sign-in beyond which (or for an anonymous session)
+   * the call ends with FAILED_PRECONDITION and `x-error-code: reauthentication_required`.
+   */
+  readonly maxAuthenticationAge?: Readonly<Record<string, number>>;
+  /** The clock maxAuthenticationAge is judged by (specs); Date.now otherwise. */
+  readonly now?: () => number;
 }
 
 /**
@@ -32,6 +41,7 @@ export function grpcSessionAuthInterceptor(options: GrpcSessionAuthOptions): grp
   const defaultMode = options.defaultMode ?? 'required';
   return (methodDescriptor, call) => {
     const mode = options.methods?.[methodDescriptor.path] ?? defaultMode;
+    const maxAge = options.maxAuthenticationAge?.[methodDescriptor.path];
     if (mode === 'off') return new grpc.ServerInterceptingCall(call);
     return new grpc.ServerInterceptingCall(call, {
       start(next) {
@@ -39,13 +49,18 @@ export function grpcSessionAuthInterceptor(options: GrpcSessionAuthOptions): grp
           onReceiveMetadata(metadata, passOn) {
             const header = metadata.get('authorization')[0];
             const token = bearerToken(typeof header === 'string' ? header : undefined);
-            const refuse = (code: grpc.status, details: string) => call.sendStatus({ code, details, metadata: new grpc.Metadata() });
+            const refuse = (code: grpc.status, details: string, trailers = new grpc.Metadata()) => call.sendStatus({ code, details, metadata: trailers });
             if (!token) {
               if (mode === 'required') return refuse(grpc.status.UNAUTHENTICATED, 'this method needs authorization: Bearer <session token>');
               return passOn(metadata);
             }
             options.validator.validate(token).then(
               (session) => {
+                if (maxAge !== undefined && needsReauthentication(session, maxAge, (options.now ?? Date.now)())) {
+                  const trailers = new grpc.Metadata();
+                  trailers.set(ERROR_CODE_METADATA_KEY, REAUTHENTICATION_REQUIRED);
+                  return refuse(grpc.status.FAILED_PRECONDITION, 'this method needs a more recent sign-in', trailers);
+                }
                 sessions.set(metadata, session);
                 passOn(metadata);
               },

@@ -1,4 +1,5 @@
 export * from './auth-token';
+export * from './authentication-age';
 export * from './cached-validator';
 export * from './feed-events';
 export * from './feed-subscriber';
