@@ -1,5 +1,5 @@
-# Images of the session service and the gateway: one build stage for both, one runtime
-# stage per app, chosen with --target. Build context: the repository root
+# Images of the session service, the accounts service and the gateway: one build stage for
+# all, one runtime stage per app, chosen with --target. Build context: the repository root
 # (docker compose build, or docker build --target session-service .).
 
 FROM node:24-bookworm-slim AS builder
@@ -16,6 +16,9 @@ RUN npx nx run proto:codegen
 FROM builder AS session-service-build
 RUN npx nx run session-service:build --excludeTaskDependencies
 
+FROM builder AS accounts-service-build
+RUN npx nx run accounts-service:build --excludeTaskDependencies
+
 FROM builder AS gateway-build
 RUN npx nx run gateway:build --excludeTaskDependencies \
  && npx nx run web:build --excludeTaskDependencies
@@ -31,6 +34,17 @@ COPY tools/scripts/grpc-health-probe.mjs ./
 USER node
 EXPOSE 50051 9464
 # `node .` runs package.json "main", whatever the bundle's file name.
+CMD ["node", "."]
+
+# Sign-up, sign-in and password changes (gRPC accounts.v1); calls the session service.
+FROM node:24-bookworm-slim AS accounts-service
+WORKDIR /app
+COPY --from=accounts-service-build /workspace/dist/apps/accounts-service/package.json /workspace/dist/apps/accounts-service/package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY --from=accounts-service-build /workspace/dist/apps/accounts-service/ ./
+COPY tools/scripts/grpc-health-probe.mjs ./
+USER node
+EXPOSE 50061 9466
 CMD ["node", "."]
 
 # The REST gateway plus the built web app it serves.

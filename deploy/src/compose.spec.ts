@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { gatewayEnvSchema, loadGatewayConfig, loadSessionServiceConfig, sessionServiceEnvSchema } from '@session/config';
+import { accountsServiceEnvSchema, gatewayEnvSchema, loadAccountsServiceConfig, loadGatewayConfig, loadSessionServiceConfig, sessionServiceEnvSchema } from '@session/config';
 import { workspaceRoot } from '@session/testing';
 import { parse } from 'yaml';
 import { contextCopySources, parseDockerfile, type Stage, stagesForTarget } from './dockerfile';
@@ -23,14 +23,19 @@ const services = compose.services;
 // The schema each app validates its environment against: compose may only set these variables.
 const apps = [
   { service: 'session-service', schema: sessionServiceEnvSchema, load: loadSessionServiceConfig },
+  { service: 'accounts-service', schema: accountsServiceEnvSchema, load: loadAccountsServiceConfig },
   { service: 'gateway', schema: gatewayEnvSchema, load: loadGatewayConfig },
 ] as const;
 
 // What an operator puts into .env, made as docs/grpc-callers.md says (openssl rand -base64 32; sha256sum).
 const gatewayKey = randomBytes(32).toString('base64');
+const accountsKey = randomBytes(32).toString('base64');
+const sha256 = (key: string) => createHash('sha256').update(key).digest('hex');
 const deployVariables: Record<string, string> = {
   GATEWAY_GRPC_KEY: gatewayKey,
-  GATEWAY_GRPC_KEY_SHA256: createHash('sha256').update(gatewayKey).digest('hex'),
+  GATEWAY_GRPC_KEY_SHA256: sha256(gatewayKey),
+  ACCOUNTS_GRPC_KEY: accountsKey,
+  ACCOUNTS_GRPC_KEY_SHA256: sha256(accountsKey),
 };
 const INTERPOLATION = /\$\{([A-Z0-9_]+)(?::?[?-][^}]*)?\}/g;
 
@@ -60,8 +65,8 @@ function dockerfileOf(service: string): { path: string; context: string; stageNa
 }
 
 describe('docker-compose.yml', () => {
-  it('defines the database, the session service and the gateway', () => {
-    expect(Object.keys(services).sort()).toEqual(['gateway', 'mongo', 'session-service']);
+  it('defines the database, the session service, the accounts service and the gateway', () => {
+    expect(Object.keys(services).sort()).toEqual(['accounts-service', 'gateway', 'mongo', 'session-service']);
   });
 
   it('runs MongoDB 7 as a replica set on a named volume', () => {
@@ -93,7 +98,7 @@ describe('docker-compose.yml', () => {
 
   it('starts each service only once what it depends on is healthy', () => {
     const edges = Object.entries(services).flatMap(([name, s]) => Object.entries(s.depends_on ?? {}).map(([on, d]) => ({ name, on, condition: d.condition })));
-    expect(edges.map((e) => `${e.name}->${e.on}`).sort()).toEqual(['gateway->session-service', 'session-service->mongo']);
+    expect(edges.map((e) => `${e.name}->${e.on}`).sort()).toEqual(['accounts-service->mongo', 'accounts-service->session-service', 'gateway->accounts-service', 'gateway->session-service', 'session-service->mongo']);
     for (const edge of edges) {
       expect(edge.condition).toBe('service_healthy');
       expect(services[edge.on].healthcheck).toBeDefined();
@@ -133,10 +138,34 @@ describe('docker-compose.yml', () => {
 
   it('takes the gateway key and its hash from the deployment environment, required, and they match', () => {
     expect(requiredVariables('gateway')).toEqual(['GATEWAY_GRPC_KEY']);
-    expect(requiredVariables('session-service')).toEqual(['GATEWAY_GRPC_KEY_SHA256']);
+    expect(requiredVariables('session-service')).toEqual(['GATEWAY_GRPC_KEY_SHA256', 'ACCOUNTS_GRPC_KEY_SHA256']);
     const key = loadGatewayConfig(envOf('gateway')).grpcApiKey!;
     const hashes = loadSessionServiceConfig(envOf('session-service')).grpc.callers.find((c) => c.name === 'gateway')!.keyHashes;
     expect(hashes).toContain(createHash('sha256').update(key).digest('hex'));
+  });
+
+  it('lets the accounts service alone sign sessions in: its session-service caller has BindUser, the gateway\'s still lacks it and loses nothing', () => {
+    const callers = loadSessionServiceConfig(envOf('session-service')).grpc.callers;
+    const accounts = callers.find((c) => c.name === 'accounts')!;
+    expect([...accounts.rpcs].sort()).toEqual(['BindUser', 'RevokeUserSessions', 'SetSessionClaims', 'ValidateSession']);
+    expect(callers.filter((c) => c.rpcs.includes('BindUser')).map((c) => c.name)).toEqual(['accounts']);
+    const gateway = callers.find((c) => c.name === 'gateway')!;
+    // What the gateway had before the accounts service came: kept whole.
+    expect(gateway.rpcs).toEqual(expect.arrayContaining(['CreateSession', 'ValidateSession', 'UpdateSessionData', 'TouchSession', 'RevokeSession', 'ListUserSessions', 'WatchSessionChanges', 'TouchSessions']));
+    expect(accounts.keyHashes).toEqual([sha256(loadAccountsServiceConfig(envOf('accounts-service')).sessionService.apiKey!)]);
+  });
+
+  it('lets only the gateway call the accounts service, with the key it uses for the session service, and serves no reflection', () => {
+    const env = envOf('accounts-service');
+    const config = loadAccountsServiceConfig(env);
+    expect(config.grpc.reflection).toBe(false);
+    expect(config.grpc.callers.map((c) => [c.name, [...c.rpcs].sort()])).toEqual([['gateway', ['ChangePassword', 'SignIn', 'SignUp']]]);
+    expect(config.grpc.callers[0].keyHashes).toEqual([sha256(loadGatewayConfig(envOf('gateway')).grpcApiKey!)]);
+    expect(requiredVariables('accounts-service')).toEqual(['GATEWAY_GRPC_KEY_SHA256', 'ACCOUNTS_GRPC_KEY']);
+    // The gateway and the accounts service find each other, and the session service, by compose name and port.
+    expect(envOf('gateway')['ACCOUNTS_SERVICE_URL']).toBe(`dns:///accounts-service:${config.grpc.port}`);
+    expect(config.sessionService.url.replace(/^dns:\/\/\//, '')).toBe(`session-service:${loadSessionServiceConfig(envOf('session-service')).grpc.port}`);
+    expect(env['MONGODB_URI']).toMatch(/^mongodb:\/\/mongo:27017\/.*replicaSet=rs0/);
   });
 
   it('connects the session service to the replica set with majority writes', () => {
@@ -177,18 +206,19 @@ describe.each(apps.map((a) => a.service))('%s Dockerfile', (service) => {
 });
 
 describe('images', () => {
-  it('share one build stage (dependencies installed and proto types generated once for both)', () => {
-    const [sessionService, gateway] = apps.map((a) => dockerfileOf(a.service));
-    expect(sessionService.path).toBe(gateway.path);
-    expect(sessionService.stages.map((s) => s.name)).toContain('builder');
-    expect(gateway.stages.map((s) => s.name)).toContain('builder');
+  it('share one build stage (dependencies installed and proto types generated once for all)', () => {
+    const images = apps.map((a) => dockerfileOf(a.service));
+    for (const image of images) {
+      expect(image.path).toBe(images[0].path);
+      expect(image.stages.map((s) => s.name)).toContain('builder');
+    }
   });
 
-  it('ship the gRPC health probe that the session service health check runs', () => {
-    const { stages } = dockerfileOf('session-service');
+  it.each(['session-service', 'accounts-service'])('ship the gRPC health probe that the %s health check runs', (service) => {
+    const { stages } = dockerfileOf(service);
     const probe = contextCopySources(stages[stages.length - 1]).find((s) => s.endsWith('grpc-health-probe.mjs'));
     expect(probe).toBeDefined();
-    expect(services['session-service'].healthcheck?.test).toContain('grpc-health-probe.mjs');
+    expect(services[service].healthcheck?.test).toContain('grpc-health-probe.mjs');
   });
 
   it('put the built web app into the gateway image', () => {
