@@ -38,16 +38,18 @@ function portOf(address, fallback) {
   return Number(match?.[1] ?? fallback);
 }
 
-/** The parts up to and including `last` (embedded-db, session-service or gateway). */
+/** The parts up to and including `last` (embedded-db, session-service, accounts-service or gateway). */
 export function stackParts(last = 'gateway', env = process.env) {
   const gatewayPort = Number(env.GATEWAY_PORT || 3000);
   const parts = [
     ...(env.MONGODB_URI ? [] : [embeddedDbPart(env)]),
     { name: 'session-service', build: ['session-service'], ...serveCommand('session-service'), ready: { tcp: portOf(env.SESSION_SERVICE_URL, 50051) } },
+    // Sign-up and sign-in: the gateway's accounts routes call it, and it calls the session service.
+    { name: 'accounts-service', build: ['accounts-service'], ...serveCommand('accounts-service'), ready: { tcp: portOf(env.ACCOUNTS_SERVICE_URL, 50061) } },
     // The gateway serves the built web app.
     { name: 'gateway', build: ['gateway', 'web'], ...serveCommand('gateway'), ready: { http: `http://127.0.0.1:${gatewayPort}/readyz` } },
   ];
-  const names = ['embedded-db', 'session-service', 'gateway'];
+  const names = ['embedded-db', 'session-service', 'accounts-service', 'gateway'];
   if (!names.includes(last)) throw new Error(`unknown part "${last}"; one of: ${names.join(', ')}`);
   const chosen = parts.filter((p) => names.indexOf(p.name) <= names.indexOf(last));
   if (!chosen.length) throw new Error('MONGODB_URI is set, so there is no embedded database to start');

@@ -1,5 +1,5 @@
 // `npm start`: builds the stack through Nx (cached), then runs and supervises
-// its parts (embedded database, session service, gateway serving the web app),
+// its parts (embedded database, session service, accounts service, gateway serving the web app),
 // waits until the gateway is ready and says where to go.
 //
 // A part that crashes is restarted with a growing delay (tools/scripts/supervisor.mjs);
