@@ -6,7 +6,7 @@ import { RequestStream, tally } from './support/request-stream';
 import { createSession, readSession, type Outcome } from './support/rest-client';
 import { startDb, startGatewayFor, startService } from './support/stack';
 import { Teardown } from './support/teardown';
-import { recordFigures, sleep } from './support/wait';
+import { answersSince, recordFigures } from './support/wait';
 
 const WORKERS = 6;
 const BURST = 10;
@@ -31,7 +31,7 @@ describe('the gateway on SIGTERM under load', () => {
     const sessions = await Promise.all([0, 1, 2, 3].map((i) => createSession(gateway.url, `drain-create-${i}`)));
     const stream = new RequestStream({ baseUrl: gateway.url, sessions, workers: WORKERS, label: 'drain' }).start();
     teardown.add(() => stream.stop());
-    await sleep(700);
+    await answersSince(stream, 2 * WORKERS);
 
     const drain = await sigtermWhileHeld({
       target: gateway.process,
@@ -87,7 +87,7 @@ describe('the session service on SIGTERM with gRPC calls in flight', () => {
     const tokens = await Promise.all([0, 1, 2, 3].map(async () => (await api.createSession({})).token));
     const calls = new CallStream(api, tokens, WORKERS).start();
     teardown.add(() => calls.stop());
-    await sleep(700);
+    await answersSince(calls, 2 * WORKERS);
 
     const drain = await sigtermWhileHeld({
       target: service.process,

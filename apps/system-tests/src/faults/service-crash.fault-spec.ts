@@ -4,7 +4,7 @@ import { RequestStream, tally } from './support/request-stream';
 import { createSession, isUnavailable, readSession, readUserData, send, tookMs, type Outcome } from './support/rest-client';
 import { startDb, startGatewayFor, startService } from './support/stack';
 import { Teardown } from './support/teardown';
-import { isRunning, recordFigures, sleep, timeUntil } from './support/wait';
+import { answersSince, isRunning, recordFigures, sleep, timeUntil } from './support/wait';
 
 const DEADLINE_MS = 2_000;
 // With nothing listening, a call fails as soon as the connection is refused: far below the deadline.
@@ -41,11 +41,12 @@ describe('the session service killed under load and replaced on the same port', 
 
     run.stream = new RequestStream({ baseUrl: gateway.url, sessions, workers: WORKERS, label: 'crash' }).start();
     teardown.add(() => run.stream.stop());
-    await sleep(1_000);
+    await answersSince(run.stream, 2 * WORKERS);
 
     run.killExitCode = await service.stop('SIGKILL');
     const killedAt = Date.now();
     run.readyzDown = await send(gateway.url, { op: 'readyz', path: '/readyz', requestId: 'crash-readyz' });
+    // A duration, not a wait: the service stays dead for DOWN_MS under load.
     await sleep(DOWN_MS);
     run.gatewayAliveWhileDown = isRunning(gateway.process.child);
 
@@ -55,7 +56,7 @@ describe('the session service killed under load and replaced on the same port', 
     let probe = 0;
     run.firstOkAfterStartMs = await timeUntil(async () => (await readSession(gateway.url, sessions[0], `crash-probe-${probe++}`)).status === 200, 15_000);
     const recoveredAt = Date.now();
-    await sleep(1_000);
+    await answersSince(run.stream, 2 * WORKERS, recoveredAt);
     await run.stream.stop();
     run.readyzAfter = await send(gateway.url, { op: 'readyz', path: '/readyz', requestId: 'crash-readyz-after' });
     run.validations = await Promise.all(sessions.map((s) => readSession(gateway.url, s, `crash-validate-${s.sessionId}`)));
