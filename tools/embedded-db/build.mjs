@@ -1,4 +1,4 @@
-// Builds the embedded database launcher with two fixes to FerretDB 1.24.2's SQLite backend,
+// Builds the embedded database launcher with four fixes to FerretDB 1.24.2's SQLite backend,
 // applied at build time:
 //
 // The fixes go into a copy of the module (3.4 MB) that an alternate go.mod (`-modfile`) replaces
@@ -17,6 +17,18 @@
 //    so every statement held a pooled SQLite connection; with the pool's 100 connections, an update
 //    of 100 or more statements (a bulkWrite) waited forever and wedged the database for every client.
 //    The fix closes each statement's query as soon as that statement is done.
+//
+// 4. Only `_id` reached SQL; FerretDB decoded each row it got back (up to ~17 KB of user_data, in Go)
+//    before it applied the other conditions. So a token lookup `{_id, secret_hash}` with a wrong
+//    secret cost ~2 ms more than one with an unknown id (no row, nothing decoded), which told a
+//    caller which session ids exist. Next to the `_id` equality, every top-level `field: "string"`
+//    equality now goes into the WHERE clause too, as "the stored value is not a JSON string, or is
+//    this string" (`json_type` / `->>`, which undo the JSON escapes FerretDB's encoder writes).
+//    A row it skips holds another JSON string there (a string or an ObjectId's hex), which can never
+//    equal the filter's string (arrays, which may contain it, and missing fields are kept), and FerretDB's in-memory filter
+//    still judges every row it does read, so results never depend on this. Skipped, to keep the
+//    SQL simple and exact: dotted or unusual field names, keys repeated in the filter, and strings
+//    with a NUL or invalid UTF-8 (which the JSON encoder would not store byte for byte).
 //
 // Each replacement must match exactly once: a FerretDB upgrade that moves the code fails the
 // build here, loudly, instead of silently building an unpatched database.
@@ -58,6 +70,59 @@ func hasOneIDKey(filter *types.Document) bool {
 }
 `;
 
+// Added to both pushdowns (Query and Explain, so explain shows what a query does) right after the _id condition.
+const STRING_PUSHDOWN_OLD = `			args = []any{string(must.NotFail(sjson.MarshalSingleValue(v)))}
+`;
+const STRING_PUSHDOWN_NEW = `			args = []any{string(must.NotFail(sjson.MarshalSingleValue(v)))}
+			whereClause, args = withStringEqualities(params.Filter, whereClause, args)
+`;
+const WITH_STRING_EQUALITIES = `
+// withStringEqualities adds the filter's top-level string equalities to the SQL WHERE clause, so a row
+// that holds another string there is skipped before it is decoded. Rows that may still match (the
+// value is an array, missing, or of another type) pass, and the in-memory filter decides them.
+func withStringEqualities(filter *types.Document, whereClause string, args []any) (string, []any) {
+	keys, values := filter.Keys(), filter.Values()
+	seen := make(map[string]int, len(keys))
+	for _, k := range keys {
+		seen[k]++
+	}
+
+	for i, k := range keys {
+		s, ok := values[i].(string)
+		if !ok || k == "_id" || seen[k] != 1 || !isPlainFieldName(k) {
+			continue
+		}
+		// Go's JSON encoder stores invalid UTF-8 as U+FFFD, and SQLite text stops at NUL:
+		// neither compares byte for byte, so such strings are left to the in-memory filter.
+		if strings.ToValidUTF8(s, "") != s || strings.ContainsRune(s, 0) {
+			continue
+		}
+
+		path := "$." + k
+		whereClause += fmt.Sprintf(
+			\` AND (json_type(%[1]s, ?) IS NOT 'text' OR %[1]s->>? = ?)\`,
+			metadata.DefaultColumn,
+		)
+		args = append(args, path, path, s)
+	}
+
+	return whereClause, args
+}
+
+// isPlainFieldName is true for names like secret_hash: written into a JSON path as they are,
+// they mean that one top-level field (a dot would mean a nested path, "$" an operator).
+func isPlainFieldName(name string) bool {
+	for i, c := range name {
+		letter := c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+		if !letter && (i == 0 || c < '0' || c > '9') {
+			return false
+		}
+	}
+
+	return name != ""
+}
+`;
+
 const UPDATE_CLOSE_OLD = `		closer := iterator.NewMultiCloser()
 		defer closer.Close()
 
@@ -78,8 +143,11 @@ const patches = [
   },
   {
     file: 'internal/backends/sqlite/collection.go',
-    edits: [{ from: PUSHDOWN_OLD, to: PUSHDOWN_NEW, times: 2 }],
-    append: HAS_ONE_ID_KEY,
+    edits: [
+      { from: PUSHDOWN_OLD, to: PUSHDOWN_NEW, times: 2 },
+      { from: STRING_PUSHDOWN_OLD, to: STRING_PUSHDOWN_NEW, times: 2 },
+    ],
+    append: HAS_ONE_ID_KEY + WITH_STRING_EQUALITIES,
   },
   {
     file: 'internal/handler/msg_update.go',

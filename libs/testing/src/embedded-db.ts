@@ -55,14 +55,16 @@ async function waitForPing(uri: string, timeoutMs: number): Promise<void> {
 }
 
 /** Starts FerretDB (SQLite) on a free loopback port in a fresh temp folder and waits for ping. */
-export async function startEmbeddedDb(options: { port?: number; dataDir?: string } = {}): Promise<EmbeddedDb> {
+/** `logLevel: 'debug'` makes FerretDB log every SQL query with its arguments (specs check what reaches SQL). */
+export async function startEmbeddedDb(options: { port?: number; dataDir?: string; logLevel?: 'debug' } = {}): Promise<EmbeddedDb> {
   const binary = embeddedDbBinary();
   const port = options.port ?? (await freePort());
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'embedded-db-'));
   const uri = `mongodb://127.0.0.1:${port}/`;
 
   const launch = async () => {
-    const proc = startProcess(binary, ['-data', dataDir, '-listen', `127.0.0.1:${port}`]);
+    const logLevel = options.logLevel ? ['-log-level', options.logLevel] : [];
+    const proc = startProcess(binary, ['-data', dataDir, '-listen', `127.0.0.1:${port}`, ...logLevel]);
     await proc.waitForLine(/^mongodb:\/\//, 30_000);
     await waitForPing(uri, 30_000);
     return proc;
