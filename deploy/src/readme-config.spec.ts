@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gatewayEnvSchema, sessionServiceEnvSchema } from '@session/config';
+import { accountsServiceEnvSchema, gatewayEnvSchema, sessionServiceEnvSchema } from '@session/config';
 import { workspaceRoot } from '@session/testing';
 
 const root = workspaceRoot();
@@ -24,6 +24,7 @@ describe('README configuration tables', () => {
 
   it.each([
     ['### Session service (`apps/session-service`)', sessionServiceEnvSchema],
+    ['### Accounts service (`apps/accounts-service`)', accountsServiceEnvSchema],
     ['### Gateway (`apps/gateway`)', gatewayEnvSchema],
   ] as const)('"%s" has a row for every variable of the schema', (heading, schema) => {
     const rows = rowNames(section(configuration, heading));

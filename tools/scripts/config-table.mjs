@@ -48,11 +48,15 @@ function markdownTable(schema, durationPattern) {
 }
 
 export async function configTables() {
-  const { sessionServiceEnvSchema, gatewayEnvSchema, DURATION_PATTERN } = await loadConfigLib();
+  const { sessionServiceEnvSchema, accountsServiceEnvSchema, gatewayEnvSchema, DURATION_PATTERN } = await loadConfigLib();
   return [
     '### Session service (`apps/session-service`)',
     '',
     markdownTable(sessionServiceEnvSchema, DURATION_PATTERN),
+    '',
+    '### Accounts service (`apps/accounts-service`)',
+    '',
+    markdownTable(accountsServiceEnvSchema, DURATION_PATTERN),
     '',
     '### Gateway (`apps/gateway`)',
     '',
