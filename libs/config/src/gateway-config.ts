@@ -23,6 +23,7 @@ export const gatewayEnvSchema = {
     },
     GRPC_LOAD_BALANCING: { type: 'string', enum: ['pick_first', 'round_robin'], default: 'pick_first', description: 'gRPC load-balancing policy towards the session service' },
     GRPC_DEADLINE_MS: { type: 'integer', minimum: 50, maximum: 60000, default: 2000, description: 'deadline of every gRPC call' },
+    ACCOUNTS_DEADLINE_MS: { type: 'integer', minimum: 50, maximum: 60000, default: 10000, description: 'deadline of calls to the accounts service: password hashing is slow on purpose and queued (ChangePassword hashes twice)' },
     GRPC_API_KEY: { type: 'string', pattern: '^[\\x21-\\x7e]{32,256}$', description: 'API key sent as x-api-key on every gRPC call (its SHA-256 goes into the session service GRPC_CALLER_KEY_HASHES); unset sends none' },
     COOKIE_SECURE: { type: 'boolean', default: false, description: 'Secure cookie with the __Host- prefix (serve over HTTPS)' },
     ALLOWED_ORIGINS: { type: 'string', default: '', description: 'comma-separated extra origins allowed to send cookie-authenticated state-changing requests' },
@@ -55,6 +56,7 @@ export interface GatewayConfig {
   readonly host: string;
   readonly sessionServiceUrl: string;
   readonly accountsServiceUrl: string;
+  readonly accountsDeadlineMs: number;
   readonly grpcLoadBalancing: 'pick_first' | 'round_robin';
   readonly grpcDeadlineMs: number;
   /** Secret: never logged. */
@@ -91,6 +93,7 @@ interface RawGatewayEnv {
   GATEWAY_HOST: string;
   SESSION_SERVICE_URL: string;
   ACCOUNTS_SERVICE_URL: string;
+  ACCOUNTS_DEADLINE_MS: number;
   GRPC_LOAD_BALANCING: 'pick_first' | 'round_robin';
   GRPC_DEADLINE_MS: number;
   GRPC_API_KEY?: string;
@@ -133,6 +136,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv): GatewayConfig {
     host: raw.GATEWAY_HOST,
     sessionServiceUrl: raw.SESSION_SERVICE_URL,
     accountsServiceUrl: raw.ACCOUNTS_SERVICE_URL,
+    accountsDeadlineMs: raw.ACCOUNTS_DEADLINE_MS,
     grpcLoadBalancing: raw.GRPC_LOAD_BALANCING,
     grpcDeadlineMs: raw.GRPC_DEADLINE_MS,
     grpcApiKey: raw.GRPC_API_KEY,

@@ -88,6 +88,12 @@ function fromServiceError(error: grpc.ServiceError, context: ProblemContext): Pr
   return buildProblem(CODE_STATUS_OVERRIDES[code] ?? mapping.status, code, detail, context);
 }
 
+/** A throttling service says when to come back (`retry-after` metadata, whole seconds); passed on as Retry-After. */
+function retryAfterOf(error: grpc.ServiceError): Record<string, string> {
+  const seconds = String(error.metadata.get('retry-after')[0] ?? '');
+  return error.code === grpc.status.RESOURCE_EXHAUSTED && /^\d{1,6}$/.test(seconds) ? { 'retry-after': seconds } : {};
+}
+
 interface FastifyLikeError {
   statusCode?: number;
   code?: string;
@@ -122,7 +128,7 @@ export function toProblem(error: unknown, context: ProblemContext): ProblemReply
   if (error instanceof ProblemError) {
     return { problem: buildProblem(error.status, error.code, error.message, context), headers: error.headers };
   }
-  if (isServiceError(error)) return { problem: fromServiceError(error, context), headers: {} };
+  if (isServiceError(error)) return { problem: fromServiceError(error, context), headers: retryAfterOf(error) };
   if (error instanceof Error) return { problem: fromFastifyError(error as FastifyLikeError, context), headers: {} };
   return { problem: buildProblem(500, 'internal', '', context), headers: {} };
 }

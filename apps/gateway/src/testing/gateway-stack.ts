@@ -1,6 +1,14 @@
 import { Writable } from 'node:stream';
 import { loadGatewayConfig, type GatewayConfig } from '@session/config';
-import { startEmbeddedDb, startSessionService, uniqueDbName, type EmbeddedDb, type SessionServiceProcess } from '@session/testing';
+import {
+  startAccountsService,
+  startEmbeddedDb,
+  startSessionService,
+  uniqueDbName,
+  type AccountsServiceProcess,
+  type EmbeddedDb,
+  type SessionServiceProcess,
+} from '@session/testing';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { MongoClient } from 'mongodb';
 import { buildApp } from '../app';
@@ -12,6 +20,8 @@ export interface GatewayStack {
   readonly service: SessionServiceProcess;
   /** Starts the session service again with the same settings (same port when SESSION_SERVICE_URL fixed one). */
   restartService(): Promise<void>;
+  /** The accounts service, when StackOptions.accountsEnv asked for one. */
+  readonly accounts: AccountsServiceProcess | undefined;
   readonly app: FastifyInstance;
   readonly config: GatewayConfig;
   /** Every log line the gateway wrote (pino JSON). */
@@ -27,6 +37,8 @@ export interface StackOptions {
   env?: Record<string, string>;
   /** Session service variables. */
   serviceEnv?: Record<string, string>;
+  /** Also start the built accounts service (on the same database and session service) with these variables. */
+  accountsEnv?: Record<string, string>;
 }
 
 /** Captures pino lines in memory, so specs can assert what was (and was not) logged. */
@@ -48,7 +60,15 @@ export async function startGatewayStack(options: StackOptions = {}): Promise<Gat
   const dbName = uniqueDbName('gateway');
   const startService = () => startSessionService({ mongoUri: db.uri, dbName, env: options.serviceEnv });
   let service = await startService();
-  const config = loadGatewayConfig({ SESSION_SERVICE_URL: service.address, LOG_LEVEL: 'debug', ...options.env });
+  const accounts = options.accountsEnv
+    ? await startAccountsService({ mongoUri: db.uri, dbName, sessionServiceAddress: service.address, env: options.accountsEnv })
+    : undefined;
+  const config = loadGatewayConfig({
+    SESSION_SERVICE_URL: service.address,
+    ...(accounts ? { ACCOUNTS_SERVICE_URL: accounts.address } : {}),
+    LOG_LEVEL: 'debug',
+    ...options.env,
+  });
   const logs: string[] = [];
   const app = await buildApp(config, { logStream: logCapture(logs), webRoot: null });
   const responses: GatewayStack['responses'] = [];
@@ -62,6 +82,7 @@ export async function startGatewayStack(options: StackOptions = {}): Promise<Gat
       await service.stop();
       service = await startService();
     },
+    accounts,
     app,
     config,
     logs,
@@ -73,6 +94,7 @@ export async function startGatewayStack(options: StackOptions = {}): Promise<Gat
     },
     async close() {
       await app.close();
+      await accounts?.stop();
       await service.stop();
       const client = await MongoClient.connect(db.uri);
       await client.db(dbName).dropDatabase();

@@ -23,7 +23,7 @@ export default fp<AccountsClientOptions>(
   async (fastify, options) => {
     const { config, metrics } = fastify;
     const client = options.client ?? createAccountsClient({ address: config.accountsServiceUrl, apiKey: config.grpcApiKey });
-    const api = new AccountsApi(client, config.grpcDeadlineMs).observe((method, code) => metrics.grpcCalls.inc({ method, code: status[code] ?? 'UNKNOWN' }));
+    const api = new AccountsApi(client, config.accountsDeadlineMs).observe((method, code) => metrics.grpcCalls.inc({ method, code: status[code] ?? 'UNKNOWN' }));
     fastify.decorate('accountsApi', api);
     fastify.addHook('onClose', async () => api.close());
   },
