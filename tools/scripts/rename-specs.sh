@@ -75,5 +75,6 @@ rename libs/react-session/src/entry-points.spec.ts libs/react-session/src/index.
 rename libs/react-session/src/session-sync.spec.tsx libs/react-session/src/session-provider.sync.spec.tsx
 rename libs/session-client/src/max-authentication-age.integration-spec.ts libs/session-client/src/authentication-age.integration-spec.ts
 rename libs/testing/src/embedded-db-id-lookup.integration-spec.ts libs/testing/src/embedded-db.id-lookup.integration-spec.ts
+rename libs/testing/src/embedded-db-string-pushdown.integration-spec.ts libs/testing/src/embedded-db.string-pushdown.integration-spec.ts
 
 git add "$ALLOW_LIST"
