@@ -1,3 +1,4 @@
+import { waitUntil } from '@session/testing';
 import { useStackAndBrowser } from './support/stack-and-browser';
 
 describe('with a 2 s idle timeout', () => {
@@ -14,8 +15,17 @@ describe('with a 2 s idle timeout', () => {
   it('replaces a session that expired while no page was open', async () => {
     const web = await open();
     const first = await web.activeSessionId();
+    // Letting the idle timeout pass with no page open is the point of the test: wait for the
+    // expiry the server stated for this session (not a guessed 2.5 s), on the clock it shares.
+    const stored = await waitUntil(
+      async () => {
+        const snapshot = JSON.parse((await web.storedSnapshot()) ?? 'null') as { session?: { session_id: string; idle_expires_at: string } } | null;
+        return snapshot?.session?.session_id === first && snapshot.session;
+      },
+      { what: 'the snapshot of the first session' },
+    );
     await web.page.goto('about:blank');
-    await new Promise((r) => setTimeout(r, 2_500));
+    await waitUntil(() => Date.now() > Date.parse(stored.idle_expires_at), { what: 'the stated idle expiry to pass', timeoutMs: 5_000, intervalMs: 50 });
     await web.page.goto(env.stack.url);
     const next = await web.activeSessionId();
     expect(next).not.toBe(first);
