@@ -10,8 +10,10 @@ const sessionCookie = (res: LightMyRequestResponse): string | undefined =>
 
 /** Everything of a problem but what names this very request. */
 const problemShape = (res: LightMyRequestResponse) => {
-  const { request_id: _id, instance: _instance, ...rest } = res.json();
-  return { status: res.statusCode, contentType: res.headers['content-type'], ...rest };
+  const problem = res.json();
+  delete problem.request_id;
+  delete problem.instance;
+  return { status: res.statusCode, contentType: res.headers['content-type'], ...problem };
 };
 
 describe('sign-up, sign-in, password change and session lists (real accounts service, session service, embedded database)', () => {
@@ -57,6 +59,14 @@ describe('sign-up, sign-in, password change and session lists (real accounts ser
     };
   }
   const email = () => `user${n}.${Date.now()}@example.com`;
+  /** An account signed up from another browser, to sign in to from a fresh one. */
+  async function accountOfAnotherBrowser() {
+    const owner = browser();
+    await owner.start();
+    const address = email();
+    expect((await owner.signIn('/api/accounts', address)).statusCode).toBe(201);
+    return { owner, address };
+  }
   const readWith = (token: string) => stack.inject({ url: '/api/sessions/current', headers: { authorization: `Bearer ${token}` } });
 
   it('signs up: 201 {token, session} signed in by password with the device, the token rotates (old refused at once), a browser-session cookie without remember_me', async () => {
@@ -118,10 +128,7 @@ describe('sign-up, sign-in, password change and session lists (real accounts ser
   });
 
   it('answers an unknown email and a wrong password with the same 401 invalid_credentials, keeping the cookie and the session', async () => {
-    const owner = browser();
-    await owner.start();
-    const address = email();
-    await owner.signIn('/api/accounts', address);
+    const { owner, address } = await accountOfAnotherBrowser();
     const b = browser();
     const token = await b.start();
     const wrong = await b.send('POST', '/api/sessions/current/sign-in', { email: address, password: `${PASSWORD}!` });
@@ -138,10 +145,7 @@ describe('sign-up, sign-in, password change and session lists (real accounts ser
   });
 
   it('refuses a cross-site sign-in with 403 forbidden_origin and signs nothing in', async () => {
-    const owner = browser();
-    await owner.start();
-    const address = email();
-    await owner.signIn('/api/accounts', address);
+    const { address } = await accountOfAnotherBrowser();
     const b = browser();
     const token = await b.start();
     const res = await b.send('POST', '/api/sessions/current/sign-in', { email: address, password: PASSWORD }, { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' });
