@@ -38,6 +38,7 @@ rename apps/gateway/src/routes/session-data.integration-spec.ts apps/gateway/src
 rename apps/gateway/src/routes/stored-user-data.integration-spec.ts apps/gateway/src/routes/authenticated/session-data.stored-user-data.integration-spec.ts "$DEEPER"
 rename apps/gateway/src/routes/user-data-rules.integration-spec.ts apps/gateway/src/routes/authenticated/session-data.user-data-rules.integration-spec.ts "$DEEPER"
 rename apps/gateway/src/routes/session-list.integration-spec.ts apps/gateway/src/routes/authenticated/session-list.integration-spec.ts "$DEEPER"
+rename apps/gateway/src/routes/accounts.integration-spec.ts apps/gateway/src/routes/authenticated/accounts.integration-spec.ts "$DEEPER"
 rename apps/gateway/src/routes/sessions.integration-spec.ts apps/gateway/src/routes/authenticated/session-list.current-user.integration-spec.ts "$DEEPER"
 
 # session service
