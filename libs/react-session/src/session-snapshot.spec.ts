@@ -3,10 +3,13 @@ import { createSessionRestClient } from './session-rest-client';
 import { endedSnapshot, parseSnapshot, readSnapshot, sessionSnapshot, SNAPSHOT_KEY, writeSnapshot } from './session-snapshot';
 import { withLock } from './create-lock';
 
+/** What the snapshot keeps of a session: all of it but the claims. */
+const kept = (session: object) => Object.fromEntries(Object.entries(session).filter(([key]) => key !== 'claims'));
+
 describe('session snapshot', () => {
   it('round-trips a session and an end marker, and rejects anything else', async () => {
     const { session } = await createSessionRestClient({ fetch: createFakeSessionApi().fetch }).create();
-    expect(parseSnapshot(JSON.stringify(sessionSnapshot(session)))).toMatchObject({ kind: 'session', session });
+    expect(parseSnapshot(JSON.stringify(sessionSnapshot(session)))).toMatchObject({ kind: 'session', session: kept(session) });
     expect(parseSnapshot(JSON.stringify(endedSnapshot(session.session_id)))).toMatchObject({ kind: 'ended', session_id: session.session_id });
     expect(parseSnapshot('{"kind":"session","session_id":"x","session":{}}')).toBeNull();
     expect(parseSnapshot(JSON.stringify({ ...sessionSnapshot(session), session_id: 'other' }))).toBeNull();
@@ -18,8 +21,18 @@ describe('session snapshot', () => {
     const { session } = await createSessionRestClient({ fetch: createFakeSessionApi().fetch }).create();
     expect(parseSnapshot(JSON.stringify(sessionSnapshot(session, -4_000)))).toMatchObject({ kind: 'session', skew_ms: -4_000 });
     const older = JSON.stringify({ kind: 'session', session_id: session.session_id, session, saved_at: session.created_at });
-    expect(parseSnapshot(older)).toMatchObject({ kind: 'session', session, skew_ms: 0 });
+    expect(parseSnapshot(older)).toMatchObject({ kind: 'session', session: kept(session), skew_ms: 0 });
     expect(parseSnapshot(JSON.stringify({ ...sessionSnapshot(session), skew_ms: 'soon' }))).toMatchObject({ skew_ms: 0 });
+  });
+
+  it('never stores the claims, and drops them from a snapshot stored with them', async () => {
+    const { session } = await createSessionRestClient({ fetch: createFakeSessionApi().fetch }).create();
+    const withClaims = { ...session, user_id: 'user-1', claims: { roles: ['admin'], email: 'ada@example.com' } };
+    const raw = JSON.stringify(sessionSnapshot(withClaims));
+    expect(raw).not.toMatch(/claims|admin|ada@example/);
+    expect(JSON.parse(raw)).toMatchObject({ session: { user_id: 'user-1' } });
+    const stored = parseSnapshot(JSON.stringify({ kind: 'session', session_id: session.session_id, session: withClaims, saved_at: session.created_at }));
+    expect(stored?.kind === 'session' && stored.session).not.toHaveProperty('claims');
   });
 
   it('treats a storage that throws as empty', () => {

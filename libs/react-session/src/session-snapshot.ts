@@ -86,9 +86,10 @@ export function sessionSnapshot(session: SessionDto, skewMs = 0): StoredSnapshot
  */
 function withoutClaims(session: SessionDto): SessionDto {
   if (!('claims' in session)) return session;
-  const copy: SessionDto & { claims?: unknown } = { ...session };
+  const copy: Partial<SessionDto> & { claims?: unknown } = { ...session };
   delete copy.claims;
-  return copy;
+  // A restored session has no claims until the server's next answer brings them.
+  return copy as SessionDto;
 }
 
 export function endedSnapshot(sessionId: string): StoredSnapshot {

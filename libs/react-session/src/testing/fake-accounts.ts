@@ -111,8 +111,9 @@ export function createFakeAccounts(ctx: FakeAccountsContext) {
     const sessions: DeviceSessionDto[] = liveOf(current.user_id!)
       .sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at))
       .map((session) => {
-        const summary: Partial<SessionDto> = { ...session };
+        const summary: Partial<AccountSessionDto> = { ...session };
         delete summary.user_data;
+        delete summary.claims;
         return { ...(summary as DeviceSessionDto), current: session.session_id === current.session_id };
       });
     return { status: 200, body: { sessions, next_page_token: null } };
@@ -153,7 +154,7 @@ export function createFakeAccounts(ctx: FakeAccountsContext) {
     return bind(create(), account, false, userAgent);
   }
 
-  return { accounts, add, route, signInElsewhere };
+  return { accounts, add, route, signInElsewhere, userAgent: ctx.userAgent };
 }
 
 const answer = (problem: Problem): Answer => ({ status: problem.status, body: problem });

@@ -92,6 +92,7 @@ export function createFakeSessionApi(options: FakeSessionApiOptions = {}): FakeS
       absolute_expires_at: iso(t + absoluteTtl),
       expires_at: '',
       revoked_at: null,
+      ...anonymousFields(intoJar ? accounts.userAgent : 'another device'),
     });
     if (intoJar) api.cookie = `${id}.secret${counter}`;
     return session;
@@ -180,6 +181,11 @@ export function createFakeSessionApi(options: FakeSessionApiOptions = {}): FakeS
     signInElsewhere: (email, userAgent) => accounts.signInElsewhere(email, userAgent, () => create({}, false)),
   };
   return api;
+}
+
+/** What an anonymous session carries of the fields sign-in brings (a spread, so it fits the contract before and after they were added). */
+function anonymousFields(userAgent: string) {
+  return { claims: {}, authenticated_at: null, authentication_method: '', remember_me: false, device: { user_agent: userAgent, client_address: '127.0.0.0' } };
 }
 
 function problem(status: number, code: ProblemCode): Problem {
