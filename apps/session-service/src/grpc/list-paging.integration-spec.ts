@@ -5,7 +5,8 @@ import { failureOf, startTestService, type TestService } from '../testing/test-s
 describe('ListUserSessions pages over a real server and database', () => {
   let t: TestService;
   beforeAll(async () => {
-    t = await startTestService({ env: { USER_DATA_MAX_BYTES: '400000' } });
+    // Pages of one user's sessions need more of them than the default per-user limit keeps live.
+    t = await startTestService({ env: { USER_DATA_MAX_BYTES: '400000', SESSION_MAX_PER_USER: '1000' } });
   });
   afterAll(async () => t?.close());
 

@@ -31,7 +31,7 @@ describe('Sweeper', () => {
     const unusedWithData = await t.api.createSession({ user_data: jsonToStruct({ keep: 'x'.repeat(900) }) });
     // Same age but used after creation, or bound to a user: not orphans.
     const used = await t.api.createSession({ user_data: jsonToStruct({ keep: true }) });
-    const withUser = await t.api.bindUser({ token: (await t.api.createSession({})).token, user_id: 'kept' });
+    const withUser = await t.api.bindUser({ token: (await t.api.createSession({})).token, user_id: 'kept', remember_me: true });
     const revokedLongAgo = await Promise.all(Array.from({ length: 5 }, () => t.api.createSession({ user_data: jsonToStruct({ r: 1 }) })));
     for (const s of revokedLongAgo) await t.api.revokeSession({ token: s.token });
     t.clock.advance(2 * MINUTE);
@@ -57,7 +57,8 @@ describe('Sweeper', () => {
     const unused = await t.api.createSession({ user_data: data });
     const touched = await t.api.createSession({ user_data: data });
     const updated = await t.api.createSession({ user_data: data });
-    const bound = await t.api.bindUser({ token: (await t.api.createSession({ user_data: data })).token, user_id: 'orphan-check' });
+    // remember_me: the full absolute lifetime, so only the orphan rule is under test here.
+    const bound = await t.api.bindUser({ token: (await t.api.createSession({ user_data: data })).token, user_id: 'orphan-check', remember_me: true });
     t.clock.advance(HOUR);
     await t.api.touchSession({ token: touched.token });
     await t.api.updateSessionData({ token: updated.token, user_data: jsonToStruct({ blob: 'y' }) });
