@@ -24,6 +24,10 @@ const ROUTES: Record<string, Expected> = {
   'delete /api/sessions/current': { statuses: [204, 401], secured: true, headers: ID_HEADERS },
   'get /api/sessions': { statuses: [200, 401, 403], secured: true, headers: ID_HEADERS },
   'delete /api/sessions/{sessionId}': { statuses: [204, 401, 403, 404], secured: true, headers: ID_HEADERS, path: ['sessionId'] },
+  'delete /api/sessions': { statuses: [200, 400, 401, 403], secured: true, headers: ID_HEADERS },
+  'post /api/accounts': { statuses: [201, 400, 401, 403, 409, 429], secured: true, body: ['application/json'], bodyRequired: true, headers: ID_HEADERS },
+  'post /api/sessions/current/sign-in': { statuses: [200, 400, 401, 403, 429], secured: true, body: ['application/json'], bodyRequired: true, headers: ID_HEADERS },
+  'post /api/accounts/current/password': { statuses: [204, 400, 401, 403, 429], secured: true, body: ['application/json'], bodyRequired: true, headers: ID_HEADERS },
   'get /healthz': { statuses: [200], secured: false, headers: [] },
   'get /readyz': { statuses: [200, 503], secured: false, headers: [] },
 };
@@ -96,5 +100,9 @@ describe('/openapi.json declares every route completely', () => {
       expect(Object.keys(operation(key).responses['200'].headers ?? {})).toContain('ETag');
     }
     expect(Object.keys(operation('post /api/sessions').responses['201'].headers ?? {})).toEqual(expect.arrayContaining(['ETag', 'Set-Cookie']));
+    for (const key of ['post /api/accounts', 'post /api/sessions/current/sign-in']) {
+      const success = operation(key).responses[key === 'post /api/accounts' ? '201' : '200'];
+      expect(Object.keys(success.headers ?? {})).toEqual(expect.arrayContaining(['ETag', 'Set-Cookie']));
+    }
   });
 });
