@@ -85,6 +85,31 @@ describe('toProblem for gRPC errors', () => {
     }
   });
 
+  it('answers the accounts codes of the error contract, reauthentication_required as 401 (sign in again, not fix the request)', () => {
+    const cases: [grpc.status, string, number][] = [
+      [grpc.status.ALREADY_EXISTS, 'account_exists', 409],
+      [grpc.status.UNAUTHENTICATED, 'invalid_credentials', 401],
+      [grpc.status.FAILED_PRECONDITION, 'reauthentication_required', 401],
+      [grpc.status.INVALID_ARGUMENT, 'invalid_email', 400],
+      [grpc.status.INVALID_ARGUMENT, 'invalid_password', 400],
+      [grpc.status.RESOURCE_EXHAUSTED, 'rate_limited', 429],
+    ];
+    for (const [code, errorCode, status] of cases) {
+      expect(toProblem(grpcError(code, 'refused', errorCode), context).problem).toMatchObject({ status, code: errorCode });
+    }
+  });
+
+  it('passes a throttling service\'s retry-after on as Retry-After, and only a whole number of seconds', () => {
+    const throttled = (value: string) => {
+      const error = grpcError(grpc.status.RESOURCE_EXHAUSTED, 'slow down', 'rate_limited');
+      error.metadata.set('retry-after', value);
+      return toProblem(error, context).headers;
+    };
+    expect(throttled('42')).toEqual({ 'retry-after': '42' });
+    expect(throttled('Wed, 21 Oct 2026 07:28:00 GMT')).toEqual({});
+    expect(toProblem(grpcError(grpc.status.RESOURCE_EXHAUSTED, 'slow down', 'rate_limited'), context).headers).toEqual({});
+  });
+
   it('treats a status outside the enum as internal', () => {
     expect(toProblem(grpcError(99 as grpc.status, 'odd'), context).problem).toMatchObject({ status: 500, code: 'internal' });
   });
