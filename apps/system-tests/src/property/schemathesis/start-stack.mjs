@@ -1,6 +1,6 @@
-// Starts the built stack (embedded database, session service, gateway) on
+// Starts the built stack (embedded database, session service, accounts service, gateway) on
 // free loopback ports for an outside fuzzer, prints one JSON line
-// {"ready":true,"url":...,"token":...} once it answers, and stops all three
+// {"ready":true,"url":...,"token":...} once it answers, and stops them all
 // on SIGTERM or SIGINT. Throttling limits are high: a fuzzer sends thousands
 // of requests with bad tokens from one address.
 import { spawn } from 'node:child_process';
@@ -79,10 +79,34 @@ try {
     { MONGODB_URI: `mongodb://127.0.0.1:${dbPort}/`, MONGODB_DB: 'fuzz', SESSION_SERVICE_URL: '127.0.0.1:0', METRICS_PORT: '0' },
     /\{.*"msg":"session service listening".*\}/,
   );
+  const sessionServiceUrl = `127.0.0.1:${JSON.parse(serviceLine).port}`;
+  // Its failure throttles high too: the fuzzer's sign-ins all come from one address.
+  const accountsLine = await start(
+    process.execPath,
+    [join(root, 'dist', 'apps', 'accounts-service', 'main.js')],
+    {
+      MONGODB_URI: `mongodb://127.0.0.1:${dbPort}/`,
+      MONGODB_DB: 'fuzz',
+      SESSION_SERVICE_URL: sessionServiceUrl,
+      ACCOUNTS_SERVICE_URL: '127.0.0.1:0',
+      METRICS_PORT: '0',
+      ACCOUNTS_SIGNIN_ACCOUNT_LIMIT: '100000',
+      ACCOUNTS_SIGNIN_ADDRESS_LIMIT: '100000',
+    },
+    /\{.*"msg":"accounts service listening".*\}/,
+  );
   const gatewayLine = await start(
     process.execPath,
     [join(root, 'dist', 'apps', 'gateway', 'main.js')],
-    { SESSION_SERVICE_URL: `127.0.0.1:${JSON.parse(serviceLine).port}`, GATEWAY_PORT: '0', GATEWAY_METRICS_PORT: '0', CREATE_RATE_LIMIT: '100000', INVALID_TOKEN_LIMIT: '100000' },
+    {
+      SESSION_SERVICE_URL: sessionServiceUrl,
+      ACCOUNTS_SERVICE_URL: `127.0.0.1:${JSON.parse(accountsLine).port}`,
+      GATEWAY_PORT: '0',
+      GATEWAY_METRICS_PORT: '0',
+      CREATE_RATE_LIMIT: '100000',
+      INVALID_TOKEN_LIMIT: '100000',
+      SIGN_IN_RATE_LIMIT: '100000',
+    },
     /\{.*"msg":"gateway listening".*\}/,
   );
   const { url } = JSON.parse(gatewayLine);
