@@ -37,6 +37,8 @@ export interface LostWrite {
  */
 export class RequestStream {
   readonly outcomes: Outcome[] = [];
+  /** Per worker, when its request in flight was sent; null between requests. */
+  private readonly sentAt: (number | null)[] = [];
   private readonly written = new Map<string, Map<string, WrittenKey>>();
   private running = false;
   private loops: Promise<void>[] = [];
@@ -53,6 +55,11 @@ export class RequestStream {
   async stop(): Promise<void> {
     this.running = false;
     await Promise.all(this.loops);
+  }
+
+  /** Whether every request sent before `at` has been answered and recorded (none is still in flight). */
+  settledBefore(at: number): boolean {
+    return this.sentAt.every((sent) => sent === null || sent >= at);
   }
 
   /** Outcomes of requests started in [from, to). */
@@ -88,6 +95,7 @@ export class RequestStream {
       const session = sessions[(worker + i) % sessions.length];
       const requestId = `${label}-${worker}-${i}`;
       let outcome: Outcome;
+      this.sentAt[worker] = Date.now();
       if (i % 2 === 0) {
         outcome = await readSession(this.options.baseUrl, session, requestId);
       } else {
@@ -98,6 +106,7 @@ export class RequestStream {
         if (outcome.status === 200) slot.acked = value;
       }
       this.outcomes.push(outcome);
+      this.sentAt[worker] = null;
       // A refused connection fails at once: back off a little instead of spinning.
       await sleep(outcome.error ? pauseMs * 3 : pauseMs);
     }
