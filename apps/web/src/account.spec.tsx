@@ -1,4 +1,4 @@
-import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { createSessionRestClient, SessionProvider, SNAPSHOT_KEY } from '@session/react-session';
 import { createFakeSessionApi, type FakeSessionApi } from '@session/react-session/testing';
 import { App } from './app';
@@ -177,6 +177,19 @@ describe('your devices', () => {
     await waitFor(() => expect(devices.getAllByRole('listitem')).toHaveLength(1));
     expect(devices.getByRole('button', { name: 'Sign out everywhere else' })).toBeDisabled();
     expect(api.current()?.user_id).toBe('user-1');
+  });
+
+  it('asks for the list only once the server confirmed a restored signed-in session, so a session gone meanwhile costs one 401', async () => {
+    const api = createFakeSessionApi();
+    await signedIn(api);
+    cleanup();
+    // The session ends while no page is open (as a browser-session cookie does on restart); the snapshot stays.
+    api.alter(api.current()!.session_id, { revoked_at: new Date().toISOString() });
+    api.requests.length = 0;
+
+    await renderApp(api);
+    await waitFor(() => expect(card('Session').getByText('Anonymous')).toBeInTheDocument());
+    expect(api.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual(['GET /api/sessions/current 401', 'POST /api/sessions 201']);
   });
 });
 

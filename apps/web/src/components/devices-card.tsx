@@ -8,7 +8,10 @@ type Load = { kind: 'loading' } | { kind: 'loaded'; devices: DeviceSessionDto[] 
 
 /** The signed-in user's sessions: this device marked, the others each with a sign-out, and "sign out everywhere else". */
 export function DevicesCard({ language }: { language: string }) {
-  const { listDevices, signOutDevice, signOutOtherDevices } = useSession();
+  const { status, listDevices, signOutDevice, signOutOtherDevices } = useSession();
+  // A session restored from the snapshot is shown at once but may be gone (a browser restart ends a
+  // session without "remember me"): the list waits until the server has confirmed it.
+  const confirmed = status === 'active';
   const id = useId();
   const [load, setLoad] = useState<Load>({ kind: 'loading' });
   const [busy, setBusy] = useState(false);
@@ -23,8 +26,8 @@ export function DevicesCard({ language }: { language: string }) {
   }, [listDevices]);
 
   useEffect(() => {
-    void reload();
-  }, [reload]);
+    if (confirmed) void reload();
+  }, [reload, confirmed]);
 
   async function act(action: () => Promise<unknown>, done: (result: unknown) => string) {
     setBusy(true);
@@ -62,7 +65,7 @@ export function DevicesCard({ language }: { language: string }) {
               <li key={device.session_id} className="device" aria-current={device.current ? 'true' : undefined}>
                 <div className="device-text">
                   <p className="device-name" title={device.device?.user_agent}>
-                    {name} {device.current && <span className="badge badge-active">This device</span>}
+                    {name} {device.current && <span className="badge badge-device">This device</span>}
                   </p>
                   <p className="muted device-meta">
                     Last active <time dateTime={device.last_seen_at}>{lastSeen}</time>
