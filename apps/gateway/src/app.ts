@@ -1,6 +1,6 @@
 import type { GatewayConfig } from '@session/config';
 import { MERGE_PATCH_CONTENT_TYPE, PROBLEM_CONTENT_TYPE } from '@session/rest-contract';
-import type { AccountsServiceClient, SessionServiceClient } from '@session/proto';
+import type { SessionServiceClient } from '@session/proto';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyPluginAsync, type FastifyServerOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Duplex } from 'node:stream';
@@ -33,8 +33,6 @@ export interface GatewayAppOptions {
   config: GatewayConfig;
   /** A ready-made gRPC client (tests); by default one is created from the configuration. */
   sessionClient?: SessionServiceClient;
-  /** A ready-made accounts client (tests); by default one is created from ACCOUNTS_SERVICE_URL. */
-  accountsClient?: AccountsServiceClient;
   /** The built web app's folder; by default resolved from WEB_ROOT or dist/apps/web. */
   webRoot?: string | null;
 }
@@ -65,7 +63,7 @@ export const gatewayApp: FastifyPluginAsync<GatewayAppOptions> = async (fastify,
   await fastify.register(requestContext);
   await fastify.register(metrics);
   await fastify.register(sessionClient, { client: options.sessionClient });
-  await fastify.register(accountsClient, { client: options.accountsClient });
+  await fastify.register(accountsClient);
   await fastify.register(sessionCache);
   await fastify.register(sessionAuth);
   await fastify.register(webApp, { root: options.webRoot === undefined ? resolveWebRoot(config.webRoot) : options.webRoot });
@@ -159,7 +157,6 @@ export async function buildApp(config: GatewayConfig, options: BuildAppOptions =
   await app.register(fp(gatewayApp, { name: 'gateway' }), {
     config,
     sessionClient: options.sessionClient,
-    accountsClient: options.accountsClient,
     ...(options.webRoot === undefined ? {} : { webRoot: options.webRoot }),
   });
   return app;

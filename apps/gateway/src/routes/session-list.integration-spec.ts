@@ -14,7 +14,8 @@ describe('GET /api/sessions pages (real session service)', () => {
   let trusted: SessionApi;
   let mongo: MongoClient;
   beforeAll(async () => {
-    stack = await startGatewayStack();
+    // One user holds hundreds of sessions here, far over the default concurrent-session limit (10).
+    stack = await startGatewayStack({ serviceEnv: { SESSION_MAX_PER_USER: '1000' } });
     // Binding a user is a gRPC-only call for trusted services: the spec plays that service.
     trusted = new SessionApi(createSessionClient({ address: stack.service.address }), 10_000);
     mongo = await MongoClient.connect(stack.db.uri);

@@ -1,5 +1,5 @@
 import { status } from '@grpc/grpc-js';
-import type { SessionApi } from '@session/grpc-client';
+import type { CallObserver } from '@session/grpc-client';
 import { isServiceError } from '../errors/to-problem';
 
 export type RecordCall = (method: string, code: string) => void;
@@ -14,6 +14,6 @@ export function statusName(error: unknown): string {
  * `UNAUTHENTICATED`). SessionApi reports each call it makes, so every RPC of the service is
  * counted without a list kept here.
  */
-export function meterSessionApi(api: SessionApi, record: RecordCall): SessionApi {
+export function meterSessionApi<Api extends { observe(observer: CallObserver): Api }>(api: Api, record: RecordCall): Api {
   return api.observe((rpc, code) => record(rpc, status[code] ?? 'UNKNOWN'));
 }

@@ -24,8 +24,8 @@ export function toSessionDto(session: Session__Output | null | undefined): Sessi
     revoked_at: revoked ? revoked.toISOString() : null,
     claims: structToJson(session.claims),
     authenticated_at: timestampToDate(session.authenticated_at)?.toISOString() ?? null,
-    authentication_method: session.authentication_method ?? '',
-    remember_me: session.remember_me === true,
+    authentication_method: session.authentication_method,
+    remember_me: session.remember_me,
     device: session.device ? { user_agent: session.device.user_agent, client_address: session.device.client_address } : null,
   };
 }

@@ -1,7 +1,6 @@
-import { status } from '@grpc/grpc-js';
 import { AccountsApi, createAccountsClient } from '@session/grpc-client';
-import type { AccountsServiceClient } from '@session/proto';
 import fp from 'fastify-plugin';
+import { meterSessionApi } from '../../sessions/metered-session-api';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -10,20 +9,15 @@ declare module 'fastify' {
   }
 }
 
-export interface AccountsClientOptions {
-  /** A ready-made client (tests); by default one is created from ACCOUNTS_SERVICE_URL. */
-  client?: AccountsServiceClient;
-}
-
 /**
  * One channel for the app's lifetime, like the session service's. Not part of /readyz: while the
  * accounts service is down, sign-in answers 503 but every existing session keeps working.
  */
-export default fp<AccountsClientOptions>(
-  async (fastify, options) => {
+export default fp(
+  async (fastify) => {
     const { config, metrics } = fastify;
-    const client = options.client ?? createAccountsClient({ address: config.accountsServiceUrl, apiKey: config.grpcApiKey });
-    const api = new AccountsApi(client, config.accountsDeadlineMs).observe((method, code) => metrics.grpcCalls.inc({ method, code: status[code] ?? 'UNKNOWN' }));
+    const client = createAccountsClient({ address: config.accountsServiceUrl, apiKey: config.grpcApiKey });
+    const api = meterSessionApi(new AccountsApi(client, config.accountsDeadlineMs), (method, code) => metrics.grpcCalls.inc({ method, code }));
     fastify.decorate('accountsApi', api);
     fastify.addHook('onClose', async () => api.close());
   },

@@ -40,7 +40,7 @@ describe('405 Method Not Allowed over a real port', () => {
   });
 
   it.each([
-    ['TRACE', '/api/sessions', 'GET, HEAD, POST'],
+    ['TRACE', '/api/sessions', 'DELETE, GET, HEAD, POST'],
     ['QUERY', '/api/sessions/current', 'DELETE, GET, HEAD'],
     ['PUT', '/healthz', 'GET, HEAD'],
     ['GET', '/api/sessions/current/data', 'PATCH, PUT'],

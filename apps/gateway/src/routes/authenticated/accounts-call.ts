@@ -14,7 +14,7 @@ export async function accountsCall<T>(request: FastifyRequest, call: () => Promi
   try {
     return await call();
   } catch (err) {
-    if (isServiceError(err) && TOKEN_WAS_FINE.has(String(err.metadata.get(ERROR_CODE_METADATA_KEY)[0] ?? ''))) request.tokenAccepted = true;
+    if (isServiceError(err) && TOKEN_WAS_FINE.has(String(err.metadata.get(ERROR_CODE_METADATA_KEY)[0]))) request.tokenAccepted = true;
     throw err;
   }
 }

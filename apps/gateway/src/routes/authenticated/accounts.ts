@@ -1,6 +1,6 @@
 import { versionToEtag, type ChangePasswordRequestDto, type CreateSessionResponseDto, type SignInRequestDto } from '@session/rest-contract';
 import { fromProtoSession } from '@session/session-client';
-import type { SignInResponse__Output } from '@session/proto';
+import type { Session__Output, SignInResponse__Output } from '@session/proto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { BODY_FAILURES, ETAG_HEADER, jsonBody, jsonResponse, problemResponses, SET_COOKIE_HEADER }  from '../../schemas/route-schemas';
 import { toSessionDto } from '../../sessions/session-dto';
@@ -23,7 +23,8 @@ const accountsRoutes: FastifyPluginAsync = async (fastify) => {
 
   async function signedIn(request: FastifyRequest<SignInBody>, reply: FastifyReply, rpc: 'signUp' | 'signIn'): Promise<CreateSessionResponseDto> {
     const token = tokenOf(request);
-    const { email, password, remember_me = false } = request.body;
+    const { email, password } = request.body;
+    const remember_me = request.body.remember_me === true;
     const ticket = sessionCache.beginWrite();
     const answer: SignInResponse__Output = await accountsCall(request, () =>
       fastify.accountsApi[rpc]({ session_token: token, email, password, remember_me, device: deviceOf(request) }, callOptions(request)),
@@ -32,9 +33,8 @@ const accountsRoutes: FastifyPluginAsync = async (fastify) => {
       if (!request.tokenAccepted) sessionCache.drop(token);
       throw err;
     });
-    if (answer.session) sessionCache.commitWrite(ticket, answer.token, fromProtoSession(answer.session), token);
-    else sessionCache.drop(token);
-    const session = toSessionDto(answer.session);
+    const session = toSessionDto(answer.session); // throws (500) when the service sent none
+    sessionCache.commitWrite(ticket, answer.token, fromProtoSession(answer.session as Session__Output), token);
     // Without "remember me" the cookie ends with the browser (the service gives such sessions a shorter lifetime too).
     reply.setSessionCookie(answer.token, remember_me ? session.absolute_expires_at : null);
     reply.header('etag', versionToEtag(session.version));

@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync, RouteOptions } from 'fastify';
+import type { FastifyPluginAsync, FastifySchema, RouteOptions } from 'fastify';
 import { COMMON_FAILURES, problemResponses, requestHeaders, SESSION_SECURITY } from '../../schemas/route-schemas';
 import accountsRoutes from './accounts';
 import currentSessionRoutes from './current-session';
@@ -24,14 +24,9 @@ const authenticatedRoutes: FastifyPluginAsync = async (fastify) => {
 const SHARED_FAILURES = problemResponses(...COMMON_FAILURES, 401);
 
 export function withAuthenticatedSchema(route: RouteOptions): void {
-  const schema = route.schema ?? {};
-  route.schema = {
-    tags: ['sessions'],
-    headers: requestHeaders,
-    ...schema,
-    security: SESSION_SECURITY,
-    ...(schema.response ? { response: { ...SHARED_FAILURES, ...(schema.response as object) } } : {}),
-  };
+  const own: FastifySchema = { ...route.schema };
+  // Every route in here declares its own responses; the shared failures go under them.
+  route.schema = { tags: ['sessions'], headers: requestHeaders, ...own, security: SESSION_SECURITY, response: { ...SHARED_FAILURES, ...(own.response as object) } };
 }
 
 export default authenticatedRoutes;
