@@ -1,4 +1,4 @@
-import type { RunningProcess } from '@session/testing';
+import { waitUntil, type RunningProcess } from '@session/testing';
 import { freeze, thaw } from './freeze';
 import { sleep } from './wait';
 
@@ -18,6 +18,11 @@ export interface DrainOptions<T> {
   readonly dependencyPid: number | undefined;
   /** Extra work started once the dependency is frozen: certainly in flight when the signal lands. */
   readonly burst: () => Promise<T[]>;
+  /**
+   * Holds once the target has the work it must drain (e.g. its log shows the requests received). Without it
+   * the signal follows the burst after a fixed 300 ms, which a loaded machine can outrun.
+   */
+  readonly arrived?: () => boolean;
   /** How long the dependency stays frozen after the signal: the shortest possible drain. */
   readonly holdAfterSignalMs: number;
   readonly exitWithinMs: number;
@@ -31,8 +36,9 @@ export interface DrainOptions<T> {
 export async function sigtermWhileHeld<T>(options: DrainOptions<T>): Promise<DrainRun<T>> {
   freeze(options.dependencyPid);
   const burst = options.burst();
-  // Time for the burst to reach the target before the signal.
-  await sleep(300);
+  // The burst must reach the target before the signal.
+  if (options.arrived) await waitUntil(options.arrived, { what: 'the work held in flight to reach the target', timeoutMs: 10_000 });
+  else await sleep(300);
   const signalledAt = Date.now();
   options.target.child.kill('SIGTERM');
   await sleep(options.holdAfterSignalMs);
