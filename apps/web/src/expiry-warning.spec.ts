@@ -17,7 +17,11 @@ function session(idleTtl: number, absoluteIn: number): SessionDto {
     absolute_expires_at: at(absoluteIn),
     expires_at: at(Math.min(idleTtl, absoluteIn)),
     revoked_at: null,
-    ...{ claims: {}, authenticated_at: null, authentication_method: '', remember_me: false, device: null },
+    claims: {},
+    authenticated_at: null,
+    authentication_method: '',
+    remember_me: false,
+    device: null,
   };
 }
 

@@ -1,5 +1,5 @@
-import type { SessionDto } from '@session/rest-contract';
-import type { Credentials, DeviceSessionDto, PasswordChange } from './account-types';
+import type { SessionDto, SessionSummaryDto } from '@session/rest-contract';
+import type { Credentials, PasswordChange } from './account-types';
 import { isSessionApiError } from './session-api-error';
 import type { SessionRestClient, SessionResult } from './session-rest-client';
 
@@ -13,7 +13,7 @@ export interface AccountActions {
   /** Needs a recent sign-in (`reauthentication_required` otherwise); the user's other sessions end. */
   changePassword(change: PasswordChange): Promise<void>;
   /** The signed-in user's sessions ("devices"), this one marked `current`. */
-  listDevices(): Promise<DeviceSessionDto[]>;
+  listDevices(): Promise<SessionSummaryDto[]>;
   /** Ends another of the user's sessions; one that already ended counts as done. */
   signOutDevice(sessionId: string): Promise<void>;
   /** Ends every session of the user but this one; how many ended. */

@@ -1,4 +1,5 @@
-import type { Credentials, DeviceSessionDto, PasswordChange } from './account-types';
+import type { ChangePasswordRequestDto, RevokeOtherSessionsResponseDto, SessionListResponseDto, SessionSummaryDto, SignInRequestDto } from '@session/rest-contract';
+import type { Credentials, PasswordChange } from './account-types';
 import { readJson, sessionResult } from './rest-answers';
 import { SessionApiError } from './session-api-error';
 import type { SendFn, SessionResult } from './session-rest-client';
@@ -12,7 +13,7 @@ export interface AccountEndpoints {
   /** `POST /api/accounts/current/password`; the service then ends the user's other sessions. */
   changePassword(change: PasswordChange): Promise<void>;
   /** `GET /api/sessions`, every page: the signed-in user's live sessions, newest first. */
-  listSessions(): Promise<DeviceSessionDto[]>;
+  listSessions(): Promise<SessionSummaryDto[]>;
   /** `DELETE /api/sessions/{id}`: ends one of the user's sessions. */
   revokeSession(sessionId: string): Promise<void>;
   /** `DELETE /api/sessions?scope=others`: ends every session of the user but the current one; how many ended. */
@@ -22,7 +23,7 @@ export interface AccountEndpoints {
 /** A user has at most a few sessions (the service caps them); more pages than this means a broken page token loop. */
 const MAX_PAGES = 20;
 
-const credentialsBody = ({ email, password, rememberMe }: Credentials) => ({ email, password, remember_me: rememberMe === true });
+const credentialsBody = ({ email, password, rememberMe }: Credentials): SignInRequestDto => ({ email, password, remember_me: rememberMe === true });
 
 export function accountEndpoints(send: SendFn): AccountEndpoints {
   return {
@@ -33,17 +34,18 @@ export function accountEndpoints(send: SendFn): AccountEndpoints {
       return sessionResult(await send('POST', '/sessions/current/sign-in', credentialsBody(credentials)));
     },
     async changePassword({ currentPassword, newPassword }) {
-      await send('POST', '/accounts/current/password', { current_password: currentPassword, new_password: newPassword });
+      const body: ChangePasswordRequestDto = { current_password: currentPassword, new_password: newPassword };
+      await send('POST', '/accounts/current/password', body);
     },
     async listSessions() {
-      const sessions: DeviceSessionDto[] = [];
+      const sessions: SessionSummaryDto[] = [];
       let pageToken: string | null = null;
       for (let page = 0; page < MAX_PAGES; page += 1) {
         const query: string = pageToken ? `?page_token=${encodeURIComponent(pageToken)}` : '';
         const response = await send('GET', `/sessions${query}`);
-        const body = (await readJson(response)) as { sessions?: unknown; next_page_token?: unknown } | null;
+        const body = (await readJson(response)) as Partial<SessionListResponseDto> | null;
         if (!Array.isArray(body?.sessions)) throw new SessionApiError(response.status, 'bad_response', 'The session API answered without a session list.');
-        sessions.push(...(body.sessions as DeviceSessionDto[]));
+        sessions.push(...body.sessions);
         pageToken = typeof body.next_page_token === 'string' && body.next_page_token ? body.next_page_token : null;
         if (!pageToken) break;
       }
@@ -54,7 +56,7 @@ export function accountEndpoints(send: SendFn): AccountEndpoints {
     },
     async revokeOtherSessions() {
       const response = await send('DELETE', '/sessions?scope=others');
-      const body = (await readJson(response)) as { revoked_count?: unknown } | null;
+      const body = (await readJson(response)) as Partial<RevokeOtherSessionsResponseDto> | null;
       return typeof body?.revoked_count === 'number' ? body.revoked_count : 0;
     },
   };

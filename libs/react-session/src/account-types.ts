@@ -1,10 +1,4 @@
-import type { JsonObject, SessionDto, SessionSummaryDto } from '@session/rest-contract';
-
-/**
- * The account side of the REST contract as the browser reads it (the agreed
- * design's table). Fields the sign-in work added to sessions are optional
- * here: a gateway from before it simply does not send them.
- */
+/** What the sign-in and sign-up forms hand to the controller (sent as `SignInRequestDto`). */
 export interface Credentials {
   email: string;
   password: string;
@@ -16,26 +10,6 @@ export interface PasswordChange {
   currentPassword: string;
   newPassword: string;
 }
-
-/** Where a session is used, as the gateway saw it (the address may be truncated by the service). */
-export interface DeviceDto {
-  user_agent: string;
-  client_address: string;
-}
-
-/** The fields sign-in brings to a session. `claims` are trusted and read-only, and never stored in the browser. */
-export interface SignedInFields {
-  claims?: JsonObject | null;
-  authenticated_at?: string | null;
-  authentication_method?: string;
-  remember_me?: boolean;
-  device?: DeviceDto | null;
-}
-
-export type AccountSessionDto = SessionDto & SignedInFields;
-
-/** One entry of `GET /api/sessions`: a session of the signed-in user, `current` for the one making the call. */
-export type DeviceSessionDto = SessionSummaryDto & SignedInFields & { current?: boolean };
 
 /** Password length per the agreed design (NIST SP 800-63B-4): counted in code points after NFKC. */
 export const PASSWORD_MIN_LENGTH = 15;

@@ -22,10 +22,6 @@ export {
   PASSWORD_MAX_LENGTH,
   PASSWORD_MIN_LENGTH,
   passwordLength,
-  type AccountSessionDto,
   type Credentials,
-  type DeviceDto,
-  type DeviceSessionDto,
   type PasswordChange,
-  type SignedInFields,
 } from './account-types';

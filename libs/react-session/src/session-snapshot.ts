@@ -86,7 +86,7 @@ export function sessionSnapshot(session: SessionDto, skewMs = 0): StoredSnapshot
  */
 function withoutClaims(session: SessionDto): SessionDto {
   if (!('claims' in session)) return session;
-  const copy: Partial<SessionDto> & { claims?: unknown } = { ...session };
+  const copy: Partial<SessionDto> = { ...session };
   delete copy.claims;
   // A restored session has no claims until the server's next answer brings them.
   return copy as SessionDto;

@@ -1,10 +1,11 @@
-import { useSession, type AccountSessionDto } from '@session/react-session';
+import { useSession } from '@session/react-session';
+import type { SessionDto } from '@session/rest-contract';
 import { formatDateTime } from '../format';
 import { useAction } from '../use-action';
 import { useFocusOnMount } from '../use-focus-on-mount';
 
 /** Who the session is signed in as: the email the server put in the claims when it did, else the user id. */
-export function accountName(session: AccountSessionDto): string {
+export function accountName(session: SessionDto): string {
   const email = session.claims?.['email'];
   return typeof email === 'string' ? email : (session.user_id ?? '');
 }
@@ -14,8 +15,8 @@ export function AccountCard({ language, focusOnMount }: { language: string; focu
   const { session, signOut } = useSession();
   const { busy, failed, run } = useAction();
   const heading = useFocusOnMount<HTMLHeadingElement>(focusOnMount);
-  if (!session?.user_id) return null;
-  const signedIn = session as AccountSessionDto;
+  const signedIn = session;
+  if (!signedIn?.user_id) return null;
 
   return (
     <section className="card" aria-labelledby="account-title">

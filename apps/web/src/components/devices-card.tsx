@@ -1,10 +1,11 @@
 import { useCallback, useEffect, useId, useState } from 'react';
-import { useSession, type DeviceSessionDto } from '@session/react-session';
+import { useSession } from '@session/react-session';
+import type { SessionSummaryDto } from '@session/rest-contract';
 import { accountErrorFor } from '../account-errors';
 import { formatDateTime } from '../format';
 import { describeUserAgent } from '../user-agent';
 
-type Load = { kind: 'loading' } | { kind: 'loaded'; devices: DeviceSessionDto[] } | { kind: 'failed'; message: string };
+type Load = { kind: 'loading' } | { kind: 'loaded'; devices: SessionSummaryDto[] } | { kind: 'failed'; message: string };
 
 /** The signed-in user's sessions: this device marked, the others each with a sign-out, and "sign out everywhere else". */
 export function DevicesCard({ language }: { language: string }) {

@@ -1,5 +1,5 @@
-import type { Problem, ProblemCode, SessionDto } from '@session/rest-contract';
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, passwordLength, type AccountSessionDto, type DeviceSessionDto } from '../account-types';
+import type { Problem, ProblemCode, SessionDto, SessionSummaryDto } from '@session/rest-contract';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, passwordLength } from '../account-types';
 import type { FakeRequest } from './fake-session-api';
 
 /** What the fake accounts need from the fake gateway around them. */
@@ -53,9 +53,9 @@ export function createFakeAccounts(ctx: FakeAccountsContext) {
     return account;
   }
 
-  function bind(session: SessionDto, account: FakeAccount, rememberMe: boolean, userAgent = ctx.userAgent): AccountSessionDto {
+  function bind(session: SessionDto, account: FakeAccount, rememberMe: boolean, userAgent = ctx.userAgent): SessionDto {
     const t = ctx.now();
-    const bound: AccountSessionDto = {
+    const bound: SessionDto = {
       ...session,
       user_id: account.userId,
       version: session.version + 1,
@@ -94,7 +94,7 @@ export function createFakeAccounts(ctx: FakeAccountsContext) {
     return { status: 200, body: { token: 'rotated', session }, session };
   }
 
-  function changePassword(current: AccountSessionDto, body: { current_password?: unknown; new_password?: unknown }): Answer {
+  function changePassword(current: SessionDto, body: { current_password?: unknown; new_password?: unknown }): Answer {
     const account = [...accounts.values()].find((a) => a.userId === current.user_id);
     if (!account) return answer(ctx.problem(403, 'forbidden'));
     if (!current.authenticated_at || ctx.now() - Date.parse(current.authenticated_at) > REAUTH_WINDOW_MS) return answer(ctx.problem(401, 'reauthentication_required'));
@@ -108,13 +108,13 @@ export function createFakeAccounts(ctx: FakeAccountsContext) {
   }
 
   function list(current: SessionDto): Answer {
-    const sessions: DeviceSessionDto[] = liveOf(current.user_id!)
+    const sessions: SessionSummaryDto[] = liveOf(current.user_id!)
       .sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at))
       .map((session) => {
-        const summary: Partial<AccountSessionDto> = { ...session };
+        const summary: Partial<SessionDto> = { ...session };
         delete summary.user_data;
         delete summary.claims;
-        return { ...(summary as DeviceSessionDto), current: session.session_id === current.session_id };
+        return { ...(summary as Omit<SessionSummaryDto, 'current'>), current: session.session_id === current.session_id };
       });
     return { status: 200, body: { sessions, next_page_token: null } };
   }
@@ -148,7 +148,7 @@ export function createFakeAccounts(ctx: FakeAccountsContext) {
   }
 
   /** A session of `email`'s account on another device (not this jar's): for device lists. */
-  function signInElsewhere(email: string, userAgent: string, create: () => SessionDto): AccountSessionDto {
+  function signInElsewhere(email: string, userAgent: string, create: () => SessionDto): SessionDto {
     const account = accounts.get(normalizeEmail(email));
     if (!account) throw new Error(`no account ${email}`);
     return bind(create(), account, false, userAgent);

@@ -183,7 +183,7 @@ export function createFakeSessionApi(options: FakeSessionApiOptions = {}): FakeS
   return api;
 }
 
-/** What an anonymous session carries of the fields sign-in brings (a spread, so it fits the contract before and after they were added). */
+/** What an anonymous session carries of the fields sign-in brings. */
 function anonymousFields(userAgent: string) {
   return { claims: {}, authenticated_at: null, authentication_method: '', remember_me: false, device: { user_agent: userAgent, client_address: '127.0.0.0' } };
 }
