@@ -2,6 +2,7 @@ import { DURATION_PATTERN, parseDuration } from './duration';
 import { ACCOUNTS_SERVICE_ALLOWED_RPC_NAMES, isLoopbackHost, parseGrpcCallers, type GrpcCaller } from './grpc-callers';
 import { deepFreeze } from './deep-freeze';
 import { ConfigError, loadEnv } from './load-env';
+import { mongoSettings, type MongoSettings, type RawMongoEnv } from './mongo-settings';
 
 const duration = (fallback: string, description: string) => ({ type: 'string', pattern: DURATION_PATTERN, default: fallback, description });
 const limit = (fallback: number, description: string) => ({ type: 'integer', minimum: 1, maximum: 1000000, default: fallback, description });
@@ -35,12 +36,7 @@ export const accountsServiceEnvSchema = {
   },
 } as const;
 
-interface RawAccountsServiceEnv {
-  MONGODB_URI?: string;
-  EMBEDDED_DB_PORT: number;
-  MONGODB_DB: string;
-  MONGODB_MAX_POOL_SIZE: number;
-  MONGODB_WRITE_CONCERN: string;
+interface RawAccountsServiceEnv extends RawMongoEnv {
   ACCOUNTS_SERVICE_URL: string;
   GRPC_CALLERS: string;
   GRPC_CALLER_KEY_HASHES: string;
@@ -60,13 +56,7 @@ interface RawAccountsServiceEnv {
 }
 
 export interface AccountsServiceConfig {
-  readonly mongo: {
-    readonly uri: string;
-    readonly dbName: string;
-    readonly maxPoolSize: number;
-    readonly writeConcern: string | number;
-    readonly embedded: boolean;
-  };
+  readonly mongo: MongoSettings;
   readonly grpc: {
     readonly host: string;
     readonly port: number;
@@ -107,13 +97,7 @@ export function loadAccountsServiceConfig(env: NodeJS.ProcessEnv): AccountsServi
   if (parseDuration(raw.ACCOUNTS_REAUTH_WINDOW) < 1_000) problems.push('ACCOUNTS_REAUTH_WINDOW: must be at least 1s');
   if (problems.length) throw new ConfigError(`invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
   const config: AccountsServiceConfig = {
-    mongo: {
-      uri: raw.MONGODB_URI ?? `mongodb://127.0.0.1:${raw.EMBEDDED_DB_PORT}/`,
-      dbName: raw.MONGODB_DB,
-      maxPoolSize: raw.MONGODB_MAX_POOL_SIZE,
-      writeConcern: /^\d+$/.test(raw.MONGODB_WRITE_CONCERN) ? Number(raw.MONGODB_WRITE_CONCERN) : raw.MONGODB_WRITE_CONCERN,
-      embedded: raw.MONGODB_URI === undefined,
-    },
+    mongo: mongoSettings(raw),
     grpc: { host: grpcHost, port: Number(raw.ACCOUNTS_SERVICE_URL.slice(lastColon + 1)), callers, reflection: raw.GRPC_REFLECTION },
     sessionService: { url: raw.SESSION_SERVICE_URL, apiKey: raw.GRPC_API_KEY, deadlineMs: raw.GRPC_DEADLINE_MS },
     metrics: { host: raw.METRICS_HOST, port: raw.METRICS_PORT },

@@ -2,6 +2,7 @@ import { DURATION_PATTERN, parseDuration } from './duration';
 import { parseGrpcCallers, isLoopbackHost, type GrpcCaller } from './grpc-callers';
 import { deepFreeze } from './deep-freeze';
 import { ConfigError, loadEnv } from './load-env';
+import { mongoSettings } from './mongo-settings';
 
 const duration = (fallback: string, description: string) => ({ type: 'string', pattern: DURATION_PATTERN, default: fallback, description });
 
@@ -155,14 +156,7 @@ export function loadSessionServiceConfig(env: NodeJS.ProcessEnv): SessionService
   if (parseDuration(raw.SESSION_BROWSER_ABSOLUTE_TTL) < 1_000) problems.push('SESSION_BROWSER_ABSOLUTE_TTL: must be at least 1s');
   if (problems.length) throw new ConfigError(`invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
   const config: SessionServiceConfig = {
-    mongo: {
-      uri: raw.MONGODB_URI ?? `mongodb://127.0.0.1:${raw.EMBEDDED_DB_PORT}/`,
-      dbName: raw.MONGODB_DB,
-      maxPoolSize: raw.MONGODB_MAX_POOL_SIZE,
-      writeConcern: /^\d+$/.test(raw.MONGODB_WRITE_CONCERN) ? Number(raw.MONGODB_WRITE_CONCERN) : raw.MONGODB_WRITE_CONCERN,
-      readPreference: raw.MONGODB_READ_PREFERENCE,
-      embedded: raw.MONGODB_URI === undefined,
-    },
+    mongo: { ...mongoSettings(raw), readPreference: raw.MONGODB_READ_PREFERENCE },
     grpc: { host: grpcHost, port: Number(raw.SESSION_SERVICE_URL.slice(lastColon + 1)), callers, reflection: raw.GRPC_REFLECTION },
     metrics: { host: raw.METRICS_HOST, port: raw.METRICS_PORT },
     session: {
