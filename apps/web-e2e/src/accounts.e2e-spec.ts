@@ -1,5 +1,5 @@
 import type { BrowserContext } from 'playwright-core';
-import { cookieOf, devices, signIn, signUp, waitForAnonymous, waitForSignedIn } from './support/account-steps';
+import { cookieOf, devices, PASSWORD, signIn, signUp, waitForAnonymous, waitForSignedIn } from './support/account-steps';
 import { BrowserProfile, failOnConsoleProblems } from './support/browser';
 import { startStack, type Stack } from './support/stack';
 import { WebPage } from './support/web-page';
@@ -69,6 +69,51 @@ describe('signing in against the real stack', () => {
     await waitForSignedIn(a);
     await Promise.all([a.page.close(), b.page.close()]);
     expect(secondProblems).toEqual(refusedOnce);
+  });
+
+  it('"Sign out everywhere else" and a password change both sign the other browser out; the new password then signs it in', async () => {
+    const [mine, theirs] = [new BrowserProfile(), new BrowserProfile()];
+    try {
+      const email = newEmail();
+      const a = await WebPage.open(await mine.launch(), stack.url, consoleProblems);
+      await signUp(a, email);
+      const other = await theirs.launch();
+      await other.clock.install();
+      const otherProblems: string[] = [];
+      const b = await WebPage.open(other, stack.url, otherProblems);
+      /** Signs `b` in, and has `a` see it in a freshly loaded devices list. */
+      const secondDevice = async (password = PASSWORD) => {
+        await signIn(b, email, { password });
+        await waitForSignedIn(b);
+        await a.page.reload();
+        expect(await devices(a)).toHaveLength(2);
+      };
+      const fallsBack = async () => {
+        await b.page.clock.fastForward('01:05');
+        await waitForAnonymous(b);
+      };
+
+      await secondDevice();
+      const panel = a.page.getByRole('region', { name: 'Your devices' });
+      await panel.getByRole('button', { name: 'Sign out everywhere else' }).click();
+      await panel.getByRole('status').filter({ hasText: 'One other device was signed out.' }).waitFor();
+      await fallsBack();
+
+      await secondDevice();
+      const form = a.page.getByRole('region', { name: 'Change password' });
+      await form.getByLabel('Current password').fill(PASSWORD);
+      await form.getByLabel('New password').fill('an entirely new passphrase');
+      await form.getByRole('button', { name: 'Change password' }).click();
+      await form.getByRole('status').filter({ hasText: 'Password changed. Your other devices were signed out.' }).waitFor();
+      await fallsBack();
+
+      await secondDevice('an entirely new passphrase');
+      await waitForSignedIn(a);
+      expect(otherProblems).toEqual([...refusedOnce, ...refusedOnce]);
+    } finally {
+      await mine.dispose();
+      await theirs.dispose();
+    }
   });
 
   it('without "remember me" a browser restart ends the signed-in session; with it the session survives the restart', async () => {
