@@ -42,13 +42,14 @@ async function main(): Promise<void> {
   const metricsServer = await startMetricsServer(metrics.registry, config.metrics.host, config.metrics.port);
 
   let stopping = false;
-  let dbWatch: { stop(): void } | undefined;
+  // Started once the service listens; the shutdown may come before that.
+  const dbWatch: { current?: { stop(): void } } = {};
   // close-with-grace: SIGTERM/SIGINT and fatal errors alike end here, once, within the grace period.
   closeWithGrace({ delay: config.shutdownGraceMs + 2_000, logger }, async ({ signal, err }) => {
     stopping = true;
     if (err) logger.fatal({ err }, 'fatal error; shutting down');
     logger.info({ reason: signal ?? 'error' }, 'shutting down');
-    dbWatch?.stop();
+    dbWatch.current?.stop();
     // In-flight sign-ins finish (they hold the caller's rotated token); new calls are refused.
     const forced = setTimeout(() => {
       logger.warn({ graceMs: config.shutdownGraceMs }, 'calls still running after the grace period; forcing shutdown');
@@ -76,7 +77,7 @@ async function main(): Promise<void> {
   // Made before the first call: an unknown-email sign-in must cost what a known one does from the start.
   await hasher.dummyHash();
   const port = await bindServer(server, config.grpc.host, config.grpc.port);
-  dbWatch = watchDatabase(db, health, ['', ACCOUNTS_SERVICE_NAME], logger);
+  dbWatch.current = watchDatabase(db, health, ['', ACCOUNTS_SERVICE_NAME], logger);
   logger.info(
     {
       host: config.grpc.host,

@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import type { AccountsApi } from '@session/grpc-client';
+import { AccountsApi, createAccountsClient } from '@session/grpc-client';
 import { metricValue, waitUntil } from '@session/testing';
 import { MongoClient } from 'mongodb';
 import { AccountsStack, GOOD_PASSWORD, outcomeOf } from '../testing/accounts-stack';
@@ -181,8 +181,7 @@ describe('accounts.v1 over real ports (real database, real session service)', ()
   });
 
   it('a caller without the gateway\'s key is refused before any handler: UNAUTHENTICATED caller_unauthenticated', async () => {
-    const { AccountsApi: Api, createAccountsClient } = await import('@session/grpc-client');
-    const stranger = new Api(createAccountsClient({ address: stack.accountsServices[0].address, apiKey: 'w'.repeat(43) }));
+    const stranger = new AccountsApi(createAccountsClient({ address: stack.accountsServices[0].address, apiKey: 'w'.repeat(43) }));
     expect(await outcomeOf(stranger.signIn({ email: 'timing@example.org', password: GOOD_PASSWORD }))).toMatchObject({ code: grpc.status.UNAUTHENTICATED, errorCode: 'caller_unauthenticated' });
     stranger.close();
   });

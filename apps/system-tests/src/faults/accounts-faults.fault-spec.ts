@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { AccountsApi, checkHealth, createAccountsClient, createHealthClient, createSessionClient, SessionApi, type HealthClient } from '@session/grpc-client';
+import { AccountsApi, checkHealth, createAccountsClient, createHealthClient, createSessionClient, SessionApi } from '@session/grpc-client';
 import { ERROR_CODE_METADATA_KEY } from '@session/proto';
 import {
   freePort,
@@ -55,7 +55,7 @@ async function startAccountsStack(teardown: Teardown) {
   teardown.add(() => stack.accounts.stop('SIGKILL'));
   const sessions = new SessionApi(createSessionClient({ address: sessionEnv.SESSION_SERVICE_URL }), 3_000);
   const accounts = new AccountsApi(createAccountsClient({ address: stack.accounts.address }), DEADLINE_MS);
-  const health: HealthClient = createHealthClient(accounts.client);
+  const health = createHealthClient(accounts.client);
   teardown.add(async () => {
     sessions.close();
     accounts.close();
