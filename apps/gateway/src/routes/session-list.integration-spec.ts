@@ -28,19 +28,30 @@ describe('GET /api/sessions pages (real session service)', () => {
 
   const stored = () => mongo.db(stack.dbName).collection('user_sessions').countDocuments();
 
-  /** A signed-in session of `userId` holding `bytes` of user_data. */
-  async function signedIn(userId: string, bytes: number): Promise<{ token: string; id: string }> {
+  /** A signed-in session of `userId` (no data yet). */
+  async function signedIn(userId: string): Promise<{ token: string; id: string }> {
     // Created over gRPC: hundreds of REST creates would meet the gateway's create rate limit.
     const created = await trusted.createSession({});
     const { token, session } = await trusted.bindUser({ token: created.token, user_id: userId });
-    await trusted.updateSessionData({ token, user_data: jsonToStruct({ blob: 'x'.repeat(bytes - 11) }), mode: 'UPDATE_MODE_REPLACE' });
     return { token, id: session!.session_id };
   }
 
+  /** Gives the session `bytes` of user_data. */
+  const fill = (token: string, bytes: number) => trusted.updateSessionData({ token, user_data: jsonToStruct({ blob: 'x'.repeat(bytes - 11) }), mode: 'UPDATE_MODE_REPLACE' });
+
+  /** `count` signed-in sessions of `userId` with `bytes` each. Every bind reads the user's sessions (the
+   *  concurrent-session limit), so all are bound while small and filled afterwards. */
+  async function manySignedIn(userId: string, count: number, bytes: number): Promise<{ token: string; id: string }[]> {
+    const sessions: { token: string; id: string }[] = [];
+    for (let i = 0; i < count; i += 25) sessions.push(...(await Promise.all(Array.from({ length: Math.min(25, count - i) }, () => signedIn(userId)))));
+    for (let i = 0; i < count; i += 25) await Promise.all(sessions.slice(i, i + 25).map((s) => fill(s.token, bytes)));
+    return sessions;
+  }
+
   it('lists 300 sessions of 15 KB each (4.5 MB, over gRPC 4 MB message limit in one answer) across pages, each id exactly once, without user_data', async () => {
-    const ids: string[] = [];
-    for (let i = 0; i < 300; i += 25) ids.push(...(await Promise.all(Array.from({ length: 25 }, async () => (await signedIn('many', 15_000)).id))));
-    const me = await signedIn('many', 20);
+    const ids = (await manySignedIn('many', 300, 15_000)).map((s) => s.id);
+    const me = await signedIn('many');
+    await fill(me.token, 20);
     ids.push(me.id);
 
     const listed: string[] = [];
@@ -68,7 +79,7 @@ describe('GET /api/sessions pages (real session service)', () => {
   }, 120_000);
 
   it('answers a page token it did not issue, and a page size out of range, with 400 bad_request', async () => {
-    const me = await signedIn('bad-pages', 20);
+    const me = await signedIn('bad-pages');
     const forged = Buffer.from('c1:12:not-a-session-id').toString('base64url');
     const badToken = await stack.inject({ url: `/api/sessions?page_token=${forged}`, headers: bearer(me.token) });
     expect(badToken.statusCode).toBe(400);
