@@ -39,7 +39,7 @@ export default {
       // (its timing loops) add minutes while the repository specs cover its queries.
       testMatch: [
         '<rootDir>/apps/session-service/src/{domain,db}/**/*.{spec,integration-spec}.ts',
-        '<rootDir>/apps/session-service/src/grpc/{session-rpcs.integration-spec,unary-wrapper.spec}.ts',
+        '<rootDir>/apps/session-service/src/grpc/{session-handlers.integration-spec,unary-wrapper.spec}.ts',
         '<rootDir>/apps/gateway/src/errors/**/*.spec.ts',
         '<rootDir>/apps/gateway/src/plugins/app/error-handler.spec.ts',
       ],

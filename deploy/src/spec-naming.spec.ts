@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { workspaceRoot } from '@session/testing';
 import { isSpecFile, specNamingProblem } from './spec-naming';
@@ -9,25 +9,10 @@ const exists = (path: string) => existsSync(join(root, path));
 const tracked = execFileSync('git', ['ls-files', '--cached'], { cwd: root, encoding: 'utf8' })
   .split('\n')
   .filter((path) => isSpecFile(path) && exists(path));
-// Specs named before the rule, until tools/scripts/rename-specs.sh has run (it deletes each entry it renames).
-const ALLOW_LIST = 'deploy/src/spec-naming.allow-list';
-const notYetRenamed = readFileSync(join(root, ALLOW_LIST), 'utf8')
-  .split('\n')
-  .map((line) => line.trim())
-  .filter((line) => line && !line.startsWith('#'));
-
 describe('the spec-naming rule (docs/testing.md)', () => {
-  it('names every tracked spec by the rule, apart from the allow-listed ones', () => {
-    const offenders = tracked
-      .filter((path) => !notYetRenamed.includes(path))
-      .map((path) => [path, specNamingProblem(path, exists)])
-      .filter(([, problem]) => problem !== null);
+  it('names every tracked spec by the rule', () => {
+    const offenders = tracked.map((path) => [path, specNamingProblem(path, exists)]).filter(([, problem]) => problem !== null);
     expect(offenders).toEqual([]);
-  });
-
-  // An entry may name a spec another change has not committed yet; one that meets the rule is stale.
-  it(`lists in ${ALLOW_LIST} only specs that still break the rule`, () => {
-    expect(notYetRenamed.filter((path) => specNamingProblem(path, exists) === null)).toEqual([]);
   });
 
   it.each([

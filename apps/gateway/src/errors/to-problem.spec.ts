@@ -23,7 +23,7 @@ const EXPECTED_HTTP: Record<string, number> = {
   NOT_FOUND: 404,
   ALREADY_EXISTS: 409,
   ABORTED: 409,
-  // Without the service's x-error-code the status came from the transport: see transport-status.spec.ts.
+  // Without the service's x-error-code the status came from the transport: see to-problem.transport-status.spec.ts.
   RESOURCE_EXHAUSTED: 502,
   UNAVAILABLE: 503,
   DEADLINE_EXCEEDED: 504,

@@ -3,9 +3,9 @@ import { createSessionClient, SessionApi } from '@session/grpc-client';
 import { dateToTimestamp, jsonToStruct } from '@session/proto';
 import type { FastifyInstance } from 'fastify';
 import { MongoClient } from 'mongodb';
-import { buildApp } from '../app';
-import { startFakeSessionService, type FakeSessionService } from '../testing/fake-session-service';
-import { logCapture, startGatewayStack, type GatewayStack } from '../testing/gateway-stack';
+import { buildApp } from '../../app';
+import { startFakeSessionService, type FakeSessionService } from '../../testing/fake-session-service';
+import { logCapture, startGatewayStack, type GatewayStack } from '../../testing/gateway-stack';
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 

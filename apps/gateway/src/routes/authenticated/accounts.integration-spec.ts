@@ -1,5 +1,5 @@
 import type { LightMyRequestResponse } from 'fastify';
-import { startGatewayStack, type GatewayStack } from '../testing/gateway-stack';
+import { startGatewayStack, type GatewayStack } from '../../testing/gateway-stack';
 
 const PASSWORD = 'correct horse battery staple';
 const UA = 'Mozilla/5.0 (X11; Linux x86_64) Firefox/130.0';

@@ -1,4 +1,4 @@
-import { startEdgeStack, type EdgeStack, type ListeningGateway } from '../../testing/edge-stack';
+import { startEdgeStack, type EdgeStack, type ListeningGateway } from './testing/edge-stack';
 
 const UNKNOWN_TOKEN = `0b6f7b4e-93c5-4c8e-9d4f-2a6c1f0e8b7a.${'A'.repeat(43)}`;
 const VICTIM = '198.51.100.7';

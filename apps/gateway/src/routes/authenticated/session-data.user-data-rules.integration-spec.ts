@@ -1,5 +1,5 @@
 import { MongoClient } from 'mongodb';
-import { startGatewayStack, type GatewayStack } from '../testing/gateway-stack';
+import { startGatewayStack, type GatewayStack } from '../../testing/gateway-stack';
 
 /** `{"a":{"a":...{}}}` with `depth` objects, written as text: JSON.stringify itself overflows the stack on such values. */
 const deepJson = (depth: number) => `${'{"a":'.repeat(depth - 1)}{}${'}'.repeat(depth - 1)}`;

@@ -1,5 +1,5 @@
 import { waitUntil } from '@session/testing';
-import { parseSetCookie, startGatewayStack, type GatewayStack } from '../testing/gateway-stack';
+import { parseSetCookie, startGatewayStack, type GatewayStack } from '../../testing/gateway-stack';
 
 describe('current session over cookie and bearer (real session service)', () => {
   let stack: GatewayStack;

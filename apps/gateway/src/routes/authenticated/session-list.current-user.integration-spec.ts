@@ -1,5 +1,5 @@
 import { createSessionClient, SessionApi } from '@session/grpc-client';
-import { parseSetCookie, startGatewayStack, type GatewayStack } from '../testing/gateway-stack';
+import { parseSetCookie, startGatewayStack, type GatewayStack } from '../../testing/gateway-stack';
 
 describe("the current user's sessions (real session service)", () => {
   let stack: GatewayStack;

@@ -1,4 +1,4 @@
-import { startGatewayStack, type GatewayStack } from '../testing/gateway-stack';
+import { startGatewayStack, type GatewayStack } from '../../testing/gateway-stack';
 
 describe('session data writes (real session service)', () => {
   let stack: GatewayStack;

@@ -1,6 +1,6 @@
 import { createSessionClient, SessionApi } from '@session/grpc-client';
 import { jsonToStruct } from '@session/proto';
-import { startGatewayStack, type GatewayStack } from '../testing/gateway-stack';
+import { startGatewayStack, type GatewayStack } from '../../testing/gateway-stack';
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
