@@ -2,7 +2,13 @@ import { parseBenchOptions } from './bench-options';
 
 describe('parseBenchOptions', () => {
   it('defaults to the full run: 10k live sessions, 1M stored, 10 s phases', () => {
-    expect(parseBenchOptions([], {})).toMatchObject({ liveSessions: 10_000, scaleSessions: 1_000_000, phaseS: 10, fixedRate: 1_000, quick: false });
+    expect(parseBenchOptions([], {})).toMatchObject({
+      liveSessions: 10_000,
+      scaleSessions: 1_000_000,
+      phaseS: 10,
+      fixedRate: 1_000,
+      quick: false,
+    });
   });
 
   it.each([[['--quick']], [['--quick=true']]])('%j makes a quick run', (argv) => {

@@ -80,7 +80,9 @@ export function progress(message: string): void {
 
 async function phase(label: string, job: LoadJob): Promise<LoadResult> {
   const r = await runInLoader(job);
-  progress(`${label}: ${int(r.perSecond)}/s, p50 ${ms(r.latency.p50Ms)} ms, p99 ${ms(r.latency.p99Ms)} ms, errors ${r.errors}${r.firstError ? ` (${r.firstError})` : ''}`);
+  progress(
+    `${label}: ${int(r.perSecond)}/s, p50 ${ms(r.latency.p50Ms)} ms, p99 ${ms(r.latency.p99Ms)} ms, errors ${r.errors}${r.firstError ? ` (${r.firstError})` : ''}`,
+  );
   return r;
 }
 
@@ -111,8 +113,15 @@ async function saturate(label: string, job: LoadJob, probes: Probes): Promise<Sa
 }
 
 /** The fixed offered rate (open loop), with the gateway's cache counters around it. */
-async function fixedRatePhase(label: string, jobFor: JobFor, o: BenchOptions, probes: Probes): Promise<Pick<PhasePair, 'fixedRate' | 'fixedRateCache'>> {
-  const [fixedRate, fixedRateCache] = await withCache(probes.cacheMetricsUrl, () => phase(`${label} at ${o.fixedRate}/s`, jobFor({ concurrency: o.concurrency, durationS: o.phaseS, ratePerSecond: o.fixedRate })));
+async function fixedRatePhase(
+  label: string,
+  jobFor: JobFor,
+  o: BenchOptions,
+  probes: Probes,
+): Promise<Pick<PhasePair, 'fixedRate' | 'fixedRateCache'>> {
+  const [fixedRate, fixedRateCache] = await withCache(probes.cacheMetricsUrl, () =>
+    phase(`${label} at ${o.fixedRate}/s`, jobFor({ concurrency: o.concurrency, durationS: o.phaseS, ratePerSecond: o.fixedRate })),
+  );
   return { fixedRate, fixedRateCache };
 }
 
@@ -134,12 +143,28 @@ interface AbSide {
  * A and B, so both see the same drift of the shared machine; each side's
  * median round stands for it (its CPU split and database calls included).
  */
-async function alternate(a: AbSide, b: AbSide, o: BenchOptions): Promise<{ a: Saturated; b: Saturated; rounds: { a: number[]; b: number[] } }> {
+async function alternate(
+  a: AbSide,
+  b: AbSide,
+  o: BenchOptions,
+): Promise<{ a: Saturated; b: Saturated; rounds: { a: number[]; b: number[] } }> {
   for (const side of [a, b]) await phase(`${side.label} warm-up`, side.jobFor({ concurrency: o.concurrency, durationS: o.warmupS }));
   const runs: { a: Saturated[]; b: Saturated[] } = { a: [], b: [] };
   for (let r = 1; r <= o.abRounds; r++) {
-    runs.a.push(await saturate(`${a.label} saturation, A/B round ${r}/${o.abRounds}`, a.jobFor({ concurrency: o.concurrency, durationS: o.phaseS }), a.probes));
-    runs.b.push(await saturate(`${b.label} saturation, A/B round ${r}/${o.abRounds}`, b.jobFor({ concurrency: o.concurrency, durationS: o.phaseS }), b.probes));
+    runs.a.push(
+      await saturate(
+        `${a.label} saturation, A/B round ${r}/${o.abRounds}`,
+        a.jobFor({ concurrency: o.concurrency, durationS: o.phaseS }),
+        a.probes,
+      ),
+    );
+    runs.b.push(
+      await saturate(
+        `${b.label} saturation, A/B round ${r}/${o.abRounds}`,
+        b.jobFor({ concurrency: o.concurrency, durationS: o.phaseS }),
+        b.probes,
+      ),
+    );
   }
   const rates = { a: runs.a.map((s) => s.saturation.perSecond), b: runs.b.map((s) => s.saturation.perSecond) };
   return { a: runs.a[medianIndex(rates.a)], b: runs.b[medianIndex(rates.b)], rounds: rates };
@@ -147,14 +172,57 @@ async function alternate(a: AbSide, b: AbSide, o: BenchOptions): Promise<{ a: Sa
 
 function jobs(stack: BenchStack, live: LiveSessions, cookies: string[], o: BenchOptions) {
   const bearer = live.tokens.map((t) => `Bearer ${t}`);
-  const getThrough = (url: string) => (pacing: Pacing): LoadJob => ({ kind: 'http', url, method: 'GET', path: '/api/sessions/current', credentialHeader: 'authorization', credentials: bearer, pacing });
+  const getThrough =
+    (url: string) =>
+    (pacing: Pacing): LoadJob => ({
+      kind: 'http',
+      url,
+      method: 'GET',
+      path: '/api/sessions/current',
+      credentialHeader: 'authorization',
+      credentials: bearer,
+      pacing,
+    });
   return {
     getThrough,
     gatewayGet: getThrough(stack.gateway.url),
-    gatewayPatch: (pacing: Pacing): LoadJob => ({ kind: 'http', url: stack.gateway.url, method: 'PATCH', path: '/api/sessions/current/data', credentialHeader: 'authorization', credentials: bearer, mergePatch: true, pacing }),
-    grpc: (pacing: Pacing): LoadJob => ({ kind: 'grpc-validate', address: stack.service.address, tokens: live.tokens, channels: o.channels, pacing }),
-    floor: (field: FloorField) => (pacing: Pacing): LoadJob => ({ kind: 'mongo-find', uri: stack.mongoUri, dbName: stack.dbName, field, sessionIds: live.sessionIds, maxPoolSize: 20, pacing }),
-    baseline: (pacing: Pacing): LoadJob => ({ kind: 'http', url: stack.baseline?.url ?? '', method: 'GET', path: '/api/sessions/current', credentialHeader: 'cookie', credentials: cookies, pacing }),
+    gatewayPatch: (pacing: Pacing): LoadJob => ({
+      kind: 'http',
+      url: stack.gateway.url,
+      method: 'PATCH',
+      path: '/api/sessions/current/data',
+      credentialHeader: 'authorization',
+      credentials: bearer,
+      mergePatch: true,
+      pacing,
+    }),
+    grpc: (pacing: Pacing): LoadJob => ({
+      kind: 'grpc-validate',
+      address: stack.service.address,
+      tokens: live.tokens,
+      channels: o.channels,
+      pacing,
+    }),
+    floor:
+      (field: FloorField) =>
+      (pacing: Pacing): LoadJob => ({
+        kind: 'mongo-find',
+        uri: stack.mongoUri,
+        dbName: stack.dbName,
+        field,
+        sessionIds: live.sessionIds,
+        maxPoolSize: 20,
+        pacing,
+      }),
+    baseline: (pacing: Pacing): LoadJob => ({
+      kind: 'http',
+      url: stack.baseline?.url ?? '',
+      method: 'GET',
+      path: '/api/sessions/current',
+      credentialHeader: 'cookie',
+      credentials: cookies,
+      pacing,
+    }),
   };
 }
 
@@ -168,15 +236,26 @@ function jobs(stack: BenchStack, live: LiveSessions, cookies: string[], o: Bench
 async function spreadTouches(db: Db, collection: string, field: string, ids: readonly string[]): Promise<void> {
   const r = await spreadTouchState(db.collection<SessionKeyed>(collection), field, ids);
   const missing = ids.length - r.matched;
-  progress(`touch state: ${collection}.${field} of ${int(ids.length)} sessions spread over the last ${TOUCH_INTERVAL_MS / 1_000} s in ${r.seconds.toFixed(1)} s${missing ? `; ${int(missing)} NOT FOUND by _id, their touch state is not spread` : ''}`);
+  progress(
+    `touch state: ${collection}.${field} of ${int(ids.length)} sessions spread over the last ${TOUCH_INTERVAL_MS / 1_000} s in ${r.seconds.toFixed(1)} s${missing ? `; ${int(missing)} NOT FOUND by _id, their touch state is not spread` : ''}`,
+  );
 }
 
 /** Every measured phase of the run: reads on the live pool, then writes and revocations, then the scale and cache-memory phases. */
-export async function runAllPhases(stack: BenchStack, live: LiveSessions, baselineSessions: ExpressSessions, o: BenchOptions): Promise<BenchFigures> {
+export async function runAllPhases(
+  stack: BenchStack,
+  live: LiveSessions,
+  baselineSessions: ExpressSessions,
+  o: BenchOptions,
+): Promise<BenchFigures> {
   const job = jobs(stack, live, baselineSessions.cookies, o);
   const database = stack.databasePid;
   const metrics = stack.service.metricsUrl;
-  const gatewayProbes: Probes = { pids: { gateway: stack.gateway.pid, service: stack.service.pid, database }, dbMetricsUrl: metrics, cacheMetricsUrl: stack.gateway.metricsUrl };
+  const gatewayProbes: Probes = {
+    pids: { gateway: stack.gateway.pid, service: stack.service.pid, database },
+    dbMetricsUrl: metrics,
+    cacheMetricsUrl: stack.gateway.metricsUrl,
+  };
   const baselineProbes: Probes = { pids: { baseline: stack.baseline?.pid ?? 0, database }, dbMetricsUrl: stack.baseline?.metricsUrl };
   const db = stack.mongo.db(stack.dbName);
   const spreadLiveSessions = () => spreadTouches(db, 'user_sessions', 'last_seen_at', live.sessionIds);
@@ -187,11 +266,18 @@ export async function runAllPhases(stack: BenchStack, live: LiveSessions, baseli
   await spreadTouches(db, 'express_sessions', 'lastModified', baselineSessions.sessionIds);
   const servicesMemory = sampleProcesses({ gateway: stack.gateway.pid, service: stack.service.pid });
   const baselineMemory = sampleProcesses({ baseline: stack.baseline?.pid ?? 0 });
-  const ab = await alternate({ label: '(1) gateway GET', jobFor: job.gatewayGet, probes: gatewayProbes }, { label: '(4) express-session', jobFor: job.baseline, probes: baselineProbes }, o);
+  const ab = await alternate(
+    { label: '(1) gateway GET', jobFor: job.gatewayGet, probes: gatewayProbes },
+    { label: '(4) express-session', jobFor: job.baseline, probes: baselineProbes },
+    o,
+  );
   const gateway: PhasePair = { ...ab.a, ...(await fixedRatePhase('(1) gateway GET', job.gatewayGet, o, gatewayProbes)) };
   const gatewaySweep: BenchFigures['gatewaySweep'] = [];
   for (const rate of o.sweepRates) {
-    const result = await phase(`(1) gateway GET at ${rate}/s`, job.gatewayGet({ concurrency: o.concurrency, durationS: o.phaseS, ratePerSecond: rate }));
+    const result = await phase(
+      `(1) gateway GET at ${rate}/s`,
+      job.gatewayGet({ concurrency: o.concurrency, durationS: o.phaseS, ratePerSecond: rate }),
+    );
     gatewaySweep.push({ rate, result });
   }
   const { gateway: gatewayMemory, service: serviceMemory } = servicesMemory.stop();
@@ -200,7 +286,11 @@ export async function runAllPhases(stack: BenchStack, live: LiveSessions, baseli
 
   // Cold cache: a second gateway with the near cache off, so every request is a miss (validated over gRPC).
   const cold = await stack.addGateway('cache-off gateway', stack.service.address, { env: { SESSION_CACHE_ENABLED: 'false' } });
-  const coldGateway = await measure('(1) gateway GET, cache off', job.getThrough(cold.url), o, { pids: { gateway: cold.pid, service: stack.service.pid, database }, dbMetricsUrl: metrics, cacheMetricsUrl: cold.metricsUrl }).finally(() => stack.stopExtra(cold));
+  const coldGateway = await measure('(1) gateway GET, cache off', job.getThrough(cold.url), o, {
+    pids: { gateway: cold.pid, service: stack.service.pid, database },
+    dbMetricsUrl: metrics,
+    cacheMetricsUrl: cold.metricsUrl,
+  }).finally(() => stack.stopExtra(cold));
 
   await spreadLiveSessions();
   const serviceProbes: Probes = { pids: { service: stack.service.pid, database }, dbMetricsUrl: metrics };
@@ -210,31 +300,48 @@ export async function runAllPhases(stack: BenchStack, live: LiveSessions, baseli
   // fixed 1,000/s would only queue scans that the database keeps working through after the phase.
   const floorBySessionId =
     floorField === '_id'
-      ? await saturate('(3) mongodb findOne({session_id}), informational', job.floor('session_id')({ concurrency: o.concurrency, durationS: o.phaseS }), { pids: { database } })
+      ? await saturate(
+          '(3) mongodb findOne({session_id}), informational',
+          job.floor('session_id')({ concurrency: o.concurrency, durationS: o.phaseS }),
+          { pids: { database } },
+        )
       : undefined;
 
   // Writes before the scale phase, so all of (1)-(4) and (6) run on the same live-pool documents;
   // the patch adds one small key, which the scale phase then reads too.
-  const patch = await saturate('(6) gateway PATCH saturation', job.gatewayPatch({ concurrency: o.concurrency, durationS: o.phaseS }), gatewayProbes);
+  const patch = await saturate(
+    '(6) gateway PATCH saturation',
+    job.gatewayPatch({ concurrency: o.concurrency, durationS: o.phaseS }),
+    gatewayProbes,
+  );
 
   progress(`(8) revocation lag: ${o.revocationTrials} trials, two session-service replicas, two gateways`);
   const revocation = await measureRevocationLag(stack, o.revocationTrials);
   const r = revocation.fromReturn;
-  progress(`(8) ${r.count} lags: min ${ms(r.min)} / median ${ms(r.median)} / p95 ${ms(r.p95)} / max ${ms(r.max)} ms after the revoke answered; ${revocation.routing}${revocation.problems.length ? `; ${revocation.problems.join('; ')}` : ''}`);
+  progress(
+    `(8) ${r.count} lags: min ${ms(r.min)} / median ${ms(r.median)} / p95 ${ms(r.p95)} / max ${ms(r.max)} ms after the revoke answered; ${revocation.routing}${revocation.problems.length ? `; ${revocation.problems.join('; ')}` : ''}`,
+  );
 
   progress(`(5) seeding user_sessions to ${int(o.scaleSessions)} documents (budget ${o.seedBudgetS} s)`);
   // The padding's tokens fill the near cache in (9), together with the live pool.
   const fillCount = Math.max(0, o.cacheEntries - live.tokens.length);
-  const padding = await padSessions(db, o.scaleSessions, o.seedBudgetS * 1_000, { keepTokens: fillCount, templateSessionId: live.sessionIds[0] });
+  const padding = await padSessions(db, o.scaleSessions, o.seedBudgetS * 1_000, {
+    keepTokens: fillCount,
+    templateSessionId: live.sessionIds[0],
+  });
   progress(`(5) seeded ${int(padding.inserted)} in ${padding.seconds.toFixed(0)} s; ${int(padding.total)} documents`);
   await spreadLiveSessions();
   const scaleGateway = await measure(`(5) gateway GET @${padding.total}`, job.gatewayGet, o, gatewayProbes);
   // Only the floor (3) again: the session_id lookup scans the whole collection on FerretDB and times out at scale.
-  const scaleFloor = await measure(`(5) mongodb findOne({${floorField}}) @${padding.total}`, job.floor(floorField), o, { pids: { database } });
+  const scaleFloor = await measure(`(5) mongodb findOne({${floorField}}) @${padding.total}`, job.floor(floorField), o, {
+    pids: { database },
+  });
 
   progress(`(9) cache memory: a fresh gateway validates ${int(live.tokens.length)} + ${int(padding.tokens.length)} sessions once each`);
   const cacheMemory = await measureCacheMemory(stack, live.tokens, padding.tokens, o.concurrency, o.fillBudgetS);
-  progress(`(9) gateway RSS ${cacheMemory.rssBeforeMb.toFixed(0)} -> ${cacheMemory.rssAfterMb.toFixed(0)} MB, cache entries ${cacheMemory.entriesBefore ?? 'n/a'} -> ${cacheMemory.entriesAfter ?? 'n/a'}, ${int(cacheMemory.validated)} validated, ${cacheMemory.errors} errors in ${cacheMemory.seconds.toFixed(0)} s`);
+  progress(
+    `(9) gateway RSS ${cacheMemory.rssBeforeMb.toFixed(0)} -> ${cacheMemory.rssAfterMb.toFixed(0)} MB, cache entries ${cacheMemory.entriesBefore ?? 'n/a'} -> ${cacheMemory.entriesAfter ?? 'n/a'}, ${int(cacheMemory.validated)} validated, ${cacheMemory.errors} errors in ${cacheMemory.seconds.toFixed(0)} s`,
+  );
 
   return {
     gateway,
@@ -247,7 +354,14 @@ export async function runAllPhases(stack: BenchStack, live: LiveSessions, baseli
     floorBySessionId,
     baseline,
     patch,
-    scale: { total: padding.total, inserted: padding.inserted, seconds: padding.seconds, budgetHit: padding.budgetHit, gateway: scaleGateway, floor: scaleFloor },
+    scale: {
+      total: padding.total,
+      inserted: padding.inserted,
+      seconds: padding.seconds,
+      budgetHit: padding.budgetHit,
+      gateway: scaleGateway,
+      floor: scaleFloor,
+    },
     revocation,
     cacheMemory,
     memory: { gateway: gatewayMemory, service: serviceMemory, baseline: baselineUsage },

@@ -17,7 +17,6 @@ interface Handle {
   stop(): Promise<unknown>;
 }
 
-
 const pidOf = (proc: RunningProcess) => proc.child.pid ?? 0;
 
 interface Database {
@@ -122,7 +121,11 @@ export class BenchStack {
   }
 
   /** One more gateway (e.g. with other cache settings) in front of `sessionServiceUrl`. */
-  async addGateway(name: string, sessionServiceUrl: string, options: SpawnOptions = {}): Promise<ServiceProcess & { url: string; metricsUrl: string }> {
+  async addGateway(
+    name: string,
+    sessionServiceUrl: string,
+    options: SpawnOptions = {},
+  ): Promise<ServiceProcess & { url: string; metricsUrl: string }> {
     const gateway = await spawnGateway(sessionServiceUrl, options);
     this.track({ name, ...gateway });
     return gateway;
@@ -155,7 +158,10 @@ export class BenchStack {
 
   /** What each process logged at warn or above during the run, for the report. */
   logSummaries(): string[] {
-    return this.started.map((h) => [h.name, summarizeLog(h.proc.output())] as const).filter(([, s]) => s).map(([name, s]) => `${name} logged ${s}`);
+    return this.started
+      .map((h) => [h.name, summarizeLog(h.proc.output())] as const)
+      .filter(([, s]) => s)
+      .map(([name, s]) => `${name} logged ${s}`);
   }
 
   private async stopProcesses(): Promise<void> {
@@ -165,7 +171,10 @@ export class BenchStack {
 
   async stop(): Promise<void> {
     await this.stopProcesses();
-    await this.mongo.db(this.dbName).dropDatabase().catch(() => undefined);
+    await this.mongo
+      .db(this.dbName)
+      .dropDatabase()
+      .catch(() => undefined);
     await this.mongo.close().catch(() => undefined);
     await this.db.stop();
   }

@@ -2,7 +2,9 @@ import { kibPerEntry } from './cache-memory';
 
 describe('memory per cache entry', () => {
   it('divides the RSS growth by the entries the fill pass added', () => {
-    expect(kibPerEntry({ rssBeforeMb: 100, rssAfterMb: 145, entriesBefore: 10_000, entriesAfter: 100_000 })).toBeCloseTo((45 * 1024) / 90_000);
+    expect(kibPerEntry({ rssBeforeMb: 100, rssAfterMb: 145, entriesBefore: 10_000, entriesAfter: 100_000 })).toBeCloseTo(
+      (45 * 1024) / 90_000,
+    );
   });
 
   it('is n/a (NaN) without cache entries to divide by', () => {

@@ -47,7 +47,13 @@ function onePass(url: string, tokens: string[], concurrency: number, budgetS: nu
  * first pass and after the second, over the entries the second added, is the
  * memory per entry. Both services' RSS peaks are sampled throughout.
  */
-export async function measureCacheMemory(stack: BenchStack, liveTokens: string[], fillTokens: string[], concurrency: number, budgetS: number): Promise<CacheMemoryFigures> {
+export async function measureCacheMemory(
+  stack: BenchStack,
+  liveTokens: string[],
+  fillTokens: string[],
+  concurrency: number,
+  budgetS: number,
+): Promise<CacheMemoryFigures> {
   const started = Date.now();
   const gw = await stack.addGateway('cache-fill gateway', stack.service.address);
   const sampler = sampleProcesses({ gateway: gw.pid, service: stack.service.pid });

@@ -35,12 +35,18 @@ function commandStats(client: MongoClient): () => string {
   });
   return () =>
     [...stats]
-      .flatMap(([op, s]) => [`db_operation_seconds_sum{operation="${op}"} ${s.sumS}`, `db_operation_seconds_count{operation="${op}"} ${s.count}`])
+      .flatMap(([op, s]) => [
+        `db_operation_seconds_sum{operation="${op}"} ${s.sumS}`,
+        `db_operation_seconds_count{operation="${op}"} ${s.count}`,
+      ])
       .join('\n') + '\n';
 }
 
 async function main(): Promise<void> {
-  const client = await MongoClient.connect(process.env.BENCH_MONGODB_URI ?? 'mongodb://127.0.0.1:27017/', { maxPoolSize: 20, monitorCommands: true });
+  const client = await MongoClient.connect(process.env.BENCH_MONGODB_URI ?? 'mongodb://127.0.0.1:27017/', {
+    maxPoolSize: 20,
+    monitorCommands: true,
+  });
   const metrics = commandStats(client);
   const store = MongoStore.create({
     client,

@@ -19,10 +19,7 @@ export interface GrpcValidateJob {
 export async function runGrpcValidateJob(job: GrpcValidateJob): Promise<LoadResult> {
   const apis = Array.from({ length: job.channels }, () => new SessionApi(createSessionClient({ address: job.address })));
   try {
-    return await runOperations(
-      (i) => apis[i % apis.length].validateSession({ token: job.tokens[i % job.tokens.length] }),
-      job.pacing,
-    );
+    return await runOperations((i) => apis[i % apis.length].validateSession({ token: job.tokens[i % job.tokens.length] }), job.pacing);
   } finally {
     for (const api of apis) api.close();
   }

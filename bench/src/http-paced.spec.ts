@@ -14,7 +14,13 @@ describe('paced HTTP load', () => {
       let body = '';
       req.on('data', (c: Buffer) => (body += c.toString()));
       req.on('end', () => {
-        seen.push({ method: req.method, auth: req.headers.authorization, contentType: req.headers['content-type'], body, at: performance.now() });
+        seen.push({
+          method: req.method,
+          auth: req.headers.authorization,
+          contentType: req.headers['content-type'],
+          body,
+          at: performance.now(),
+        });
         res.statusCode = req.headers.authorization === 'Bearer bad' ? 401 : 200;
         res.end('{}');
       });

@@ -41,7 +41,7 @@ export function httpOperation(job: HttpJob, agent: Agent): (i: number) => Promis
  */
 export async function runPacedHttpJob(job: HttpJob): Promise<LoadResult> {
   const { ratePerSecond, maxInFlight, concurrency } = job.pacing;
-  const maxSockets = ratePerSecond ? maxInFlight ?? safetyCap(ratePerSecond) : concurrency;
+  const maxSockets = ratePerSecond ? (maxInFlight ?? safetyCap(ratePerSecond)) : concurrency;
   const agent = new Agent({ keepAlive: true, maxSockets });
   try {
     return await runOperations(httpOperation(job, agent), job.pacing);

@@ -31,6 +31,9 @@ process.once('message', (job: LoadJob) => {
       const reply: LoaderReply = { result: { ...result, loaderCpuS: (cpu.user + cpu.system) / 1e6 } };
       process.send?.(reply, () => process.exit(0));
     },
-    (err: unknown) => process.send?.({ error: err instanceof Error ? err.stack ?? err.message : String(err) } satisfies LoaderReply, () => process.exit(1)),
+    (err: unknown) =>
+      process.send?.({ error: err instanceof Error ? (err.stack ?? err.message) : String(err) } satisfies LoaderReply, () =>
+        process.exit(1),
+      ),
   );
 });

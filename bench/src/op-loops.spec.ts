@@ -6,11 +6,14 @@ describe('runOperations', () => {
   it('keeps `concurrency` operations in flight at saturation', async () => {
     let inFlight = 0;
     let most = 0;
-    const r = await runOperations(async () => {
-      most = Math.max(most, ++inFlight);
-      await sleep(5);
-      inFlight--;
-    }, { concurrency: 4, durationS: 0.3 });
+    const r = await runOperations(
+      async () => {
+        most = Math.max(most, ++inFlight);
+        await sleep(5);
+        inFlight--;
+      },
+      { concurrency: 4, durationS: 0.3 },
+    );
     expect(most).toBe(4);
     expect(r.errors).toBe(0);
     expect(r.ok).toBeGreaterThan(40);
@@ -32,10 +35,13 @@ describe('runOperations', () => {
 
   it('stops a saturation pass after `total` operations', async () => {
     const seen: number[] = [];
-    const r = await runOperations(async (i) => {
-      seen.push(i);
-      await sleep(1);
-    }, { concurrency: 3, durationS: 10, total: 25 });
+    const r = await runOperations(
+      async (i) => {
+        seen.push(i);
+        await sleep(1);
+      },
+      { concurrency: 3, durationS: 10, total: 25 },
+    );
     expect(r.ok).toBe(25);
     expect(seen.sort((a, b) => a - b)).toEqual(Array.from({ length: 25 }, (_, i) => i));
   });
@@ -48,7 +54,7 @@ describe('runOperations', () => {
     expect(r.mostInFlight).toBeGreaterThan(10);
   });
 
-  it('counts a queued operation\'s wait in its latency, from its scheduled start', async () => {
+  it("counts a queued operation's wait in its latency, from its scheduled start", async () => {
     // One slot: each operation holds it 10 ms, so at 200/s (one every 5 ms) they queue behind each other.
     let slot: Promise<unknown> = Promise.resolve();
     const oneAtATime = () => {

@@ -30,7 +30,15 @@ class Tally {
   }
 
   result(durationS: number, extra: Partial<LoadResult> = {}): LoadResult {
-    return { ok: this.ok, errors: this.errors, durationS, perSecond: this.ok / durationS, latency: this.latency.summary(), firstError: this.firstError, ...extra };
+    return {
+      ok: this.ok,
+      errors: this.errors,
+      durationS,
+      perSecond: this.ok / durationS,
+      latency: this.latency.summary(),
+      firstError: this.firstError,
+      ...extra,
+    };
   }
 }
 

@@ -15,7 +15,7 @@ describe('open-loop schedule', () => {
     expect(dueCount(39, 100)).toBe(4);
   });
 
-  it('caps operations in flight far above a healthy target\'s need', () => {
+  it("caps operations in flight far above a healthy target's need", () => {
     expect(safetyCap(1_000)).toBe(10_000);
     expect(safetyCap(10)).toBe(1_024);
   });

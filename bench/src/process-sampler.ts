@@ -55,7 +55,11 @@ export function sampleProcesses(pids: Record<string, number>, intervalMs = 200):
       return Object.fromEntries(
         names.map((name) => [
           name,
-          { sampledPeakMb: peakKb[name] / 1024, hwmMb: statusKb(pids[name], 'VmHWM') / 1024, cpuS: cpuSeconds(pids[name]) - cpuAtStart[name] },
+          {
+            sampledPeakMb: peakKb[name] / 1024,
+            hwmMb: statusKb(pids[name], 'VmHWM') / 1024,
+            cpuS: cpuSeconds(pids[name]) - cpuAtStart[name],
+          },
         ]),
       );
     },

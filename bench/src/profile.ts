@@ -39,7 +39,9 @@ async function main(): Promise<void> {
     await spreadTouchState(stack.mongo.db(stack.dbName).collection<SessionKeyed>('user_sessions'), 'last_seen_at', live.sessionIds);
     await runInLoader(job(o.warmupS));
     const r = await runInLoader(job(o.phaseS));
-    progress(`profiled (1) saturation: ${r.perSecond.toFixed(0)} req/s, p50 ${r.latency.p50Ms.toFixed(2)} ms, p99 ${r.latency.p99Ms.toFixed(2)} ms, errors ${r.errors}`);
+    progress(
+      `profiled (1) saturation: ${r.perSecond.toFixed(0)} req/s, p50 ${r.latency.p50Ms.toFixed(2)} ms, p99 ${r.latency.p99Ms.toFixed(2)} ms, errors ${r.errors}`,
+    );
   } finally {
     await stack.stop();
   }
@@ -47,7 +49,9 @@ async function main(): Promise<void> {
     const files = readdirSync(join(dir, name)).filter((f) => f.endsWith('.cpuprofile'));
     if (files.length === 0) throw new Error(`no profile written for ${name} (did it exit gracefully?)`);
     const profile = JSON.parse(readFileSync(join(dir, name, files[0]), 'utf8')) as CpuProfile;
-    process.stdout.write(`${renderSummary(`${name} (${join('tmp', 'bench-profiles', dir.split('/').pop() ?? '', name, files[0])})`, summarizeProfile(profile))}\n`);
+    process.stdout.write(
+      `${renderSummary(`${name} (${join('tmp', 'bench-profiles', dir.split('/').pop() ?? '', name, files[0])})`, summarizeProfile(profile))}\n`,
+    );
   }
 }
 

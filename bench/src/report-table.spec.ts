@@ -45,21 +45,52 @@ function figures(overrides: Partial<BenchFigures> = {}): BenchFigures {
     floorBySessionId: { saturation: result(100, 100, 10_000), saturationCpu: { database: 2 } },
     baseline: pair(950, 2.5, 8),
     patch: { saturation: result(900, 10, 30) },
-    scale: { total: 1_000_000, inserted: 990_000, seconds: 80, budgetHit: false, gateway: pair(2_900, 2.2, 7), floor: pair(6_800, 0.44, 1.6) },
+    scale: {
+      total: 1_000_000,
+      inserted: 990_000,
+      seconds: 80,
+      budgetHit: false,
+      gateway: pair(2_900, 2.2, 7),
+      floor: pair(6_800, 0.44, 1.6),
+    },
     memory: { gateway: memory(90), service: memory(110), baseline: memory(70) },
     revocation: revocation([3, 5, 8, 40, 12]),
-    cacheMemory: { validated: 100_000, errors: 0, seconds: 90, rssBeforeMb: 110, rssAfterMb: 155, entriesBefore: 10_000, entriesAfter: 100_000, gateway: memory(160), service: memory(150) },
+    cacheMemory: {
+      validated: 100_000,
+      errors: 0,
+      seconds: 90,
+      rssBeforeMb: 110,
+      rssAfterMb: 155,
+      entriesBefore: 10_000,
+      entriesAfter: 100_000,
+      gateway: memory(160),
+      service: memory(150),
+    },
     ...overrides,
   };
 }
 
 const options = parseBenchOptions([], {});
 const rowOf = (f: BenchFigures, start: string) => buildRows(f, options).find((r) => r.measurement.startsWith(start));
-const verdicts = (f: BenchFigures) => buildRows(f, options).filter((r) => r.result).map((r) => `${r.id} ${r.result}`);
+const verdicts = (f: BenchFigures) =>
+  buildRows(f, options)
+    .filter((r) => r.result)
+    .map((r) => `${r.id} ${r.result}`);
 
 describe('buildRows', () => {
   it('passes every target when the figures meet them', () => {
-    expect(verdicts(figures())).toEqual(['1 PASS', '1 PASS', '2 PASS', '5 PASS', '5 PASS', '7 PASS', '7 PASS', '8 PASS', '9 PASS', '9 PASS']);
+    expect(verdicts(figures())).toEqual([
+      '1 PASS',
+      '1 PASS',
+      '2 PASS',
+      '5 PASS',
+      '5 PASS',
+      '7 PASS',
+      '7 PASS',
+      '8 PASS',
+      '9 PASS',
+      '9 PASS',
+    ]);
   });
 
   it('fails each target on its own figure', () => {
@@ -92,7 +123,10 @@ describe('buildRows', () => {
 
   it('fails the latency target when the fixed rate was not reached', () => {
     const f = figures({ gateway: { ...figures().gateway, fixedRate: result(600, 2, 6) } });
-    expect(rowOf(f, 'gateway GET /api/sessions/current, at')).toMatchObject({ value: expect.stringContaining('600/s achieved'), result: 'FAIL' });
+    expect(rowOf(f, 'gateway GET /api/sessions/current, at')).toMatchObject({
+      value: expect.stringContaining('600/s achieved'),
+      result: 'FAIL',
+    });
   });
 
   it('does not pass a ratio target whose reference measured nothing', () => {
@@ -110,30 +144,49 @@ describe('buildRows', () => {
     const row = rowOf(figures(), 'gateway GET /api/sessions/current, saturation');
     expect(row?.measurement).toContain('median of 3 A/B rounds with (4)');
     expect(row?.value).toContain('rounds 2,900, 3,000, 3,100 req/s');
-    expect(rowOf(figures(), 'express-session + connect-mongo GET (10,000 sessions), saturation')?.value).toContain('rounds 950, 900, 1,000 req/s');
+    expect(rowOf(figures(), 'express-session + connect-mongo GET (10,000 sessions), saturation')?.value).toContain(
+      'rounds 950, 900, 1,000 req/s',
+    );
   });
 
   it('shows the cache hit ratio of a gateway phase, n/a before the gateway has a cache', () => {
     const withCache = { ...figures().gateway, cache: { counts: { hits: 970, misses: 30 } }, fixedRateCache: { counts: undefined } };
-    expect(rowOf(figures({ gateway: withCache }), 'gateway GET, near cache at saturation')?.value).toBe('cache hit ratio 97.0% (970 hits, 30 misses)');
-    expect(rowOf(figures({ gateway: withCache }), 'gateway GET /api/sessions/current, at 1,000/s')?.value).toContain('cache hit ratio n/a (no cache metrics)');
+    expect(rowOf(figures({ gateway: withCache }), 'gateway GET, near cache at saturation')?.value).toBe(
+      'cache hit ratio 97.0% (970 hits, 30 misses)',
+    );
+    expect(rowOf(figures({ gateway: withCache }), 'gateway GET /api/sessions/current, at 1,000/s')?.value).toContain(
+      'cache hit ratio n/a (no cache metrics)',
+    );
     expect(rowOf(figures(), 'gateway GET, near cache')).toBeUndefined();
   });
 
   it('fails the fixed-rate target when the open loop hit its safety cap', () => {
     const f = figures({ gateway: { ...figures().gateway, fixedRate: { ...result(1_000, 2, 6), capHit: true, mostInFlight: 10_000 } } });
-    expect(rowOf(f, 'gateway GET /api/sessions/current, at')).toMatchObject({ value: expect.stringContaining('up to 10,000 in flight'), result: 'FAIL' });
+    expect(rowOf(f, 'gateway GET /api/sessions/current, at')).toMatchObject({
+      value: expect.stringContaining('up to 10,000 in flight'),
+      result: 'FAIL',
+    });
   });
 
   it('prints the revocation lag distribution and fails it on a poll time-out or a trial that could not run', () => {
-    expect(rowOf(figures(), 'revocation lag, 0 trials x 2 gateways, after the revoke answered')?.value).toBe('min 3.00 / median 8.00 / p95 40.00 / max 40.00 ms');
-    expect(rowOf(figures({ revocation: revocation([3], { timeouts: 1 }) }), 'revocation lag, 0 trials x 2 gateways, after the revoke answered')?.result).toBe('FAIL');
-    expect(rowOf(figures({ revocation: revocation([3], { problems: ['trial 2: warm-up GET answered 500'] }) }), 'revocation lag, 0 trials')?.result).toBe('FAIL');
+    expect(rowOf(figures(), 'revocation lag, 0 trials x 2 gateways, after the revoke answered')?.value).toBe(
+      'min 3.00 / median 8.00 / p95 40.00 / max 40.00 ms',
+    );
+    expect(
+      rowOf(figures({ revocation: revocation([3], { timeouts: 1 }) }), 'revocation lag, 0 trials x 2 gateways, after the revoke answered')
+        ?.result,
+    ).toBe('FAIL');
+    expect(
+      rowOf(figures({ revocation: revocation([3], { problems: ['trial 2: warm-up GET answered 500'] }) }), 'revocation lag, 0 trials')
+        ?.result,
+    ).toBe('FAIL');
     expect(rowOf(figures({ revocation: revocation([]) }), 'revocation lag, 0 trials')?.result).toBe('FAIL');
   });
 
   it('gives the memory per cache entry, n/a without cache metrics', () => {
-    expect(rowOf(figures(), 'gateway RSS, 100,000 sessions validated')?.value).toContain('RSS 110 -> 155 MB (cache entries 10,000 -> 100,000; 0.51 KiB per entry)');
+    expect(rowOf(figures(), 'gateway RSS, 100,000 sessions validated')?.value).toContain(
+      'RSS 110 -> 155 MB (cache entries 10,000 -> 100,000; 0.51 KiB per entry)',
+    );
     const none = figures({ cacheMemory: { ...figures().cacheMemory, entriesBefore: undefined, entriesAfter: undefined } });
     expect(rowOf(none, 'gateway RSS, 100,000 sessions validated')?.value).toContain('(no cache metrics; per entry n/a)');
   });
@@ -144,8 +197,13 @@ describe('buildRows', () => {
   });
 
   it('shows the database calls per request and their mean time', () => {
-    const gateway = { ...figures().gateway, dbOps: { find_by_id: { count: 30_000, sumS: 30 }, extend_idle_expiry: { count: 6_000, sumS: 60 } } };
-    expect(rowOf(figures({ gateway }), 'gateway GET, database calls per request')?.value).toBe('find_by_id 1.00 x 1.00 ms, extend_idle_expiry 0.20 x 10.00 ms');
+    const gateway = {
+      ...figures().gateway,
+      dbOps: { find_by_id: { count: 30_000, sumS: 30 }, extend_idle_expiry: { count: 6_000, sumS: 60 } },
+    };
+    expect(rowOf(figures({ gateway }), 'gateway GET, database calls per request')?.value).toBe(
+      'find_by_id 1.00 x 1.00 ms, extend_idle_expiry 0.20 x 10.00 ms',
+    );
   });
 
   it('judges (2) and the scale floor on the _id floor, never on the informational session_id lookup', () => {
@@ -158,7 +216,10 @@ describe('buildRows', () => {
       'mongodb findOne({session_id}) (a full scan on FerretDB 1.24, informational), CPU ms per request at saturation',
     ]);
     expect(rows.filter((r) => r.id === '3').every((r) => r.target === '' && r.result === '')).toBe(true);
-    expect(rowOf(figures(), 'mongodb findOne({_id}), at 1,000/s (1,000,000 stored)')).toMatchObject({ value: expect.stringContaining('p50 1.10x, p99 1.07x of 10,000'), result: 'PASS' });
+    expect(rowOf(figures(), 'mongodb findOne({_id}), at 1,000/s (1,000,000 stored)')).toMatchObject({
+      value: expect.stringContaining('p50 1.10x, p99 1.07x of 10,000'),
+      result: 'PASS',
+    });
     expect(rows.filter((r) => r.id === '5').some((r) => r.measurement.includes('session_id'))).toBe(false);
   });
 
@@ -169,7 +230,12 @@ describe('buildRows', () => {
   });
 
   it('falls back to the session_id floor, and says so, when the service does not keep the session id in _id', () => {
-    const f = figures({ floor: pair(6_000, 0.5, 2), floorField: 'session_id', floorBySessionId: undefined, scale: { ...figures().scale, floor: pair(5_800, 0.55, 2.2) } });
+    const f = figures({
+      floor: pair(6_000, 0.5, 2),
+      floorField: 'session_id',
+      floorBySessionId: undefined,
+      scale: { ...figures().scale, floor: pair(5_800, 0.55, 2.2) },
+    });
     expect(rowOf(f, 'gRPC ValidateSession, saturation')?.target).toBe('>= 0.5x faster (3): 0.67x');
     const fallback = 'mongodb findOne({session_id}) (fallback: service documents have _id != session_id)';
     expect(rowOf(f, `${fallback}, saturation`)?.value).toContain('6,000 ops/s');

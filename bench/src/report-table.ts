@@ -38,7 +38,8 @@ const cacheText = (c: CacheProbe | undefined) => {
  * at all; latency counts from each request's scheduled start (queued waits
  * included); the most requests in flight shows how much queueing there was.
  */
-const offered = (r: LoadResult, c?: CacheProbe) => `${int(r.perSecond)}/s achieved, ${latency(r)}${r.mostInFlight ? `, up to ${int(r.mostInFlight)} in flight` : ''}${cacheText(c)}`;
+const offered = (r: LoadResult, c?: CacheProbe) =>
+  `${int(r.perSecond)}/s achieved, ${latency(r)}${r.mostInFlight ? `, up to ${int(r.mostInFlight)} in flight` : ''}${cacheText(c)}`;
 const keptUp = (r: LoadResult, o: BenchOptions) => r.errors === 0 && !r.capHit && r.perSecond >= 0.95 * o.fixedRate;
 const lagText = (d: Distribution) => `min ${ms(d.min)} / median ${ms(d.median)} / p95 ${ms(d.p95)} / max ${ms(d.max)} ms`;
 const row = (id: string, measurement: string, value: string, target = '', result = ''): Row => ({ id, measurement, value, target, result });
@@ -51,7 +52,13 @@ const FLOOR_LABELS: Record<FloorField, string> = {
 /** No target is judged on it: FerretDB 1.24 scans the collection for any filter without `_id`. */
 const INFORMATIONAL_FLOOR_LABEL = 'mongodb findOne({session_id}) (a full scan on FerretDB 1.24, informational)';
 
-const CPU_LABELS: Record<string, string> = { gateway: 'gateway', service: 'session service', database: 'database', baseline: 'express app', loader: 'loader' };
+const CPU_LABELS: Record<string, string> = {
+  gateway: 'gateway',
+  service: 'session service',
+  database: 'database',
+  baseline: 'express app',
+  loader: 'loader',
+};
 
 /**
  * Where the time goes: CPU milliseconds per request at saturation, per
@@ -102,7 +109,13 @@ function scaleRows(what: string, big: PhasePair, small: PhasePair, unit: string,
   return [
     row('5', `${what}, saturation (${size})`, `${rate(big.saturation, unit)}; ${times(throughput)} ${small10k}`),
     ...whereRows('5', `${what} (${size})`, big),
-    row('5', `${what}, at ${int(o.fixedRate)}/s (${size})`, `${offered(big.fixedRate, big.fixedRateCache)}; p50 ${times(p50)}, p99 ${times(p99)} ${small10k}`, `<= ${TARGETS.scaleLatency}x`, verdict(Math.max(p50, p99) <= TARGETS.scaleLatency && keptUp(big.fixedRate, o))),
+    row(
+      '5',
+      `${what}, at ${int(o.fixedRate)}/s (${size})`,
+      `${offered(big.fixedRate, big.fixedRateCache)}; p50 ${times(p50)}, p99 ${times(p99)} ${small10k}`,
+      `<= ${TARGETS.scaleLatency}x`,
+      verdict(Math.max(p50, p99) <= TARGETS.scaleLatency && keptUp(big.fixedRate, o)),
+    ),
   ];
 }
 
@@ -125,9 +138,21 @@ function revocationRows(f: BenchFigures): Row[] {
   const problems = r.problems.length ? `; ${r.problems.join('; ')}` : '';
   const timeouts = r.timeouts ? `; ${r.timeouts} still served at the poll limit` : '';
   return [
-    row('8', `${what}, after the revoke answered`, `${lagText(r.fromReturn)}${timeouts}${problems}`, `max <= ${TARGETS.revocationLagMs} ms`, verdict(ok)),
+    row(
+      '8',
+      `${what}, after the revoke answered`,
+      `${lagText(r.fromReturn)}${timeouts}${problems}`,
+      `max <= ${TARGETS.revocationLagMs} ms`,
+      verdict(ok),
+    ),
     row('8', `${what}, after the revoke was sent`, lagText(r.fromSent)),
-    row('8', 'revocation lag, worst per method (after the answer)', Object.entries(r.worstByMethod).map(([m, v]) => `${m} ${ms(v)}`).join(', ')),
+    row(
+      '8',
+      'revocation lag, worst per method (after the answer)',
+      Object.entries(r.worstByMethod)
+        .map(([m, v]) => `${m} ${ms(v)}`)
+        .join(', '),
+    ),
     row('8', 'revocation setup', r.routing),
   ];
 }
@@ -135,13 +160,26 @@ function revocationRows(f: BenchFigures): Row[] {
 /** (9): the gateway with a full near cache, and the session service behind it, each under the RSS limit. */
 function cacheMemoryRows(f: BenchFigures): Row[] {
   const c = f.cacheMemory;
-  const entries = c.entriesAfter === undefined ? 'no cache metrics' : `cache entries ${int(c.entriesBefore ?? 0)} -> ${int(c.entriesAfter)}`;
+  const entries =
+    c.entriesAfter === undefined ? 'no cache metrics' : `cache entries ${int(c.entriesBefore ?? 0)} -> ${int(c.entriesAfter)}`;
   const perEntry = Number.isFinite(kibPerEntry(c)) ? `${kibPerEntry(c).toFixed(2)} KiB per entry` : 'per entry n/a';
   const errs = c.errors ? `, ${int(c.errors)} errors (${(c.firstError ?? 'unknown').slice(0, 48)})` : '';
   const value = `RSS ${c.rssBeforeMb.toFixed(0)} -> ${c.rssAfterMb.toFixed(0)} MB (${entries}; ${perEntry}), ${memoryText(c.gateway)}${errs}`;
   return [
-    row('9', `gateway RSS, ${int(c.validated)} sessions validated once each (fresh gateway)`, value, `< ${TARGETS.rssMb} MB`, verdict(c.gateway.sampledPeakMb < TARGETS.rssMb && c.errors === 0)),
-    row('9', 'session service RSS during (9)', memoryText(c.service), `< ${TARGETS.rssMb} MB`, verdict(c.service.sampledPeakMb < TARGETS.rssMb)),
+    row(
+      '9',
+      `gateway RSS, ${int(c.validated)} sessions validated once each (fresh gateway)`,
+      value,
+      `< ${TARGETS.rssMb} MB`,
+      verdict(c.gateway.sampledPeakMb < TARGETS.rssMb && c.errors === 0),
+    ),
+    row(
+      '9',
+      'session service RSS during (9)',
+      memoryText(c.service),
+      `< ${TARGETS.rssMb} MB`,
+      verdict(c.service.sampledPeakMb < TARGETS.rssMb),
+    ),
   ];
 }
 
@@ -156,21 +194,47 @@ export function buildRows(f: BenchFigures, o: BenchOptions): Row[] {
   const rounds = (rates: number[]) => rates.map(int).join(', ');
   const vsBaselineCold = ratio(f.coldGateway.saturation.perSecond, f.baseline.saturation.perSecond);
   return [
-    row('1', `gateway GET /api/sessions/current, saturation (${live}), median of ${f.abRounds.gateway.length} A/B rounds with (4)`, `${rate(f.gateway.saturation, 'req')}; rounds ${rounds(f.abRounds.gateway)} req/s`, `>= ${TARGETS.vsBaseline}x (4): ${times(vsBaseline)}`, verdict(vsBaseline >= TARGETS.vsBaseline)),
+    row(
+      '1',
+      `gateway GET /api/sessions/current, saturation (${live}), median of ${f.abRounds.gateway.length} A/B rounds with (4)`,
+      `${rate(f.gateway.saturation, 'req')}; rounds ${rounds(f.abRounds.gateway)} req/s`,
+      `>= ${TARGETS.vsBaseline}x (4): ${times(vsBaseline)}`,
+      verdict(vsBaseline >= TARGETS.vsBaseline),
+    ),
     ...whereRows('1', 'gateway GET', f.gateway),
-    row('1', `gateway GET /api/sessions/current, ${at}`, offered(fixed, f.gateway.fixedRateCache), `p99 <= ${TARGETS.p99AtFixedRateMs} ms, rate kept`, verdict(fixed.latency.p99Ms <= TARGETS.p99AtFixedRateMs && keptUp(fixed, o))),
+    row(
+      '1',
+      `gateway GET /api/sessions/current, ${at}`,
+      offered(fixed, f.gateway.fixedRateCache),
+      `p99 <= ${TARGETS.p99AtFixedRateMs} ms, rate kept`,
+      verdict(fixed.latency.p99Ms <= TARGETS.p99AtFixedRateMs && keptUp(fixed, o)),
+    ),
     // Below the target rate, for where the knee is; informational.
     ...f.gatewaySweep.map(({ rate: r, result }) => row('1', `gateway GET /api/sessions/current, at ${int(r)}/s`, offered(result))),
     // Cold cache: a gateway started with SESSION_CACHE_ENABLED=false, every request validated over gRPC; informational.
-    row('1', `gateway GET, cache off (SESSION_CACHE_ENABLED=false), saturation (${o.concurrency} in flight)`, `${rate(f.coldGateway.saturation, 'req')}; ${times(vsBaselineCold)} (4)`),
+    row(
+      '1',
+      `gateway GET, cache off (SESSION_CACHE_ENABLED=false), saturation (${o.concurrency} in flight)`,
+      `${rate(f.coldGateway.saturation, 'req')}; ${times(vsBaselineCold)} (4)`,
+    ),
     ...whereRows('1', 'gateway GET, cache off', f.coldGateway),
     row('1', `gateway GET, cache off, ${at}`, offered(f.coldGateway.fixedRate, f.coldGateway.fixedRateCache)),
-    row('2', `gRPC ValidateSession, saturation (${o.concurrency} in flight, ${o.channels} clients)`, rate(f.grpc.saturation, 'calls'), `>= ${TARGETS.vsFloor}x faster (3): ${times(vsFloor)}`, verdict(vsFloor >= TARGETS.vsFloor)),
+    row(
+      '2',
+      `gRPC ValidateSession, saturation (${o.concurrency} in flight, ${o.channels} clients)`,
+      rate(f.grpc.saturation, 'calls'),
+      `>= ${TARGETS.vsFloor}x faster (3): ${times(vsFloor)}`,
+      verdict(vsFloor >= TARGETS.vsFloor),
+    ),
     ...whereRows('2', 'gRPC ValidateSession', f.grpc),
     row('2', `gRPC ValidateSession, ${at}`, offered(f.grpc.fixedRate)),
     ...pairRows('3', floor, f.floor, 'ops', o),
     ...pairRows('3', INFORMATIONAL_FLOOR_LABEL, f.floorBySessionId, 'ops', o),
-    row('4', `express-session + connect-mongo GET (${live}), saturation, median of ${f.abRounds.baseline.length} A/B rounds with (1)`, `${rate(f.baseline.saturation, 'req')}; rounds ${rounds(f.abRounds.baseline)} req/s`),
+    row(
+      '4',
+      `express-session + connect-mongo GET (${live}), saturation, median of ${f.abRounds.baseline.length} A/B rounds with (1)`,
+      `${rate(f.baseline.saturation, 'req')}; rounds ${rounds(f.abRounds.baseline)} req/s`,
+    ),
     ...whereRows('4', 'express-session + connect-mongo GET', f.baseline),
     row('4', `express-session + connect-mongo GET (${live}), ${at}`, offered(f.baseline.fixedRate)),
     ...scaleRows('gateway GET', f.scale.gateway, f.gateway, 'req', f, o),

@@ -8,7 +8,13 @@ import { summarize, type Distribution } from './distribution';
 import { BENCH_USER_DATA } from './seed-sessions';
 
 /** How a trial ends the session; trials rotate through them in this order. */
-export const REVOKE_METHODS = ['REST logout via gateway 1', 'REST logout via gateway 2', 'gRPC RevokeSession', 'gRPC RevokeUserSessions', 'gRPC BindUser rotation'] as const;
+export const REVOKE_METHODS = [
+  'REST logout via gateway 1',
+  'REST logout via gateway 2',
+  'gRPC RevokeSession',
+  'gRPC RevokeUserSessions',
+  'gRPC BindUser rotation',
+] as const;
 export type RevokeMethod = (typeof REVOKE_METHODS)[number];
 
 /** GETs per gateway before the revocation, so a near cache holds the session on both. */
@@ -57,7 +63,11 @@ async function getStatus(gatewayUrl: string, token: string): Promise<number> {
 }
 
 /** Back-to-back GETs (one in flight) until the gateway answers 401; the time of that answer. */
-async function pollUntilRefused(gatewayUrl: string, token: string, deadline: number): Promise<{ at: number; timedOut: boolean; polls: number }> {
+async function pollUntilRefused(
+  gatewayUrl: string,
+  token: string,
+  deadline: number,
+): Promise<{ at: number; timedOut: boolean; polls: number }> {
   let polls = 0;
   while (performance.now() < deadline) {
     const status = await getStatus(gatewayUrl, token);
@@ -78,7 +88,11 @@ function routing(replica1: string, replica2: string): { urls: [string, string]; 
   if (new RegExp(gatewayEnvSchema.properties.SESSION_SERVICE_URL.pattern).test(list)) {
     return { urls: [list, list], env: { GRPC_LOAD_BALANCING: 'round_robin' }, label: `both gateways on ${list}, round robin` };
   }
-  return { urls: [replica1, replica2], env: {}, label: 'gateway n pinned to replica n (the gateway does not accept an ipv4: list in SESSION_SERVICE_URL)' };
+  return {
+    urls: [replica1, replica2],
+    env: {},
+    label: 'gateway n pinned to replica n (the gateway does not accept an ipv4: list in SESSION_SERVICE_URL)',
+  };
 }
 
 interface TrialContext {
@@ -116,11 +130,24 @@ async function runTrial(t: number, ctx: TrialContext, problems: string[]): Promi
   return {
     method,
     replica,
-    lags: refused.map((r, i) => ({ gateway: (i + 1) as 1 | 2, fromReturnMs: r.at - returned, fromSentMs: r.at - sent, timedOut: r.timedOut, polls: r.polls })),
+    lags: refused.map((r, i) => ({
+      gateway: (i + 1) as 1 | 2,
+      fromReturnMs: r.at - returned,
+      fromSentMs: r.at - sent,
+      timedOut: r.timedOut,
+      polls: r.polls,
+    })),
   };
 }
 
-async function revoke(method: RevokeMethod, token: string, sessionId: string, userId: string, api: SessionApi, gateways: [string, string]): Promise<string> {
+async function revoke(
+  method: RevokeMethod,
+  token: string,
+  sessionId: string,
+  userId: string,
+  api: SessionApi,
+  gateways: [string, string],
+): Promise<string> {
   switch (method) {
     case 'REST logout via gateway 1':
     case 'REST logout via gateway 2': {
@@ -154,7 +181,10 @@ export async function measureRevocationLag(stack: BenchStack, trials: number): P
     await stack.addGateway('revocation gateway 1', route.urls[0], { env }),
     await stack.addGateway('revocation gateway 2', route.urls[1], { env }),
   ];
-  const apis: [SessionApi, SessionApi] = [new SessionApi(createSessionClient({ address: replicas[0] })), new SessionApi(createSessionClient({ address: replicas[1] }))];
+  const apis: [SessionApi, SessionApi] = [
+    new SessionApi(createSessionClient({ address: replicas[0] })),
+    new SessionApi(createSessionClient({ address: replicas[1] })),
+  ];
   const problems: string[] = [];
   const done: LagTrial[] = [];
   try {

@@ -10,7 +10,10 @@ import { createExpressSessions, createLiveSessions } from './seed-sessions';
 import { SERVICE_LOG_LEVEL } from './service-processes';
 import { steadyTouchRate, TOUCH_INTERVAL_MS } from './touch-spread';
 
-const load = () => loadavg().map((n) => n.toFixed(2)).join(' ');
+const load = () =>
+  loadavg()
+    .map((n) => n.toFixed(2))
+    .join(' ');
 
 async function databaseVersion(mongo: MongoClient): Promise<string> {
   const info = await mongo.db('admin').command({ buildInfo: 1 });
@@ -43,7 +46,9 @@ async function main(): Promise<void> {
     progress(`minted ${o.liveSessions} sessions through CreateSession and ${o.liveSessions} through the baseline in ${seedS.toFixed(1)} s`);
     const dbVersion = `${await databaseVersion(stack.mongo)}, ${stack.databaseLabel}`;
     const figures = await runAllPhases(stack, live, baselineSessions, o);
-    const scaleNote = figures.scale.budgetHit ? `, seeding budget of ${o.seedBudgetS} s hit before ${o.scaleSessions.toLocaleString('en-US')}` : '';
+    const scaleNote = figures.scale.budgetHit
+      ? `, seeding budget of ${o.seedBudgetS} s hit before ${o.scaleSessions.toLocaleString('en-US')}`
+      : '';
     process.stdout.write(
       [
         '',

@@ -8,9 +8,12 @@ const signedCookie = (sid: string, secret: string) => {
 };
 
 describe('expressSessionId', () => {
-  it.each(['f3Jx-0_q9LkZ2bWm7YtR4nHcVdE8aSuP', 'a', 'dots-never-appear_in-base64url'])('reads the id %s back from a signed cookie', (sid) => {
-    for (const secret of ['one', 'two', 'three']) expect(expressSessionId(signedCookie(sid, secret))).toBe(sid);
-  });
+  it.each(['f3Jx-0_q9LkZ2bWm7YtR4nHcVdE8aSuP', 'a', 'dots-never-appear_in-base64url'])(
+    'reads the id %s back from a signed cookie',
+    (sid) => {
+      for (const secret of ['one', 'two', 'three']) expect(expressSessionId(signedCookie(sid, secret))).toBe(sid);
+    },
+  );
 
   it('takes the id up to the last dot, whatever the URL-encoded signature holds', () => {
     expect(expressSessionId('connect.sid=s%3Aabc123.x%2By%2Fz')).toBe('abc123');

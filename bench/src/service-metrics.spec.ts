@@ -19,6 +19,8 @@ describe('service metrics', () => {
   });
 
   it('keeps only the operations that ran between two scrapes', () => {
-    expect(diffDbOps(parseDbOps(scrape(10, 0.02, 3)), parseDbOps(scrape(110, 0.12, 3)))).toEqual({ find_by_id: { count: 100, sumS: expect.closeTo(0.1, 9) } });
+    expect(diffDbOps(parseDbOps(scrape(10, 0.02, 3)), parseDbOps(scrape(110, 0.12, 3)))).toEqual({
+      find_by_id: { count: 100, sumS: expect.closeTo(0.1, 9) },
+    });
   });
 });

@@ -40,15 +40,23 @@ function spawnBundle(bundle: string, env: Record<string, string>, options: Spawn
   return { proc, pid: proc.child.pid ?? 0, stop: () => proc.stop() };
 }
 
-export async function spawnSessionService(mongoUri: string, dbName: string, options: SpawnOptions = {}): Promise<ServiceProcess & { address: string; metricsUrl: string }> {
+export async function spawnSessionService(
+  mongoUri: string,
+  dbName: string,
+  options: SpawnOptions = {},
+): Promise<ServiceProcess & { address: string; metricsUrl: string }> {
   const address = `127.0.0.1:${await freePort()}`;
   const metricsPort = await freePort();
-  const service = spawnBundle(sessionServiceBundle(), {
-    MONGODB_URI: mongoUri,
-    MONGODB_DB: dbName,
-    SESSION_SERVICE_URL: address,
-    METRICS_PORT: String(metricsPort),
-  }, options);
+  const service = spawnBundle(
+    sessionServiceBundle(),
+    {
+      MONGODB_URI: mongoUri,
+      MONGODB_DB: dbName,
+      SESSION_SERVICE_URL: address,
+      METRICS_PORT: String(metricsPort),
+    },
+    options,
+  );
   const client = createSessionClient({ address });
   const health = createHealthClient(client);
   try {
@@ -69,11 +77,25 @@ export async function spawnSessionService(mongoUri: string, dbName: string, opti
  * outrun the count), so at the default 30 the bench's 32 connections from
  * 127.0.0.1 would get 429s; real traffic comes from many addresses.
  */
-export async function spawnGateway(sessionServiceUrl: string, options: SpawnOptions = {}): Promise<ServiceProcess & { url: string; metricsUrl: string }> {
+export async function spawnGateway(
+  sessionServiceUrl: string,
+  options: SpawnOptions = {},
+): Promise<ServiceProcess & { url: string; metricsUrl: string }> {
   const port = await freePort();
   const metricsPort = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const gateway = spawnBundle(gatewayBundle(), { SESSION_SERVICE_URL: sessionServiceUrl, GATEWAY_HOST: '127.0.0.1', GATEWAY_PORT: String(port), GATEWAY_METRICS_HOST: '127.0.0.1', GATEWAY_METRICS_PORT: String(metricsPort), INVALID_TOKEN_LIMIT: '100000' }, options);
+  const gateway = spawnBundle(
+    gatewayBundle(),
+    {
+      SESSION_SERVICE_URL: sessionServiceUrl,
+      GATEWAY_HOST: '127.0.0.1',
+      GATEWAY_PORT: String(port),
+      GATEWAY_METRICS_HOST: '127.0.0.1',
+      GATEWAY_METRICS_PORT: String(metricsPort),
+      INVALID_TOKEN_LIMIT: '100000',
+    },
+    options,
+  );
   await waitUntil('gateway', gateway.proc, async () => (await fetch(`${url}/readyz`)).status === 200);
   return { ...gateway, url, metricsUrl: `http://127.0.0.1:${metricsPort}/metrics` };
 }

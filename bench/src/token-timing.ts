@@ -44,9 +44,13 @@ async function measure(title: string, paths: Record<string, unknown>, once: (nam
   for (const name of names) {
     const sorted = [...samples[name]].sort((a, b) => a - b);
     medians.push(quantile(sorted, 0.5));
-    console.log(`  ${name.padEnd(24)} median ${(quantile(sorted, 0.5) * 1_000).toFixed(1).padStart(8)}   p99 ${(quantile(sorted, 0.99) * 1_000).toFixed(1).padStart(8)}`);
+    console.log(
+      `  ${name.padEnd(24)} median ${(quantile(sorted, 0.5) * 1_000).toFixed(1).padStart(8)}   p99 ${(quantile(sorted, 0.99) * 1_000).toFixed(1).padStart(8)}`,
+    );
   }
-  console.log(`  median gap first - second: ${((medians[0] - medians[1]) * 1_000).toFixed(1)} us; second - third: ${((medians[1] - medians[2]) * 1_000).toFixed(1)} us`);
+  console.log(
+    `  median gap first - second: ${((medians[0] - medians[1]) * 1_000).toFixed(1)} us; second - third: ${((medians[1] - medians[2]) * 1_000).toFixed(1)} us`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -67,16 +71,20 @@ async function main(): Promise<void> {
       'unknown id': () => `${randomUUID()}.${secret()}`,
       'unknown id (control)': () => `${randomUUID()}.${secret()}`,
     };
-    await measure(`ValidateSession refusals, ${ROUNDS} alternated rounds, session user_data ${bytes} bytes in 200 keys (microseconds)`, paths, async (name) => {
-      const started = performance.now();
-      const outcome = await api.validateSession({ token: paths[name](), extend: false }).then(
-        () => 'accepted',
-        (err: { metadata?: { get(key: string): unknown[] } }) => String(err.metadata?.get('x-error-code')[0]),
-      );
-      const took = performance.now() - started;
-      if (outcome !== 'session_not_found') throw new Error(`${name}: expected session_not_found, got ${outcome}`);
-      return took;
-    });
+    await measure(
+      `ValidateSession refusals, ${ROUNDS} alternated rounds, session user_data ${bytes} bytes in 200 keys (microseconds)`,
+      paths,
+      async (name) => {
+        const started = performance.now();
+        const outcome = await api.validateSession({ token: paths[name](), extend: false }).then(
+          () => 'accepted',
+          (err: { metadata?: { get(key: string): unknown[] } }) => String(err.metadata?.get('x-error-code')[0]),
+        );
+        const took = performance.now() - started;
+        if (outcome !== 'session_not_found') throw new Error(`${name}: expected session_not_found, got ${outcome}`);
+        return took;
+      },
+    );
 
     // Where the rest of the gap lies: the database lookups alone, as the service sends them now and as it did before.
     const collection = mongo.db(dbName).collection<{ _id: string }>('user_sessions');

@@ -1,5 +1,12 @@
 import type { AnyBulkWriteOperation, Collection } from 'mongodb';
-import { SPREAD_BATCH_SIZE, spreadLastWriteOps, spreadTouchState, steadyTouchRate, TOUCH_INTERVAL_MS, type SessionKeyed } from './touch-spread';
+import {
+  SPREAD_BATCH_SIZE,
+  spreadLastWriteOps,
+  spreadTouchState,
+  steadyTouchRate,
+  TOUCH_INTERVAL_MS,
+  type SessionKeyed,
+} from './touch-spread';
 
 const NOW = Date.parse('2025-01-01T12:00:00Z');
 const setOf = (op: AnyBulkWriteOperation<SessionKeyed>) => ('updateOne' in op ? op.updateOne : undefined);
@@ -17,7 +24,9 @@ describe('spreadLastWriteOps', () => {
 
   it('keeps every time within the last interval and spreads them over all of it', () => {
     const ids = Array.from({ length: 6_000 }, (_, i) => `s${i}`);
-    const ages = spreadLastWriteOps(ids, 'lastModified', NOW).map((op) => NOW - (setOf(op)?.update as { $set: { lastModified: Date } }).$set.lastModified.getTime());
+    const ages = spreadLastWriteOps(ids, 'lastModified', NOW).map(
+      (op) => NOW - (setOf(op)?.update as { $set: { lastModified: Date } }).$set.lastModified.getTime(),
+    );
     expect(Math.min(...ages)).toBeGreaterThanOrEqual(0);
     expect(Math.max(...ages)).toBeLessThan(TOUCH_INTERVAL_MS);
     // Uniform: each 10 s sixth of the interval holds about a sixth of the sessions (1,000 +- 20%).

@@ -18,7 +18,13 @@ export const steadyTouchRate = (sessions: number, intervalMs = TOUCH_INTERVAL_MS
  * last writes spread evenly over the past interval, so during a phase about
  * 1/interval of the pool comes due per second, as in a long-running system.
  */
-export function spreadLastWriteOps(ids: readonly string[], field: string, nowMs: number, intervalMs = TOUCH_INTERVAL_MS, random: () => number = Math.random): AnyBulkWriteOperation<SessionKeyed>[] {
+export function spreadLastWriteOps(
+  ids: readonly string[],
+  field: string,
+  nowMs: number,
+  intervalMs = TOUCH_INTERVAL_MS,
+  random: () => number = Math.random,
+): AnyBulkWriteOperation<SessionKeyed>[] {
   return ids.map((_id) => {
     // Whole milliseconds, as a Date keeps them: a fraction would truncate an age of 59,999.7 ms to a due 60,000.
     const ageMs = Math.floor(random() * intervalMs);
@@ -47,7 +53,12 @@ export interface SpreadResult {
  * Each batch takes the clock afresh, so only the sessions written while the
  * spread ran come due early, in the (discarded) warm-up, not a whole batch.
  */
-export async function spreadTouchState(collection: Collection<SessionKeyed>, field: string, ids: readonly string[], batchSize = SPREAD_BATCH_SIZE): Promise<SpreadResult> {
+export async function spreadTouchState(
+  collection: Collection<SessionKeyed>,
+  field: string,
+  ids: readonly string[],
+  batchSize = SPREAD_BATCH_SIZE,
+): Promise<SpreadResult> {
   const started = performance.now();
   let matched = 0;
   for (let i = 0; i < ids.length; i += batchSize) {

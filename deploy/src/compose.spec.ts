@@ -1,7 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { accountsServiceEnvSchema, gatewayEnvSchema, loadAccountsServiceConfig, loadGatewayConfig, loadSessionServiceConfig, sessionServiceEnvSchema } from '@session/config';
+import {
+  accountsServiceEnvSchema,
+  gatewayEnvSchema,
+  loadAccountsServiceConfig,
+  loadGatewayConfig,
+  loadSessionServiceConfig,
+  sessionServiceEnvSchema,
+} from '@session/config';
 import { workspaceRoot } from '@session/testing';
 import { parse } from 'yaml';
 import { contextCopySources, parseDockerfile, type Stage, stagesForTarget } from './dockerfile';
@@ -17,7 +24,10 @@ interface ComposeService {
 }
 
 const root = workspaceRoot();
-const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8')) as { services: Record<string, ComposeService>; volumes?: Record<string, unknown> };
+const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8')) as {
+  services: Record<string, ComposeService>;
+  volumes?: Record<string, unknown>;
+};
 const services = compose.services;
 
 // The schema each app validates its environment against: compose may only set these variables.
@@ -42,7 +52,12 @@ const INTERPOLATION = /\$\{([A-Z0-9_]+)(?::?[?-][^}]*)?\}/g;
 /** The service's environment as compose would pass it, `${VAR:?...}` filled from deployVariables. */
 function envOf(service: string): Record<string, string> {
   const env = (services[service].environment ?? {}) as Record<string, unknown>;
-  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, typeof v === 'string' ? v.replace(INTERPOLATION, (_, name: string) => deployVariables[name] ?? '') : v])) as Record<string, string>;
+  return Object.fromEntries(
+    Object.entries(env).map(([k, v]) => [
+      k,
+      typeof v === 'string' ? v.replace(INTERPOLATION, (_, name: string) => deployVariables[name] ?? '') : v,
+    ]),
+  ) as Record<string, string>;
 }
 
 /** Names compose must be given before it starts anything (`${NAME:?message}`). */
@@ -97,8 +112,16 @@ describe('docker-compose.yml', () => {
   });
 
   it('starts each service only once what it depends on is healthy', () => {
-    const edges = Object.entries(services).flatMap(([name, s]) => Object.entries(s.depends_on ?? {}).map(([on, d]) => ({ name, on, condition: d.condition })));
-    expect(edges.map((e) => `${e.name}->${e.on}`).sort()).toEqual(['accounts-service->mongo', 'accounts-service->session-service', 'gateway->accounts-service', 'gateway->session-service', 'session-service->mongo']);
+    const edges = Object.entries(services).flatMap(([name, s]) =>
+      Object.entries(s.depends_on ?? {}).map(([on, d]) => ({ name, on, condition: d.condition })),
+    );
+    expect(edges.map((e) => `${e.name}->${e.on}`).sort()).toEqual([
+      'accounts-service->mongo',
+      'accounts-service->session-service',
+      'gateway->accounts-service',
+      'gateway->session-service',
+      'session-service->mongo',
+    ]);
     for (const edge of edges) {
       expect(edge.condition).toBe('service_healthy');
       expect(services[edge.on].healthcheck).toBeDefined();
@@ -144,14 +167,25 @@ describe('docker-compose.yml', () => {
     expect(hashes).toContain(createHash('sha256').update(key).digest('hex'));
   });
 
-  it('lets the accounts service alone sign sessions in: its session-service caller has BindUser, the gateway\'s still lacks it and loses nothing', () => {
+  it("lets the accounts service alone sign sessions in: its session-service caller has BindUser, the gateway's still lacks it and loses nothing", () => {
     const callers = loadSessionServiceConfig(envOf('session-service')).grpc.callers;
     const accounts = callers.find((c) => c.name === 'accounts')!;
     expect([...accounts.rpcs].sort()).toEqual(['BindUser', 'RevokeUserSessions', 'SetSessionClaims', 'ValidateSession']);
     expect(callers.filter((c) => c.rpcs.includes('BindUser')).map((c) => c.name)).toEqual(['accounts']);
     const gateway = callers.find((c) => c.name === 'gateway')!;
     // What the gateway had before the accounts service came: kept whole.
-    expect(gateway.rpcs).toEqual(expect.arrayContaining(['CreateSession', 'ValidateSession', 'UpdateSessionData', 'TouchSession', 'RevokeSession', 'ListUserSessions', 'WatchSessionChanges', 'TouchSessions']));
+    expect(gateway.rpcs).toEqual(
+      expect.arrayContaining([
+        'CreateSession',
+        'ValidateSession',
+        'UpdateSessionData',
+        'TouchSession',
+        'RevokeSession',
+        'ListUserSessions',
+        'WatchSessionChanges',
+        'TouchSessions',
+      ]),
+    );
     expect(accounts.keyHashes).toEqual([sha256(loadAccountsServiceConfig(envOf('accounts-service')).sessionService.apiKey!)]);
   });
 
@@ -164,7 +198,9 @@ describe('docker-compose.yml', () => {
     expect(requiredVariables('accounts-service')).toEqual(['GATEWAY_GRPC_KEY_SHA256', 'ACCOUNTS_GRPC_KEY']);
     // The gateway and the accounts service find each other, and the session service, by compose name and port.
     expect(envOf('gateway')['ACCOUNTS_SERVICE_URL']).toBe(`dns:///accounts-service:${config.grpc.port}`);
-    expect(config.sessionService.url.replace(/^dns:\/\/\//, '')).toBe(`session-service:${loadSessionServiceConfig(envOf('session-service')).grpc.port}`);
+    expect(config.sessionService.url.replace(/^dns:\/\/\//, '')).toBe(
+      `session-service:${loadSessionServiceConfig(envOf('session-service')).grpc.port}`,
+    );
     expect(env['MONGODB_URI']).toMatch(/^mongodb:\/\/mongo:27017\/.*replicaSet=rs0/);
   });
 

@@ -61,7 +61,8 @@ function brokenLinks(file: string): string[] {
     const where = `${file}:${line} (${target})`;
     if (relative(root, path).startsWith('..')) problems.push(`${where} leaves the repository`);
     else if (!existsSync(path)) problems.push(`${where} names no file`);
-    else if (anchor && path.endsWith('.md') && !anchorsOf(path).has(anchor)) problems.push(`${where} names no heading of ${relative(root, path)}`);
+    else if (anchor && path.endsWith('.md') && !anchorsOf(path).has(anchor))
+      problems.push(`${where} names no heading of ${relative(root, path)}`);
   }
   return problems;
 }

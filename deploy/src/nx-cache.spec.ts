@@ -31,7 +31,11 @@ function projectGraph(): Record<string, ProjectNode> {
   const dir = mkdtempSync(join(tmpdir(), 'nx-graph-'));
   try {
     const file = join(dir, 'graph.json');
-    const run = spawnSync(join(root, 'node_modules', '.bin', 'nx'), ['graph', `--file=${file}`], { cwd: root, encoding: 'utf8', env: { ...process.env, NX_DAEMON: 'false' } });
+    const run = spawnSync(join(root, 'node_modules', '.bin', 'nx'), ['graph', `--file=${file}`], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, NX_DAEMON: 'false' },
+    });
     if (run.status !== 0) throw new Error(`nx graph failed:\n${run.stdout}${run.stderr}`);
     return (JSON.parse(readFileSync(file, 'utf8')) as { graph: { nodes: Record<string, ProjectNode> } }).graph.nodes;
   } finally {
@@ -65,7 +69,11 @@ describe('Nx cache and the Node.js version', () => {
   });
 
   it('re-runs every cached target that runs on Node.js under a different Node.js version', () => {
-    const missing = cachedTargets.filter((t) => !(t.id in NODE_INDEPENDENT) && !ownInputs(t.project, t.config).some((i) => typeof i === 'object' && i.runtime === NODE_VERSION_INPUT.runtime));
+    const missing = cachedTargets.filter(
+      (t) =>
+        !(t.id in NODE_INDEPENDENT) &&
+        !ownInputs(t.project, t.config).some((i) => typeof i === 'object' && i.runtime === NODE_VERSION_INPUT.runtime),
+    );
     expect(cachedTargets.length).toBeGreaterThan(20);
     expect(missing.map((t) => t.id)).toEqual([]);
   });

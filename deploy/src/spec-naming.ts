@@ -22,11 +22,14 @@ export function specNamingProblem(path: string, exists: (path: string) => boolea
   const dir = path.slice(0, slash + 1);
   const name = path.slice(slash + 1);
   if (BEHAVIOUR_SUITES.some((suite) => path.startsWith(suite))) {
-    return BEHAVIOUR_SPEC.test(name) ? null : 'a whole-system spec is named <behaviour>.<fault|property|contract|e2e|integration>-spec.ts or <behaviour>.spec.ts';
+    return BEHAVIOUR_SPEC.test(name)
+      ? null
+      : 'a whole-system spec is named <behaviour>.<fault|property|contract|e2e|integration>-spec.ts or <behaviour>.spec.ts';
   }
   if (!SOURCE_SUITES.some((suite) => path.startsWith(suite))) return 'specs live in apps/*, libs/* or one of the whole-system suites';
   const source = SOURCE_SPEC.exec(name)?.groups?.source;
   if (source === undefined) return 'an app or lib spec is named <source>[.<aspect>].spec.ts(x) or <source>[.<aspect>].integration-spec.ts';
-  if (!exists(`${dir}${source}.ts`) && !exists(`${dir}${source}.tsx`)) return `no source file ${dir}${source}.ts(x) next to it: a spec is named after the file it tests`;
+  if (!exists(`${dir}${source}.ts`) && !exists(`${dir}${source}.tsx`))
+    return `no source file ${dir}${source}.ts(x) next to it: a spec is named after the file it tests`;
   return null;
 }

@@ -162,7 +162,11 @@ const patches = [
 class BuildError extends Error {}
 
 function go(args, { capture = true } = {}) {
-  const result = spawnSync('go', args, { cwd: here, encoding: 'utf8', stdio: ['ignore', capture ? 'pipe' : 'inherit', capture ? 'pipe' : 'inherit'] });
+  const result = spawnSync('go', args, {
+    cwd: here,
+    encoding: 'utf8',
+    stdio: ['ignore', capture ? 'pipe' : 'inherit', capture ? 'pipe' : 'inherit'],
+  });
   if (result.error?.code === 'ENOENT') {
     throw new BuildError(`Go is not installed (no "go" on PATH); install Go ${GO_MINIMUM} or newer (https://go.dev/dl/) and retry`);
   }
@@ -182,7 +186,9 @@ function goError(result) {
 function downloadModules() {
   const proxy = go(['env', 'GOPROXY']).stdout.trim() || 'unset';
   const unreachable = (result) =>
-    new BuildError(`cannot download the Go modules (GOPROXY=${proxy}): ${goError(result)}; the Go module proxy must be reachable (check the network, or set GOPROXY to a proxy you can reach)`);
+    new BuildError(
+      `cannot download the Go modules (GOPROXY=${proxy}): ${goError(result)}; the Go module proxy must be reachable (check the network, or set GOPROXY to a proxy you can reach)`,
+    );
   // Quiet for minutes on a first run otherwise: say what is happening.
   console.log('embedded-db build: downloading the Go modules (the first time about 125 MB)');
   const ferret = go(['mod', 'download', '-json', FERRETDB]);
@@ -190,7 +196,10 @@ function downloadModules() {
   const all = go(['mod', 'download']);
   if (all.status !== 0) throw unreachable(all);
   const dir = JSON.parse(ferret.stdout).Dir;
-  if (!dir || !existsSync(dir)) throw new BuildError(`go mod download reported FerretDB's folder as "${dir ?? ''}", which does not exist; check GOMODCACHE (${go(['env', 'GOMODCACHE']).stdout.trim()})`);
+  if (!dir || !existsSync(dir))
+    throw new BuildError(
+      `go mod download reported FerretDB's folder as "${dir ?? ''}", which does not exist; check GOMODCACHE (${go(['env', 'GOMODCACHE']).stdout.trim()})`,
+    );
   return dir;
 }
 
@@ -199,7 +208,9 @@ function patched(source, file, edits) {
   for (const { from, to, times } of edits) {
     const found = text.split(from).length - 1;
     if (found !== times) {
-      throw new BuildError(`expected ${times} occurrence(s) of a patched line in ${file}, found ${found}; has the FerretDB version changed?`);
+      throw new BuildError(
+        `expected ${times} occurrence(s) of a patched line in ${file}, found ${found}; has the FerretDB version changed?`,
+      );
     }
     text = text.split(from).join(to);
   }

@@ -21,7 +21,10 @@ mkdirSync(bin, { recursive: true });
 for (const [name, pkg] of Object.entries(tools)) {
   console.log(`go-tools: ${name} (${pkg})`);
   try {
-    execFileSync('go', ['install', pkg], { stdio: 'inherit', env: { ...process.env, GOBIN: bin, GOFLAGS: `${process.env.GOFLAGS ?? ''} -trimpath`.trim() } });
+    execFileSync('go', ['install', pkg], {
+      stdio: 'inherit',
+      env: { ...process.env, GOBIN: bin, GOFLAGS: `${process.env.GOFLAGS ?? ''} -trimpath`.trim() },
+    });
   } catch {
     console.error(`go-tools: "go install ${pkg}" failed; the Go module proxy (GOPROXY, default proxy.golang.org) must be reachable`);
     process.exit(1);

@@ -14,10 +14,11 @@ if (process.env.MONGODB_URI) {
   log('MONGODB_URI is set, using the external database (nothing to start)');
   // An interval keeps the event loop alive until a signal arrives.
   const keepAlive = setInterval(() => undefined, 1 << 30);
-  for (const s of signals) process.once(s, () => {
-    clearInterval(keepAlive);
-    process.exit(0);
-  });
+  for (const s of signals)
+    process.once(s, () => {
+      clearInterval(keepAlive);
+      process.exit(0);
+    });
 } else {
   const part = embeddedDbPart();
   if (!existsSync(part.command)) {

@@ -43,9 +43,19 @@ export function stackParts(last = 'gateway', env = process.env) {
   const gatewayPort = Number(env.GATEWAY_PORT || 3000);
   const parts = [
     ...(env.MONGODB_URI ? [] : [embeddedDbPart(env)]),
-    { name: 'session-service', build: ['session-service'], ...serveCommand('session-service'), ready: { tcp: portOf(env.SESSION_SERVICE_URL, 50051) } },
+    {
+      name: 'session-service',
+      build: ['session-service'],
+      ...serveCommand('session-service'),
+      ready: { tcp: portOf(env.SESSION_SERVICE_URL, 50051) },
+    },
     // Sign-up and sign-in: the gateway's accounts routes call it, and it calls the session service.
-    { name: 'accounts-service', build: ['accounts-service'], ...serveCommand('accounts-service'), ready: { tcp: portOf(env.ACCOUNTS_SERVICE_URL, 50061) } },
+    {
+      name: 'accounts-service',
+      build: ['accounts-service'],
+      ...serveCommand('accounts-service'),
+      ready: { tcp: portOf(env.ACCOUNTS_SERVICE_URL, 50061) },
+    },
     // The gateway serves the built web app.
     { name: 'gateway', build: ['gateway', 'web'], ...serveCommand('gateway'), ready: { http: `http://127.0.0.1:${gatewayPort}/readyz` } },
   ];

@@ -102,12 +102,16 @@ function giveUp(reason) {
 
 const projects = [...new Set(parts.flatMap((p) => p.build))];
 log(`building ${projects.join(', ')} (Nx, cached)`);
-build = spawn(process.execPath, [join(root, 'node_modules', '.bin', 'nx'), 'run-many', '-t', 'build', '-p', ...projects, '--output-style=stream'], {
-  cwd: root,
-  stdio: 'inherit',
-  detached: true, // own process group: the terminal's Ctrl-C is ours to forward, once
-  env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' },
-});
+build = spawn(
+  process.execPath,
+  [join(root, 'node_modules', '.bin', 'nx'), 'run-many', '-t', 'build', '-p', ...projects, '--output-style=stream'],
+  {
+    cwd: root,
+    stdio: 'inherit',
+    detached: true, // own process group: the terminal's Ctrl-C is ours to forward, once
+    env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' },
+  },
+);
 const buildCode = await new Promise((resolve) => build.once('exit', (code, signal) => resolve(code ?? signalExitCode(signal))));
 build = undefined;
 if (stopping) await stopping;
@@ -126,4 +130,3 @@ if (!stopping) {
   const rule = '='.repeat(line.length);
   console.log(`\n${rule}\n${line}\n${rule}\nPress Ctrl-C to stop.\n`);
 }
-

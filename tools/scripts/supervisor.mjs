@@ -75,7 +75,11 @@ export function supervise({ name, command, args = [], env = process.env, cwd, lo
     for (const stream of ['stdout', 'stderr']) {
       proc[stream].on('data', (chunk) => {
         process[stream].write(chunk);
-        const lines = chunk.toString('utf8').split('\n').map((l) => l.trim()).filter(Boolean);
+        const lines = chunk
+          .toString('utf8')
+          .split('\n')
+          .map((l) => l.trim())
+          .filter(Boolean);
         if (lines.length) lastLines[stream] = lines.at(-1).slice(0, 300);
       });
     }

@@ -45,14 +45,26 @@ function readSummaries() {
 
 function table(rows) {
   const width = Math.max('project'.length, 'total'.length, ...rows.map((r) => r.project.length));
-  const line = (name, suites, passed, failed) => `${name.padEnd(width)}  ${String(suites).padStart(6)}  ${String(passed).padStart(6)}  ${String(failed).padStart(6)}`;
+  const line = (name, suites, passed, failed) =>
+    `${name.padEnd(width)}  ${String(suites).padStart(6)}  ${String(passed).padStart(6)}  ${String(failed).padStart(6)}`;
   const sum = (key) => rows.reduce((n, r) => n + r[key], 0);
   const rule = '-'.repeat(width + 24);
-  return [line('project', 'suites', 'passed', 'failed'), rule, ...rows.map((r) => line(r.project, r.suites, r.passed, r.failed)), rule, line('total', sum('suites'), sum('passed'), sum('failed'))].join('\n');
+  return [
+    line('project', 'suites', 'passed', 'failed'),
+    rule,
+    ...rows.map((r) => line(r.project, r.suites, r.passed, r.failed)),
+    rule,
+    line('total', sum('suites'), sum('passed'), sum('failed')),
+  ].join('\n');
 }
 
 // Stale files from an earlier run would be counted twice or hide a project that no longer reports.
 rmSync(resultsDir, { recursive: true, force: true });
+// Formatting first: a few seconds, and a diff that Prettier would rewrite is not worth testing yet.
+const prettier = spawnSync(join(root, 'node_modules', '.bin', 'prettier'), ['--check', '.', '--log-level', 'warn'], {
+  cwd: root,
+  stdio: 'inherit',
+});
 const nxCode = await runNx(['run-many', '-t', 'typecheck', 'lint', 'test', '--parallel=2', '--output-style=stream']);
 
 const rows = readSummaries();
@@ -63,6 +75,7 @@ const failed = rows.reduce((n, r) => n + r.failed, 0);
 console.log('');
 if (rows.length) console.log(table(rows));
 const problems = [];
+if (prettier.status !== 0) problems.push('prettier --check found unformatted files (npx prettier --write . fixes them)');
 if (nxCode !== 0) problems.push(`nx exited with code ${nxCode}`);
 if (!rows.length) problems.push('no test results were found');
 if (missing.length) problems.push(`no test results from: ${missing.join(', ')}`);

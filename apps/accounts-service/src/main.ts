@@ -32,13 +32,38 @@ async function main(): Promise<void> {
   });
   const db = client.db(config.mongo.dbName);
   const repository = new AccountRepository(db);
-  const sessionApi = new SessionApi(createSessionClient({ address: config.sessionService.url, apiKey: config.sessionService.apiKey, roundRobin: config.sessionService.url.startsWith('dns:///') }), config.sessionService.deadlineMs);
+  const sessionApi = new SessionApi(
+    createSessionClient({
+      address: config.sessionService.url,
+      apiKey: config.sessionService.apiKey,
+      roundRobin: config.sessionService.url.startsWith('dns:///'),
+    }),
+    config.sessionService.deadlineMs,
+  );
   const hasher = new PasswordHasher(OWASP_SCRYPT, config.accounts.hashConcurrency, (seconds) => metrics.hashSeconds.observe(seconds));
-  const throttle = new SignInThrottle({ perAccount: config.accounts.signInAccountLimit, perAddress: config.accounts.signInAddressLimit, windowMs: config.accounts.signInWindowMs });
-  const service = new AccountsService(repository, new SessionServicePort(sessionApi, config.sessionService.deadlineMs), hasher, throttle, { reauthWindowMs: config.accounts.reauthWindowMs }, metrics);
+  const throttle = new SignInThrottle({
+    perAccount: config.accounts.signInAccountLimit,
+    perAddress: config.accounts.signInAddressLimit,
+    windowMs: config.accounts.signInWindowMs,
+  });
+  const service = new AccountsService(
+    repository,
+    new SessionServicePort(sessionApi, config.sessionService.deadlineMs),
+    hasher,
+    throttle,
+    { reauthWindowMs: config.accounts.reauthWindowMs },
+    metrics,
+  );
   const health = new HealthImplementation({ '': 'NOT_SERVING', [ACCOUNTS_SERVICE_NAME]: 'NOT_SERVING' });
-  const server = createAccountsServer(createAccountsHandlers(service, createRpcWrapper({ logger, metrics })), health, config.grpc, logger, metrics.registry);
-  if (config.grpc.callers.length === 0) logger.warn({ host: config.grpc.host }, 'no gRPC callers configured (GRPC_CALLERS): serving loopback peers only, without API keys');
+  const server = createAccountsServer(
+    createAccountsHandlers(service, createRpcWrapper({ logger, metrics })),
+    health,
+    config.grpc,
+    logger,
+    metrics.registry,
+  );
+  if (config.grpc.callers.length === 0)
+    logger.warn({ host: config.grpc.host }, 'no gRPC callers configured (GRPC_CALLERS): serving loopback peers only, without API keys');
   const metricsServer = await startMetricsServer(metrics.registry, config.metrics.host, config.metrics.port);
 
   let stopping = false;

@@ -46,7 +46,13 @@ describe('configuration-dependent behaviour', () => {
     expect(res.statusCode).toBe(201);
     const cookie = parseSetCookie(res.headers['set-cookie']);
     expect(cookie).toMatchObject({ name: '__Host-session', value: TOKEN });
-    expect(cookie.attributes).toMatchObject({ secure: true, httponly: true, path: '/', samesite: 'Lax', expires: 'Tue, 31 Mar 2026 00:00:00 GMT' });
+    expect(cookie.attributes).toMatchObject({
+      secure: true,
+      httponly: true,
+      path: '/',
+      samesite: 'Lax',
+      expires: 'Tue, 31 Mar 2026 00:00:00 GMT',
+    });
     expect(cookie.attributes.domain).toBeUndefined();
     expect(res.headers['strict-transport-security']).toContain('max-age=');
     expect(res.headers['content-security-policy']).toContain('upgrade-insecure-requests');
@@ -66,13 +72,20 @@ describe('configuration-dependent behaviour', () => {
       expect(res.json()).toMatchObject({ code: 'unauthenticated' });
       expect(lastValidation()).not.toBe(`by-url-${name}`); // refused before any gRPC call
     }
-    const byHeader = await app.inject({ url: '/api/sessions/current', headers: { authorization: `Bearer ${TOKEN}`, 'x-request-id': 'by-header' } });
+    const byHeader = await app.inject({
+      url: '/api/sessions/current',
+      headers: { authorization: `Bearer ${TOKEN}`, 'x-request-id': 'by-header' },
+    });
     expect(byHeader.statusCode).toBe(200);
     expect(lastValidation()).toBe('by-header');
   });
 
   it('answers CORS preflights only for CORS_ORIGINS', async () => {
-    const preflight = { method: 'OPTIONS' as const, url: '/api/sessions', headers: { origin: 'https://app.example', 'access-control-request-method': 'POST' } };
+    const preflight = {
+      method: 'OPTIONS' as const,
+      url: '/api/sessions',
+      headers: { origin: 'https://app.example', 'access-control-request-method': 'POST' },
+    };
     const open = await build({ CORS_ORIGINS: 'https://app.example' });
     const allowed = await open.inject(preflight);
     expect(allowed.headers['access-control-allow-origin']).toBe('https://app.example');
@@ -92,9 +105,15 @@ describe('configuration-dependent behaviour', () => {
   });
 
   it('logs at LOG_LEVEL with the token-bearing headers redacted', () => {
-    const options = serverOptions(loadGatewayConfig({ LOG_LEVEL: 'warn' }), { logger: true, connectionTimeout: 1_000, requestTimeout: 2_000 });
+    const options = serverOptions(loadGatewayConfig({ LOG_LEVEL: 'warn' }), {
+      logger: true,
+      connectionTimeout: 1_000,
+      requestTimeout: 2_000,
+    });
     expect(options.logger).toMatchObject({ level: 'warn', redact: { paths: REDACTED_PATHS } });
-    expect(REDACTED_PATHS).toEqual(expect.arrayContaining(['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]']));
+    expect(REDACTED_PATHS).toEqual(
+      expect.arrayContaining(['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]']),
+    );
     expect(options).toMatchObject({ connectionTimeout: 1_000, requestTimeout: 2_000, bodyLimit: 65_536 });
     expect(serverOptions(loadGatewayConfig({})).logger).toBe(false);
   });

@@ -24,14 +24,16 @@ describe('behind a TLS-terminating reverse proxy (outside clients, real session 
 
   it('does not let a client escape the create limit by rotating the left-most X-Forwarded-For entry', async () => {
     const statuses: number[] = [];
-    for (let i = 1; i <= 6; i++) statuses.push((await create(behindOne, { 'x-forwarded-for': viaProxy(`6.6.6.${i}`, '203.0.113.9') })).status);
+    for (let i = 1; i <= 6; i++)
+      statuses.push((await create(behindOne, { 'x-forwarded-for': viaProxy(`6.6.6.${i}`, '203.0.113.9') })).status);
     expect(statuses).toEqual([201, 201, 201, 429, 429, 429]);
     // Another real client behind the same proxy is unaffected.
     expect((await create(behindOne, { 'x-forwarded-for': viaProxy(null, '203.0.113.10') })).status).toBe(201);
   });
 
   it("does not lock a victim out when an attacker names the victim's address", async () => {
-    const probe = (xff: string, token = UNKNOWN_TOKEN) => fetch(`${behindOne.url}/api/sessions/current`, { headers: { authorization: `Bearer ${token}`, 'x-forwarded-for': xff } });
+    const probe = (xff: string, token = UNKNOWN_TOKEN) =>
+      fetch(`${behindOne.url}/api/sessions/current`, { headers: { authorization: `Bearer ${token}`, 'x-forwarded-for': xff } });
     const attacker = [];
     for (let i = 0; i < 8; i++) attacker.push((await probe(viaProxy(VICTIM, '203.0.113.66'))).status);
     expect(attacker).toEqual([401, 401, 401, 429, 429, 429, 429, 429]);
@@ -50,7 +52,11 @@ describe('behind a TLS-terminating reverse proxy (outside clients, real session 
     const cookie = created.headers.get('set-cookie')?.split(';')[0] ?? '';
     expect(cookie).toMatch(/^__Host-session=/);
     const patch = (headers: Record<string, string>) =>
-      fetch(`${tls.url}/api/sessions/current/data`, { method: 'PATCH', headers: { 'content-type': 'application/json', cookie, ...headers }, body: '{"n":1}' });
+      fetch(`${tls.url}/api/sessions/current/data`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json', cookie, ...headers },
+        body: '{"n":1}',
+      });
     expect((await patch(browser)).status).toBe(200);
     const foreign = await patch({ ...browser, origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' });
     expect(foreign.status).toBe(403);

@@ -1,7 +1,13 @@
 import type { GatewayConfig } from '@session/config';
 import { MERGE_PATCH_CONTENT_TYPE, PROBLEM_CONTENT_TYPE } from '@session/rest-contract';
 import type { SessionServiceClient } from '@session/proto';
-import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyPluginAsync, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyPluginAsync,
+  type FastifyServerOptions,
+} from 'fastify';
 import fp from 'fastify-plugin';
 import type { Duplex } from 'node:stream';
 import type { DestinationStream } from 'pino';
@@ -90,7 +96,13 @@ export const REDACTED_PATHS = ['req.headers.authorization', 'req.headers.cookie'
 export function serverOptions(config: GatewayConfig, options: BuildAppOptions = {}): FastifyServerOptions {
   const logging = options.logStream !== undefined || options.logger === true;
   return {
-    logger: logging ? { level: config.logLevel, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, ...(options.logStream ? { stream: options.logStream } : {}) } : false,
+    logger: logging
+      ? {
+          level: config.logLevel,
+          redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+          ...(options.logStream ? { stream: options.logStream } : {}),
+        }
+      : false,
     genReqId: (req) => requestIdFrom(req.headers['x-request-id']),
     // The same field name as the session service's logs, so one id finds both sides of a call.
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
@@ -117,7 +129,12 @@ export function serverOptions(config: GatewayConfig, options: BuildAppOptions = 
         sentIfMatch: false,
       });
       // The generic reply type is tied to route schemas; this one is answered before any route.
-      void (reply as unknown as FastifyReply).code(400).header('x-request-id', request.id).header('cache-control', 'no-store').type(PROBLEM_CONTENT_TYPE).send(problem);
+      void (reply as unknown as FastifyReply)
+        .code(400)
+        .header('x-request-id', request.id)
+        .header('cache-control', 'no-store')
+        .type(PROBLEM_CONTENT_TYPE)
+        .send(problem);
     },
   };
 }

@@ -1,4 +1,14 @@
-import { gatewayBundle, startEmbeddedDb, startGateway, startProcess, startSessionService, uniqueDbName, type EmbeddedDb, type GatewayProcess, type SessionServiceProcess } from '@session/testing';
+import {
+  gatewayBundle,
+  startEmbeddedDb,
+  startGateway,
+  startProcess,
+  startSessionService,
+  uniqueDbName,
+  type EmbeddedDb,
+  type GatewayProcess,
+  type SessionServiceProcess,
+} from '@session/testing';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,7 +64,9 @@ describe('the built gateway process', () => {
   });
 
   it('prints every bad variable and exits 1 on invalid configuration', async () => {
-    const proc = startProcess(process.execPath, [gatewayBundle()], { env: { ...process.env, GATEWAY_PORT: 'x', GRPC_LOAD_BALANCING: 'random' } });
+    const proc = startProcess(process.execPath, [gatewayBundle()], {
+      env: { ...process.env, GATEWAY_PORT: 'x', GRPC_LOAD_BALANCING: 'random' },
+    });
     expect(await proc.exited).toBe(1);
     expect(proc.output()).toContain('GATEWAY_PORT');
     expect(proc.output()).toContain('GRPC_LOAD_BALANCING');

@@ -22,7 +22,10 @@ async function main(): Promise<void> {
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const metricsPort = await app.listenMetrics(config.metrics.host, config.metrics.port);
-  app.log.info({ port, url: `http://127.0.0.1:${port}`, metricsUrl: `http://${config.metrics.host}:${metricsPort}/metrics` }, 'gateway listening');
+  app.log.info(
+    { port, url: `http://127.0.0.1:${port}`, metricsUrl: `http://${config.metrics.host}:${metricsPort}/metrics` },
+    'gateway listening',
+  );
 }
 
 main().catch((err: unknown) => {

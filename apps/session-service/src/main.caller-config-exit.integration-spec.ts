@@ -7,7 +7,9 @@ describe('the built session service refusing an open port without callers', () =
       env: { PATH: process.env.PATH, SESSION_SERVICE_URL: '0.0.0.0:0', METRICS_PORT: '0', MONGODB_URI: 'mongodb://127.0.0.1:1/' },
     });
     expect(await proc.exited).toBe(1);
-    expect(proc.output()).toContain('SESSION_SERVICE_URL: 0.0.0.0 is not a loopback address, so GRPC_CALLERS and GRPC_CALLER_KEY_HASHES must be set');
+    expect(proc.output()).toContain(
+      'SESSION_SERVICE_URL: 0.0.0.0 is not a loopback address, so GRPC_CALLERS and GRPC_CALLER_KEY_HASHES must be set',
+    );
     expect(proc.output()).not.toContain('session service listening');
   });
 

@@ -1,6 +1,15 @@
 import { request } from 'node:http';
 import { checkHealth, createHealthClient, createSessionClient, SessionApi } from '@session/grpc-client';
-import { freePort, startEmbeddedDb, startProcess, startSessionService, uniqueDbName, sessionServiceBundle, type EmbeddedDb, type SessionServiceProcess } from '@session/testing';
+import {
+  freePort,
+  startEmbeddedDb,
+  startProcess,
+  startSessionService,
+  uniqueDbName,
+  sessionServiceBundle,
+  type EmbeddedDb,
+  type SessionServiceProcess,
+} from '@session/testing';
 import { MongoClient } from 'mongodb';
 
 function httpGet(port: number, path: string): Promise<{ status: number; body: string }> {
@@ -70,7 +79,13 @@ describe('the built session service process', () => {
   it('waits for a database that starts after it, then listens', async () => {
     const port = await freePort();
     const proc = startProcess(process.execPath, [sessionServiceBundle()], {
-      env: { ...process.env, MONGODB_URI: `mongodb://127.0.0.1:${port}/`, MONGODB_DB: dbName, SESSION_SERVICE_URL: '127.0.0.1:0', METRICS_PORT: '0' },
+      env: {
+        ...process.env,
+        MONGODB_URI: `mongodb://127.0.0.1:${port}/`,
+        MONGODB_DB: dbName,
+        SESSION_SERVICE_URL: '127.0.0.1:0',
+        METRICS_PORT: '0',
+      },
     });
     let late: EmbeddedDb | undefined;
     try {

@@ -16,13 +16,22 @@ import { startMetricsServer } from '@session/grpc-server';
 import { Sweeper, sweeperSettings } from './sweeper/sweeper';
 
 /** The database may start after us (nx runs both at once): retry until the indexes exist or we are told to stop. */
-async function prepareDatabase(client: MongoClient, repository: SessionRepository, logger: Logger, stopping: () => boolean): Promise<boolean> {
+async function prepareDatabase(
+  client: MongoClient,
+  repository: SessionRepository,
+  logger: Logger,
+  stopping: () => boolean,
+): Promise<boolean> {
   for (let attempt = 1; !stopping(); attempt++) {
     try {
       // An explicit connect: after a failed implicit one the driver keeps its topology closed.
       await client.connect();
       const report = await repository.ensureIndexes();
-      if (!report.ttl) logger.info({ reason: report.ttlError }, 'no TTL index on expires_at (the server refused it); the sweeper removes expired sessions alone');
+      if (!report.ttl)
+        logger.info(
+          { reason: report.ttlError },
+          'no TTL index on expires_at (the server refused it); the sweeper removes expired sessions alone',
+        );
       return true;
     } catch (err) {
       logger.warn({ err, attempt }, 'database not ready; retrying');
@@ -55,7 +64,11 @@ async function main(): Promise<void> {
   });
   const changes = new ChangeBus(metrics);
   const service = new SessionService(repository, config.session, systemClock, changes);
-  const server = createGrpcServer(createServiceHandlers(service, changes, config.feed, { logger, metrics }), health, grpcServerOptions(config.grpc, logger, metrics.registry));
+  const server = createGrpcServer(
+    createServiceHandlers(service, changes, config.feed, { logger, metrics }),
+    health,
+    grpcServerOptions(config.grpc, logger, metrics.registry),
+  );
   if (config.grpc.callers.length === 0) {
     logger.warn({ host: config.grpc.host }, 'no gRPC callers configured (GRPC_CALLERS): serving loopback peers only, without API keys');
   }

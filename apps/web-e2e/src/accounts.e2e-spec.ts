@@ -5,7 +5,11 @@ import { startStack, type Stack } from './support/stack';
 import { WebPage } from './support/web-page';
 
 /** The one console line a page may log when the session it restored was refused: Chrome's note of the 401. */
-const refusedOnce = [expect.stringMatching(/^error: Failed to load resource: the server responded with a status of 401 \(Unauthorized\) \(http:\/\/[^/]+\/api\/sessions\/current\)$/)];
+const refusedOnce = [
+  expect.stringMatching(
+    /^error: Failed to load resource: the server responded with a status of 401 \(Unauthorized\) \(http:\/\/[^/]+\/api\/sessions\/current\)$/,
+  ),
+];
 
 let accounts = 0;
 /** A fresh address per test: accounts outlive tests within the stack. */
@@ -57,7 +61,10 @@ describe('signing in against the real stack', () => {
     expect(listed.every((d) => d.text.includes('Chrome on Linux') && d.text.includes('Last active'))).toBe(true);
 
     const panel = a.page.getByRole('region', { name: 'Your devices' });
-    await panel.locator('li:not([aria-current])').getByRole('button', { name: /^Sign out Chrome on Linux, last active/ }).click();
+    await panel
+      .locator('li:not([aria-current])')
+      .getByRole('button', { name: /^Sign out Chrome on Linux, last active/ })
+      .click();
     await panel.getByRole('status').filter({ hasText: 'Chrome on Linux was signed out.' }).waitFor();
     await panel.getByRole('listitem').nth(1).waitFor({ state: 'detached' });
 

@@ -19,13 +19,19 @@ describe('with a 2 s idle timeout', () => {
     // expiry the server stated for this session (not a guessed 2.5 s), on the clock it shares.
     const stored = await waitUntil(
       async () => {
-        const snapshot = JSON.parse((await web.storedSnapshot()) ?? 'null') as { session?: { session_id: string; idle_expires_at: string } } | null;
+        const snapshot = JSON.parse((await web.storedSnapshot()) ?? 'null') as {
+          session?: { session_id: string; idle_expires_at: string };
+        } | null;
         return snapshot?.session?.session_id === first && snapshot.session;
       },
       { what: 'the snapshot of the first session' },
     );
     await web.page.goto('about:blank');
-    await waitUntil(() => Date.now() > Date.parse(stored.idle_expires_at), { what: 'the stated idle expiry to pass', timeoutMs: 5_000, intervalMs: 50 });
+    await waitUntil(() => Date.now() > Date.parse(stored.idle_expires_at), {
+      what: 'the stated idle expiry to pass',
+      timeoutMs: 5_000,
+      intervalMs: 50,
+    });
     await web.page.goto(env.stack.url);
     const next = await web.activeSessionId();
     expect(next).not.toBe(first);

@@ -36,7 +36,9 @@ async function signIn(env: { stack: Stack; context: BrowserContext }, web: WebPa
   await web.page.reload();
   await web.waitForStoredUser(userId);
   await web.saveDisplayName(displayName);
-  expect(JSON.parse((await web.storedSnapshot()) ?? 'null')).toMatchObject({ session: { user_id: userId, user_data: { preferences: { display_name: displayName } } } });
+  expect(JSON.parse((await web.storedSnapshot()) ?? 'null')).toMatchObject({
+    session: { user_id: userId, user_data: { preferences: { display_name: displayName } } },
+  });
 }
 
 describe('the stored snapshot, with a 5 s idle timeout', () => {
@@ -76,7 +78,10 @@ describe('the stored snapshot, with the default timeouts', () => {
     await signIn(env, web, 'user-7', 'Grace');
     const { value: token } = await sessionCookie(env.context, env.stack, web);
     // Another holder of the token ends the session; this browser is not told.
-    const answer = await fetch(`${env.stack.url}/api/sessions/current`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } });
+    const answer = await fetch(`${env.stack.url}/api/sessions/current`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(answer.status).toBe(204);
     // And no new session can be made for now.
     await web.page.route('**/api/sessions', (route) => (route.request().method() === 'POST' ? route.abort() : route.fallback()));

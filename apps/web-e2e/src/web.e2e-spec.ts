@@ -113,7 +113,7 @@ describe('web app against the real stack', () => {
     await Promise.all([one.page.close(), two.page.close()]);
   });
 
-  it('replaces a session revoked behind the browser\'s back, logging only the one 401 that finds it out', async () => {
+  it("replaces a session revoked behind the browser's back, logging only the one 401 that finds it out", async () => {
     const revokedPageProblems: string[] = [];
     const web = await open(revokedPageProblems);
     const revoked = await web.activeSessionId();
@@ -127,6 +127,10 @@ describe('web app against the real stack', () => {
     expect(JSON.parse((await web.storedSnapshot())!)).toMatchObject({ kind: 'session', session_id: next });
     await web.page.close();
     // The snapshot looked live, so the app asked once; nothing else may show up.
-    expect(revokedPageProblems).toEqual([expect.stringMatching(/^error: Failed to load resource: the server responded with a status of 401 \(Unauthorized\) \(http:\/\/[^/]+\/api\/sessions\/current\)$/)]);
+    expect(revokedPageProblems).toEqual([
+      expect.stringMatching(
+        /^error: Failed to load resource: the server responded with a status of 401 \(Unauthorized\) \(http:\/\/[^/]+\/api\/sessions\/current\)$/,
+      ),
+    ]);
   });
 });

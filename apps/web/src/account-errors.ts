@@ -30,7 +30,10 @@ export function accountErrorFor(error: unknown, passwordField: AccountField = 'p
     case 'invalid_password':
       return { field: passwordField, message: `That password can’t be used. ${PASSWORD_RULE}` };
     case 'reauthentication_required':
-      return { message: 'For your security, changing the password needs a recent sign-in. Sign out, sign in again, and then change it within 10 minutes.' };
+      return {
+        message:
+          'For your security, changing the password needs a recent sign-in. Sign out, sign in again, and then change it within 10 minutes.',
+      };
     case 'rate_limited':
       return { message: 'Too many attempts. Wait a few minutes before trying again.' };
     case 'network_error':
@@ -49,7 +52,8 @@ export function checkEmail(email: string): FormError | null {
 
 export function checkNewPassword(password: string, field: AccountField): FormError | null {
   const length = passwordLength(password);
-  if (length < PASSWORD_MIN_LENGTH) return { field, message: `Too short: ${length} of at least ${PASSWORD_MIN_LENGTH} characters. ${PASSWORD_RULE}` };
+  if (length < PASSWORD_MIN_LENGTH)
+    return { field, message: `Too short: ${length} of at least ${PASSWORD_MIN_LENGTH} characters. ${PASSWORD_RULE}` };
   if (length > PASSWORD_MAX_LENGTH) return { field, message: `Too long: ${length} of at most ${PASSWORD_MAX_LENGTH} characters.` };
   return null;
 }

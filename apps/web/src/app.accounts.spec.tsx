@@ -128,7 +128,9 @@ describe('signing up and in', () => {
     const account = within(await screen.findByRole('region', { name: 'Account' }));
     expect(account.getByText('Remembered')).toBeInTheDocument();
     await card('Your devices').findAllByRole('listitem');
-    expect(api.requests.filter((r) => r.path === '/api/sessions/current/sign-in').map((r) => (r.body as { remember_me: boolean }).remember_me)).toEqual([false, true]);
+    expect(
+      api.requests.filter((r) => r.path === '/api/sessions/current/sign-in').map((r) => (r.body as { remember_me: boolean }).remember_me),
+    ).toEqual([false, true]);
   });
 
   it('signs out to a new anonymous session, with focus on the sign-in form', async () => {
@@ -189,7 +191,10 @@ describe('your devices', () => {
 
     await renderApp(api);
     await waitFor(() => expect(card('Session').getByText('Anonymous')).toBeInTheDocument());
-    expect(api.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual(['GET /api/sessions/current 401', 'POST /api/sessions 201']);
+    expect(api.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
+      'GET /api/sessions/current 401',
+      'POST /api/sessions 201',
+    ]);
   });
 });
 

@@ -15,12 +15,16 @@ function renderApp(api: FakeSessionApi) {
 /** A session an earlier visit left behind: its cookie in the fake's jar, its snapshot in localStorage. */
 async function earlierVisit(api: FakeSessionApi, userData?: UserData) {
   const { session } = await createSessionRestClient({ fetch: api.fetch }).create(userData);
-  localStorage.setItem(SNAPSHOT_KEY, JSON.stringify({ kind: 'session', session_id: session.session_id, session, saved_at: session.created_at, skew_ms: 0 }));
+  localStorage.setItem(
+    SNAPSHOT_KEY,
+    JSON.stringify({ kind: 'session', session_id: session.session_id, session, saved_at: session.created_at, skew_ms: 0 }),
+  );
   return session;
 }
 
 /** Answers a browser would log as console errors. */
-const failedAnswers = (api: FakeSessionApi) => api.requests.filter((r) => r.status !== undefined && r.status >= 400).map((r) => `${r.method} ${r.path} ${r.status}`);
+const failedAnswers = (api: FakeSessionApi) =>
+  api.requests.filter((r) => r.status !== undefined && r.status >= 400).map((r) => `${r.method} ${r.path} ${r.status}`);
 
 const sessionCard = () => screen.getByRole('region', { name: 'Session' });
 const activeSession = async (api: FakeSessionApi) => {
@@ -99,7 +103,10 @@ describe('App', () => {
     const api = createFakeSessionApi({ idleTtlMs: 30 * 60_000 });
     const session = await earlierVisit(api);
     const now = Date.now();
-    api.alter(session.session_id, { last_seen_at: new Date(now - 28 * 60_000).toISOString(), idle_expires_at: new Date(now + 2 * 60_000).toISOString() });
+    api.alter(session.session_id, {
+      last_seen_at: new Date(now - 28 * 60_000).toISOString(),
+      idle_expires_at: new Date(now + 2 * 60_000).toISOString(),
+    });
     renderApp(api);
 
     const banner = await screen.findByRole('alert');
@@ -143,7 +150,10 @@ describe('App', () => {
     const api = createFakeSessionApi();
     let down = true;
     render(
-      <SessionProvider client={createSessionRestClient({ fetch: (u, i) => (down ? Promise.reject(new TypeError('offline')) : api.fetch(u, i)) })} locks={null}>
+      <SessionProvider
+        client={createSessionRestClient({ fetch: (u, i) => (down ? Promise.reject(new TypeError('offline')) : api.fetch(u, i)) })}
+        locks={null}
+      >
         <App />
       </SessionProvider>,
     );

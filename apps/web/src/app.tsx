@@ -43,9 +43,18 @@ export function App() {
           <p className="muted">Atlas keeps you signed in on this device until the session expires or you end it.</p>
         </div>
         <div className="grid">
-          {userId ? <AccountCard key={`account:${userId}`} language={preferences.language} focusOnMount={accountChanged} /> : <SignInCard focusOnMount={accountChanged} />}
+          {userId ? (
+            <AccountCard key={`account:${userId}`} language={preferences.language} focusOnMount={accountChanged} />
+          ) : (
+            <SignInCard focusOnMount={accountChanged} />
+          )}
           <SessionCard language={preferences.language} />
-          <PreferencesForm preferences={preferences} saveState={saveState} disabled={!session || status === 'ended'} onSave={(changes) => void save(changes)} />
+          <PreferencesForm
+            preferences={preferences}
+            saveState={saveState}
+            disabled={!session || status === 'ended'}
+            onSave={(changes) => void save(changes)}
+          />
           {userId && <ChangePasswordCard key={`password:${userId}`} onChanged={() => setPasswordChanges((n) => n + 1)} />}
           {userId && <DevicesCard key={`devices:${userId}:${passwordChanges}`} language={preferences.language} />}
         </div>

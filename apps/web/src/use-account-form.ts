@@ -39,11 +39,21 @@ export function useAccountForm(passwordField: AccountField = 'password') {
   );
 
   /** A ref callback registering the element focused for errors about `key`. */
-  const focusTarget = useCallback((key: AccountField | 'form') => (element: HTMLElement | null) => void targets.current.set(key, element), []);
+  const focusTarget = useCallback(
+    (key: AccountField | 'form') => (element: HTMLElement | null) => void targets.current.set(key, element),
+    [],
+  );
 
   const clear = useCallback(() => setError(null), []);
 
-  return { error, busy, submit, clear, focusTarget, fieldError: (field: AccountField) => (error?.field === field ? error.message : undefined) };
+  return {
+    error,
+    busy,
+    submit,
+    clear,
+    focusTarget,
+    fieldError: (field: AccountField) => (error?.field === field ? error.message : undefined),
+  };
 }
 
 export type AccountForm = ReturnType<typeof useAccountForm>;

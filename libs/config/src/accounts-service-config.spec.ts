@@ -9,14 +9,26 @@ describe('loadAccountsServiceConfig', () => {
     const config = loadAccountsServiceConfig({});
     expect(config.grpc).toMatchObject({ host: '127.0.0.1', port: 50061, callers: [], reflection: false });
     expect(config.metrics).toEqual({ host: '127.0.0.1', port: 9466 });
-    expect(config.accounts).toEqual({ reauthWindowMs: 600_000, signInAccountLimit: 5, signInAddressLimit: 20, signInWindowMs: 900_000, hashConcurrency: 2 });
+    expect(config.accounts).toEqual({
+      reauthWindowMs: 600_000,
+      signInAccountLimit: 5,
+      signInAddressLimit: 20,
+      signInWindowMs: 900_000,
+      hashConcurrency: 2,
+    });
     expect(config.sessionService).toEqual({ url: '127.0.0.1:50051', apiKey: undefined, deadlineMs: 2_000 });
     expect(config.mongo).toMatchObject({ dbName: 'accounts', embedded: true, uri: 'mongodb://127.0.0.1:27017/' });
     expect(Object.isFrozen(config.accounts)).toBe(true);
   });
 
   it('lists every bad variable at once', () => {
-    const env = { ACCOUNTS_SERVICE_URL: 'nohost', ACCOUNTS_HASH_CONCURRENCY: '0', ACCOUNTS_SIGNIN_WINDOW: 'soon', GRPC_API_KEY: 'short', METRICS_PORT: '70000' };
+    const env = {
+      ACCOUNTS_SERVICE_URL: 'nohost',
+      ACCOUNTS_HASH_CONCURRENCY: '0',
+      ACCOUNTS_SIGNIN_WINDOW: 'soon',
+      GRPC_API_KEY: 'short',
+      METRICS_PORT: '70000',
+    };
     expect(() => loadAccountsServiceConfig(env)).toThrow(ConfigError);
     const message = (() => {
       try {
@@ -29,15 +41,20 @@ describe('loadAccountsServiceConfig', () => {
     for (const name of Object.keys(env)) expect(message).toContain(name);
   });
 
-  it('knows the accounts RPCs, not the session service\'s, in GRPC_CALLERS', () => {
-    expect(loadAccountsServiceConfig({ GRPC_CALLERS: 'gateway=SignUp,SignIn,ChangePassword', GRPC_CALLER_KEY_HASHES: `gateway=${hash}` }).grpc.callers).toEqual([
-      { name: 'gateway', rpcs: ['SignUp', 'SignIn', 'ChangePassword'], keyHashes: [hash] },
-    ]);
-    expect(() => loadAccountsServiceConfig({ GRPC_CALLERS: 'gateway=SignIn,BindUser', GRPC_CALLER_KEY_HASHES: `gateway=${hash}` })).toThrow(/unknown RPCs BindUser/);
+  it("knows the accounts RPCs, not the session service's, in GRPC_CALLERS", () => {
+    expect(
+      loadAccountsServiceConfig({ GRPC_CALLERS: 'gateway=SignUp,SignIn,ChangePassword', GRPC_CALLER_KEY_HASHES: `gateway=${hash}` }).grpc
+        .callers,
+    ).toEqual([{ name: 'gateway', rpcs: ['SignUp', 'SignIn', 'ChangePassword'], keyHashes: [hash] }]);
+    expect(() => loadAccountsServiceConfig({ GRPC_CALLERS: 'gateway=SignIn,BindUser', GRPC_CALLER_KEY_HASHES: `gateway=${hash}` })).toThrow(
+      /unknown RPCs BindUser/,
+    );
   });
 
   it('refuses a non-loopback listen address without callers, and a window under a second', () => {
-    expect(() => loadAccountsServiceConfig({ ACCOUNTS_SERVICE_URL: '0.0.0.0:50061' })).toThrow(/GRPC_CALLERS and GRPC_CALLER_KEY_HASHES must be set/);
+    expect(() => loadAccountsServiceConfig({ ACCOUNTS_SERVICE_URL: '0.0.0.0:50061' })).toThrow(
+      /GRPC_CALLERS and GRPC_CALLER_KEY_HASHES must be set/,
+    );
     expect(() => loadAccountsServiceConfig({ ACCOUNTS_SIGNIN_WINDOW: '500ms' })).toThrow(/ACCOUNTS_SIGNIN_WINDOW: must be at least 1s/);
   });
 });

@@ -5,34 +5,114 @@ import { ConfigError, loadEnv } from './load-env';
 import { mongoSettings, type MongoSettings, type RawMongoEnv } from './mongo-settings';
 
 const duration = (fallback: string, description: string) => ({ type: 'string', pattern: DURATION_PATTERN, default: fallback, description });
-const limit = (fallback: number, description: string) => ({ type: 'integer', minimum: 1, maximum: 1000000, default: fallback, description });
+const limit = (fallback: number, description: string) => ({
+  type: 'integer',
+  minimum: 1,
+  maximum: 1000000,
+  default: fallback,
+  description,
+});
 
 /** Every variable the accounts service reads; docker-compose and the README are checked against it. */
 export const accountsServiceEnvSchema = {
   type: 'object',
   required: [],
   properties: {
-    MONGODB_URI: { type: 'string', pattern: '^mongodb(\\+srv)?://', description: 'MongoDB connection string; unset means the embedded database on EMBEDDED_DB_PORT' },
-    EMBEDDED_DB_PORT: { type: 'integer', minimum: 1, maximum: 65535, default: 27017, description: 'port of the embedded database when MONGODB_URI is unset' },
-    MONGODB_DB: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,63}$', default: 'accounts', description: 'database name (collection `accounts`)' },
-    MONGODB_MAX_POOL_SIZE: { type: 'integer', minimum: 1, maximum: 1000, default: 10, description: 'driver connection pool size per replica' },
+    MONGODB_URI: {
+      type: 'string',
+      pattern: '^mongodb(\\+srv)?://',
+      description: 'MongoDB connection string; unset means the embedded database on EMBEDDED_DB_PORT',
+    },
+    EMBEDDED_DB_PORT: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 65535,
+      default: 27017,
+      description: 'port of the embedded database when MONGODB_URI is unset',
+    },
+    MONGODB_DB: {
+      type: 'string',
+      pattern: '^[A-Za-z0-9_-]{1,63}$',
+      default: 'accounts',
+      description: 'database name (collection `accounts`)',
+    },
+    MONGODB_MAX_POOL_SIZE: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 1000,
+      default: 10,
+      description: 'driver connection pool size per replica',
+    },
     MONGODB_WRITE_CONCERN: { type: 'string', pattern: '^(majority|\\d+)$', default: 'majority', description: 'write concern w' },
-    ACCOUNTS_SERVICE_URL: { type: 'string', pattern: '^[^\\s:]+:\\d{1,5}$', default: '127.0.0.1:50061', description: 'gRPC listen address host:port (port 0 picks a free one); a non-loopback host needs GRPC_CALLERS' },
-    GRPC_CALLERS: { type: 'string', default: '', description: 'callers of the accounts service and the RPCs each may call: gateway=SignUp,SignIn,ChangePassword (docs/grpc-callers.md); empty accepts only loopback peers' },
-    GRPC_CALLER_KEY_HASHES: { type: 'string', default: '', description: 'SHA-256 (hex) of each caller\'s API key, two during a rotation: name=hash[,hash]' },
-    GRPC_REFLECTION: { type: 'boolean', default: false, description: 'serve gRPC server reflection (for grpcurl); subject to the same caller rules' },
-    SESSION_SERVICE_URL: { type: 'string', pattern: '^(dns:///)?[^\\s:,]+:\\d{1,5}$', default: '127.0.0.1:50051', description: 'session service address (dns:///name:port balances over replicas)' },
-    GRPC_API_KEY: { type: 'string', pattern: '^[\\x21-\\x7e]{32,256}$', description: 'this service\'s API key for the session service (caller `accounts`, the one allowed BindUser); unset sends none' },
-    GRPC_DEADLINE_MS: { type: 'integer', minimum: 50, maximum: 60000, default: 2000, description: 'deadline of every call to the session service' },
-    METRICS_PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 9466, description: 'Prometheus /metrics port of the accounts service (0 picks a free one)' },
+    ACCOUNTS_SERVICE_URL: {
+      type: 'string',
+      pattern: '^[^\\s:]+:\\d{1,5}$',
+      default: '127.0.0.1:50061',
+      description: 'gRPC listen address host:port (port 0 picks a free one); a non-loopback host needs GRPC_CALLERS',
+    },
+    GRPC_CALLERS: {
+      type: 'string',
+      default: '',
+      description:
+        'callers of the accounts service and the RPCs each may call: gateway=SignUp,SignIn,ChangePassword (docs/grpc-callers.md); empty accepts only loopback peers',
+    },
+    GRPC_CALLER_KEY_HASHES: {
+      type: 'string',
+      default: '',
+      description: "SHA-256 (hex) of each caller's API key, two during a rotation: name=hash[,hash]",
+    },
+    GRPC_REFLECTION: {
+      type: 'boolean',
+      default: false,
+      description: 'serve gRPC server reflection (for grpcurl); subject to the same caller rules',
+    },
+    SESSION_SERVICE_URL: {
+      type: 'string',
+      pattern: '^(dns:///)?[^\\s:,]+:\\d{1,5}$',
+      default: '127.0.0.1:50051',
+      description: 'session service address (dns:///name:port balances over replicas)',
+    },
+    GRPC_API_KEY: {
+      type: 'string',
+      pattern: '^[\\x21-\\x7e]{32,256}$',
+      description: "this service's API key for the session service (caller `accounts`, the one allowed BindUser); unset sends none",
+    },
+    GRPC_DEADLINE_MS: {
+      type: 'integer',
+      minimum: 50,
+      maximum: 60000,
+      default: 2000,
+      description: 'deadline of every call to the session service',
+    },
+    METRICS_PORT: {
+      type: 'integer',
+      minimum: 0,
+      maximum: 65535,
+      default: 9466,
+      description: 'Prometheus /metrics port of the accounts service (0 picks a free one)',
+    },
     METRICS_HOST: { type: 'string', default: '127.0.0.1', description: 'address the metrics endpoint binds to' },
     ACCOUNTS_REAUTH_WINDOW: duration('10m', 'ChangePassword needs a sign-in no older than this'),
-    ACCOUNTS_SIGNIN_ACCOUNT_LIMIT: limit(5, 'failed sign-ins per account (normalized email, known or not) per window before RESOURCE_EXHAUSTED; per process'),
+    ACCOUNTS_SIGNIN_ACCOUNT_LIMIT: limit(
+      5,
+      'failed sign-ins per account (normalized email, known or not) per window before RESOURCE_EXHAUSTED; per process',
+    ),
     ACCOUNTS_SIGNIN_ADDRESS_LIMIT: limit(20, 'failed sign-ins per client address per window before RESOURCE_EXHAUSTED; per process'),
     ACCOUNTS_SIGNIN_WINDOW: duration('15m', 'the window of both sign-in failure limits'),
-    ACCOUNTS_HASH_CONCURRENCY: { type: 'integer', minimum: 1, maximum: 64, default: 2, description: 'password hashes computed at once (32 MiB each); more wait their turn' },
+    ACCOUNTS_HASH_CONCURRENCY: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 64,
+      default: 2,
+      description: 'password hashes computed at once (32 MiB each); more wait their turn',
+    },
     SHUTDOWN_GRACE: duration('8s', 'in-flight calls get this long to finish on SIGTERM'),
-    LOG_LEVEL: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info', description: 'pino log level' },
+    LOG_LEVEL: {
+      type: 'string',
+      enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+      default: 'info',
+      description: 'pino log level',
+    },
   },
 } as const;
 
@@ -90,7 +170,9 @@ export function loadAccountsServiceConfig(env: NodeJS.ProcessEnv): AccountsServi
   const { callers, problems } = parseGrpcCallers(raw.GRPC_CALLERS, raw.GRPC_CALLER_KEY_HASHES, ACCOUNTS_SERVICE_ALLOWED_RPC_NAMES);
   // Without callers anyone on the network could try passwords at full speed past the gateway's limits.
   if (callers.length === 0 && !isLoopbackHost(grpcHost)) {
-    problems.push(`ACCOUNTS_SERVICE_URL: ${grpcHost} is not a loopback address, so GRPC_CALLERS and GRPC_CALLER_KEY_HASHES must be set (docs/grpc-callers.md); or listen on 127.0.0.1`);
+    problems.push(
+      `ACCOUNTS_SERVICE_URL: ${grpcHost} is not a loopback address, so GRPC_CALLERS and GRPC_CALLER_KEY_HASHES must be set (docs/grpc-callers.md); or listen on 127.0.0.1`,
+    );
   }
   // A zero window would forget every failure at once: no throttle at all.
   if (parseDuration(raw.ACCOUNTS_SIGNIN_WINDOW) < 1_000) problems.push('ACCOUNTS_SIGNIN_WINDOW: must be at least 1s');

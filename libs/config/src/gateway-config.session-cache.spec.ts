@@ -19,7 +19,12 @@ describe('gateway near-cache settings', () => {
       SESSION_FEED_TARGETS: 'session-1:50051, session-2:50051',
       FEED_STALE_AFTER: '1500ms',
     });
-    expect(sessionCache).toMatchObject({ enabled: false, maxAgeMs: 15_000, feedTargets: ['session-1:50051', 'session-2:50051'], feedStaleAfterMs: 1_500 });
+    expect(sessionCache).toMatchObject({
+      enabled: false,
+      maxAgeMs: 15_000,
+      feedTargets: ['session-1:50051', 'session-2:50051'],
+      feedStaleAfterMs: 1_500,
+    });
   });
 
   it.each([

@@ -16,7 +16,13 @@ describe('gateway edge settings', () => {
     expect(loadGatewayConfig({}).trustProxy).toBe(false);
     expect(loadGatewayConfig({ TRUST_PROXY: 'false' }).trustProxy).toBe(false);
     expect(loadGatewayConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
-    expect(loadGatewayConfig({ TRUST_PROXY: '10.0.0.0/8, 192.168.1.7,uniquelocal,::1,fd00::/8' }).trustProxy).toEqual(['10.0.0.0/8', '192.168.1.7', 'uniquelocal', '::1', 'fd00::/8']);
+    expect(loadGatewayConfig({ TRUST_PROXY: '10.0.0.0/8, 192.168.1.7,uniquelocal,::1,fd00::/8' }).trustProxy).toEqual([
+      '10.0.0.0/8',
+      '192.168.1.7',
+      'uniquelocal',
+      '::1',
+      'fd00::/8',
+    ]);
   });
 
   it('refuses TRUST_PROXY=true with what to set instead', () => {

@@ -28,13 +28,21 @@ export function parseTrustProxy(value: string): Parsed<TrustProxy> {
   const text = value.trim().toLowerCase();
   if (text === 'false' || text === '0') return { value: false };
   if (text === 'true') {
-    return { error: 'true trusts every hop, so clients could choose their own address; set the number of proxies in front (1 for one reverse proxy) or their addresses/CIDRs' };
+    return {
+      error:
+        'true trusts every hop, so clients could choose their own address; set the number of proxies in front (1 for one reverse proxy) or their addresses/CIDRs',
+    };
   }
   if (/^\d{1,2}$/.test(text)) return { value: Number(text) };
-  const entries = text.split(',').map((s) => s.trim()).filter(Boolean);
+  const entries = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const bad = entries.filter((e) => !isAddressOrCidr(e));
   if (entries.length === 0 || bad.length > 0) {
-    return { error: `expected false, a hop count or addresses/CIDRs (loopback, linklocal, uniquelocal allowed); not ${JSON.stringify(bad.join(',') || value)}` };
+    return {
+      error: `expected false, a hop count or addresses/CIDRs (loopback, linklocal, uniquelocal allowed); not ${JSON.stringify(bad.join(',') || value)}`,
+    };
   }
   return { value: Object.freeze(entries) };
 }
@@ -49,6 +57,7 @@ export function parsePublicOrigin(value: string): Parsed<string> {
     return { error: `not a URL: ${JSON.stringify(value)}` };
   }
   const bare = url.pathname === '/' && url.search === '' && url.hash === '' && url.username === '';
-  if (!['http:', 'https:'].includes(url.protocol) || !bare) return { error: `expected scheme://host[:port] with no path, e.g. https://app.example; not ${JSON.stringify(value)}` };
+  if (!['http:', 'https:'].includes(url.protocol) || !bare)
+    return { error: `expected scheme://host[:port] with no path, e.g. https://app.example; not ${JSON.stringify(value)}` };
   return { value: url.origin };
 }

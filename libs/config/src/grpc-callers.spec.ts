@@ -10,7 +10,10 @@ const ADMIN = hash('admin-key');
 
 describe('GRPC_CALLERS and GRPC_CALLER_KEY_HASHES', () => {
   it('joins callers with their RPCs and one or two key hashes', () => {
-    const { callers, problems } = parseGrpcCallers(' gateway = ValidateSession, CreateSession ; admin=RevokeUserSessions', `gateway=${GATEWAY},${GATEWAY_NEXT};admin=${ADMIN}`);
+    const { callers, problems } = parseGrpcCallers(
+      ' gateway = ValidateSession, CreateSession ; admin=RevokeUserSessions',
+      `gateway=${GATEWAY},${GATEWAY_NEXT};admin=${ADMIN}`,
+    );
     expect(problems).toEqual([]);
     expect(callers).toEqual([
       { name: 'gateway', rpcs: ['ValidateSession', 'CreateSession'], keyHashes: [GATEWAY, GATEWAY_NEXT] },
@@ -39,7 +42,9 @@ describe('GRPC_CALLERS and GRPC_CALLER_KEY_HASHES', () => {
 });
 
 describe('loopback', () => {
-  it.each(['127.0.0.1', '127.8.9.10', '::1', '[::1]', '::ffff:127.0.0.1'])('%s is loopback', (address) => expect(isLoopbackAddress(address)).toBe(true));
+  it.each(['127.0.0.1', '127.8.9.10', '::1', '[::1]', '::ffff:127.0.0.1'])('%s is loopback', (address) =>
+    expect(isLoopbackAddress(address)).toBe(true),
+  );
   it.each(['10.0.0.7', '0.0.0.0', '::', '::ffff:10.0.0.7', '128.0.0.1', 'fe80::1', 'unknown', '', undefined])('%s is not', (address) =>
     expect(isLoopbackAddress(address)).toBe(false),
   );
@@ -56,8 +61,15 @@ describe('session service caller settings', () => {
 
   it('refuses a non-loopback listen address without callers, and accepts it with them', () => {
     expect(() => loadSessionServiceConfig({ SESSION_SERVICE_URL: '0.0.0.0:50051' })).toThrow(ConfigError);
-    expect(() => loadSessionServiceConfig({ SESSION_SERVICE_URL: '0.0.0.0:50051' })).toThrow(/0\.0\.0\.0 is not a loopback address, so GRPC_CALLERS/);
-    const config = loadSessionServiceConfig({ SESSION_SERVICE_URL: '0.0.0.0:50051', GRPC_CALLERS: 'gateway=ValidateSession', GRPC_CALLER_KEY_HASHES: `gateway=${GATEWAY}`, GRPC_REFLECTION: 'true' });
+    expect(() => loadSessionServiceConfig({ SESSION_SERVICE_URL: '0.0.0.0:50051' })).toThrow(
+      /0\.0\.0\.0 is not a loopback address, so GRPC_CALLERS/,
+    );
+    const config = loadSessionServiceConfig({
+      SESSION_SERVICE_URL: '0.0.0.0:50051',
+      GRPC_CALLERS: 'gateway=ValidateSession',
+      GRPC_CALLER_KEY_HASHES: `gateway=${GATEWAY}`,
+      GRPC_REFLECTION: 'true',
+    });
     expect(config.grpc).toMatchObject({ host: '0.0.0.0', reflection: true, callers: [{ name: 'gateway' }] });
     expect(Object.isFrozen(config.grpc.callers[0].rpcs)).toBe(true);
   });

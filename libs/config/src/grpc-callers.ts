@@ -47,7 +47,14 @@ function entries(text: string): [string, string[]][] {
     .map((part) => {
       const eq = part.indexOf('=');
       const name = (eq < 0 ? part : part.slice(0, eq)).trim();
-      const values = eq < 0 ? [] : part.slice(eq + 1).split(',').map((v) => v.trim()).filter(Boolean);
+      const values =
+        eq < 0
+          ? []
+          : part
+              .slice(eq + 1)
+              .split(',')
+              .map((v) => v.trim())
+              .filter(Boolean);
       return [name, values];
     });
 }
@@ -68,7 +75,8 @@ export function parseGrpcCallers(
     if (!CALLER_NAME.test(name)) problems.push(`GRPC_CALLERS: caller name ${JSON.stringify(name)} must match ${CALLER_NAME.source}`);
     else if (rpcsByName.has(name)) problems.push(`GRPC_CALLERS: caller ${name} is listed twice`);
     const unknown = rpcs.filter((rpc) => !knownRpcs.includes(rpc));
-    if (unknown.length) problems.push(`GRPC_CALLERS: caller ${name} allows unknown RPCs ${unknown.join(', ')} (known: ${knownRpcs.join(', ')})`);
+    if (unknown.length)
+      problems.push(`GRPC_CALLERS: caller ${name} allows unknown RPCs ${unknown.join(', ')} (known: ${knownRpcs.join(', ')})`);
     if (rpcs.length === 0) problems.push(`GRPC_CALLERS: caller ${name} allows no RPC (write ${name}=ValidateSession,...)`);
     rpcsByName.set(name, rpcs);
   }
@@ -76,15 +84,18 @@ export function parseGrpcCallers(
   for (const [name, hashes] of entries(keyHashesText)) {
     if (!rpcsByName.has(name)) problems.push(`GRPC_CALLER_KEY_HASHES: caller ${JSON.stringify(name)} is not in GRPC_CALLERS`);
     if (hashesByName.has(name)) problems.push(`GRPC_CALLER_KEY_HASHES: caller ${name} is listed twice`);
-    if (hashes.length === 0 || hashes.length > 2) problems.push(`GRPC_CALLER_KEY_HASHES: caller ${name} needs one key hash, or two during a rotation`);
-    if (hashes.some((h) => !SHA256_HEX.test(h))) problems.push(`GRPC_CALLER_KEY_HASHES: caller ${name} has a value that is not a lower-case hex SHA-256 (64 characters)`);
+    if (hashes.length === 0 || hashes.length > 2)
+      problems.push(`GRPC_CALLER_KEY_HASHES: caller ${name} needs one key hash, or two during a rotation`);
+    if (hashes.some((h) => !SHA256_HEX.test(h)))
+      problems.push(`GRPC_CALLER_KEY_HASHES: caller ${name} has a value that is not a lower-case hex SHA-256 (64 characters)`);
     hashesByName.set(name, hashes);
   }
   for (const name of rpcsByName.keys()) {
     if (!hashesByName.has(name)) problems.push(`GRPC_CALLER_KEY_HASHES: caller ${name} has no key hash`);
   }
   const allHashes = [...hashesByName.values()].flat();
-  if (new Set(allHashes).size !== allHashes.length) problems.push('GRPC_CALLER_KEY_HASHES: the same key hash is given twice (each key identifies one caller)');
+  if (new Set(allHashes).size !== allHashes.length)
+    problems.push('GRPC_CALLER_KEY_HASHES: the same key hash is given twice (each key identifies one caller)');
   const callers = [...rpcsByName].map(([name, rpcs]) => ({ name, rpcs, keyHashes: hashesByName.get(name) ?? [] }));
   return { callers, problems };
 }

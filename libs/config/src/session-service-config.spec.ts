@@ -65,6 +65,8 @@ describe('gateway config', () => {
   });
 
   it('rejects a bad port and policy together', () => {
-    expect(() => loadGatewayConfig({ GATEWAY_PORT: '70000', GRPC_LOAD_BALANCING: 'random' })).toThrow(/GATEWAY_PORT[\s\S]*GRPC_LOAD_BALANCING|GRPC_LOAD_BALANCING[\s\S]*GATEWAY_PORT/);
+    expect(() => loadGatewayConfig({ GATEWAY_PORT: '70000', GRPC_LOAD_BALANCING: 'random' })).toThrow(
+      /GATEWAY_PORT[\s\S]*GRPC_LOAD_BALANCING|GRPC_LOAD_BALANCING[\s\S]*GATEWAY_PORT/,
+    );
   });
 });

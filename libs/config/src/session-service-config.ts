@@ -11,21 +11,68 @@ export const sessionServiceEnvSchema = {
   type: 'object',
   required: [],
   properties: {
-    MONGODB_URI: { type: 'string', pattern: '^mongodb(\\+srv)?://', description: 'MongoDB connection string; unset means the embedded database on EMBEDDED_DB_PORT' },
-    EMBEDDED_DB_PORT: { type: 'integer', minimum: 1, maximum: 65535, default: 27017, description: 'port of the embedded database when MONGODB_URI is unset' },
+    MONGODB_URI: {
+      type: 'string',
+      pattern: '^mongodb(\\+srv)?://',
+      description: 'MongoDB connection string; unset means the embedded database on EMBEDDED_DB_PORT',
+    },
+    EMBEDDED_DB_PORT: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 65535,
+      default: 27017,
+      description: 'port of the embedded database when MONGODB_URI is unset',
+    },
     MONGODB_DB: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,63}$', default: 'sessions', description: 'database name' },
-    MONGODB_MAX_POOL_SIZE: { type: 'integer', minimum: 1, maximum: 1000, default: 20, description: 'driver connection pool size per replica' },
+    MONGODB_MAX_POOL_SIZE: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 1000,
+      default: 20,
+      description: 'driver connection pool size per replica',
+    },
     MONGODB_WRITE_CONCERN: { type: 'string', pattern: '^(majority|\\d+)$', default: 'majority', description: 'write concern w' },
-    MONGODB_READ_PREFERENCE: { type: 'string', enum: ['primary', 'primaryPreferred', 'secondary', 'secondaryPreferred', 'nearest'], default: 'primary', description: 'read preference for lookups' },
-    SESSION_SERVICE_URL: { type: 'string', pattern: '^[^\\s:]+:\\d{1,5}$', default: '127.0.0.1:50051', description: 'gRPC listen address host:port (port 0 picks a free one); a non-loopback host needs GRPC_CALLERS' },
-    GRPC_CALLERS: { type: 'string', default: '', description: 'callers and the RPCs each may call: name=Rpc,Rpc;name2=Rpc (docs/grpc-callers.md); empty accepts only loopback peers' },
-    GRPC_CALLER_KEY_HASHES: { type: 'string', default: '', description: 'SHA-256 (hex) of each caller\'s API key, two during a rotation: name=hash[,hash];name2=hash' },
-    GRPC_REFLECTION: { type: 'boolean', default: false, description: 'serve gRPC server reflection (for grpcurl); subject to the same caller rules' },
-    METRICS_PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 9464, description: 'Prometheus /metrics port of the session service (0 picks a free one)' },
+    MONGODB_READ_PREFERENCE: {
+      type: 'string',
+      enum: ['primary', 'primaryPreferred', 'secondary', 'secondaryPreferred', 'nearest'],
+      default: 'primary',
+      description: 'read preference for lookups',
+    },
+    SESSION_SERVICE_URL: {
+      type: 'string',
+      pattern: '^[^\\s:]+:\\d{1,5}$',
+      default: '127.0.0.1:50051',
+      description: 'gRPC listen address host:port (port 0 picks a free one); a non-loopback host needs GRPC_CALLERS',
+    },
+    GRPC_CALLERS: {
+      type: 'string',
+      default: '',
+      description: 'callers and the RPCs each may call: name=Rpc,Rpc;name2=Rpc (docs/grpc-callers.md); empty accepts only loopback peers',
+    },
+    GRPC_CALLER_KEY_HASHES: {
+      type: 'string',
+      default: '',
+      description: "SHA-256 (hex) of each caller's API key, two during a rotation: name=hash[,hash];name2=hash",
+    },
+    GRPC_REFLECTION: {
+      type: 'boolean',
+      default: false,
+      description: 'serve gRPC server reflection (for grpcurl); subject to the same caller rules',
+    },
+    METRICS_PORT: {
+      type: 'integer',
+      minimum: 0,
+      maximum: 65535,
+      default: 9464,
+      description: 'Prometheus /metrics port of the session service (0 picks a free one)',
+    },
     METRICS_HOST: { type: 'string', default: '127.0.0.1', description: 'address the metrics endpoint binds to' },
     SESSION_IDLE_TTL: duration('7d', 'sliding idle timeout'),
     SESSION_ABSOLUTE_TTL: duration('30d', 'absolute lifetime from creation'),
-    SESSION_ORPHAN_TTL: duration('24h', 'anonymous sessions never used after their creation are removed this long after it, whatever their data'),
+    SESSION_ORPHAN_TTL: duration(
+      '24h',
+      'anonymous sessions never used after their creation are removed this long after it, whatever their data',
+    ),
     SESSION_TOUCH_INTERVAL: duration('60s', 'validation writes the new idle expiry at most this often per session'),
     SESSION_REVOKED_RETENTION: duration('1h', 'revoked sessions are kept this long before the sweeper removes them'),
     SWEEP_INTERVAL: duration('60s', 'how often the sweeper runs'),
@@ -38,7 +85,10 @@ export const sessionServiceEnvSchema = {
       default: 1024,
       description: 'largest serialized user_data of a session not bound to a user (capped at USER_DATA_MAX_BYTES)',
     },
-    SESSION_BROWSER_ABSOLUTE_TTL: duration('12h', 'absolute lifetime of a session bound without remember_me, from the bind (never beyond SESSION_ABSOLUTE_TTL from creation)'),
+    SESSION_BROWSER_ABSOLUTE_TTL: duration(
+      '12h',
+      'absolute lifetime of a session bound without remember_me, from the bind (never beyond SESSION_ABSOLUTE_TTL from creation)',
+    ),
     SESSION_MAX_PER_USER: {
       type: 'integer',
       minimum: 1,
@@ -46,23 +96,38 @@ export const sessionServiceEnvSchema = {
       default: 10,
       description: 'live sessions a user may have; a bind beyond it revokes the least recently seen ones (docs/session-features.md)',
     },
-    SESSION_CLAIMS_MAX_BYTES: { type: 'integer', minimum: 2, maximum: 65536, default: 2048, description: 'largest serialized claims (BindUser, SetSessionClaims)' },
+    SESSION_CLAIMS_MAX_BYTES: {
+      type: 'integer',
+      minimum: 2,
+      maximum: 65536,
+      default: 2048,
+      description: 'largest serialized claims (BindUser, SetSessionClaims)',
+    },
     DEVICE_ADDRESS_STORAGE: {
       type: 'string',
       enum: ['truncated', 'full', 'none'],
       default: 'truncated',
       description: 'how a session stores its client address: truncated (IPv4 /24, IPv6 /48), full, or none',
     },
-    FEED_HEARTBEAT_INTERVAL: duration('1s', 'an idle change feed stream (WatchSessionChanges) gets a HEARTBEAT this often; subscribers give up after missing about three'),
+    FEED_HEARTBEAT_INTERVAL: duration(
+      '1s',
+      'an idle change feed stream (WatchSessionChanges) gets a HEARTBEAT this often; subscribers give up after missing about three',
+    ),
     FEED_BUFFER_SIZE: {
       type: 'integer',
       minimum: 1,
       maximum: 1000000,
       default: 10000,
-      description: 'change feed messages held for a subscriber that is not reading; one more ends its stream (RESOURCE_EXHAUSTED) and it starts over',
+      description:
+        'change feed messages held for a subscriber that is not reading; one more ends its stream (RESOURCE_EXHAUSTED) and it starts over',
     },
     SHUTDOWN_GRACE: duration('8s', 'in-flight calls get this long to finish on SIGTERM'),
-    LOG_LEVEL: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info', description: 'pino log level' },
+    LOG_LEVEL: {
+      type: 'string',
+      enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+      default: 'info',
+      description: 'pino log level',
+    },
   },
 } as const;
 
@@ -148,7 +213,9 @@ export function loadSessionServiceConfig(env: NodeJS.ProcessEnv): SessionService
   const { callers, problems } = parseGrpcCallers(raw.GRPC_CALLERS, raw.GRPC_CALLER_KEY_HASHES);
   // Without callers nobody is authenticated: reachable from other hosts, anyone could bind or revoke any session.
   if (callers.length === 0 && !isLoopbackHost(grpcHost)) {
-    problems.push(`SESSION_SERVICE_URL: ${grpcHost} is not a loopback address, so GRPC_CALLERS and GRPC_CALLER_KEY_HASHES must be set (docs/grpc-callers.md); or listen on 127.0.0.1`);
+    problems.push(
+      `SESSION_SERVICE_URL: ${grpcHost} is not a loopback address, so GRPC_CALLERS and GRPC_CALLER_KEY_HASHES must be set (docs/grpc-callers.md); or listen on 127.0.0.1`,
+    );
   }
   // Zero would send heartbeats back to back on every idle stream.
   if (parseDuration(raw.FEED_HEARTBEAT_INTERVAL) < 10) problems.push('FEED_HEARTBEAT_INTERVAL: must be at least 10ms');

@@ -18,7 +18,11 @@ export type CallObserver = (rpc: string, code: grpc.status) => void;
  * ones, which return a stream (something to read or write) where a unary call returns neither.
  */
 type UnaryRpcName<Client> = {
-  [K in keyof Client & string]: K extends Capitalize<K> ? (Client[K] extends (...args: never[]) => { read: unknown } | { write: unknown } ? never : K) : never;
+  [K in keyof Client & string]: K extends Capitalize<K>
+    ? Client[K] extends (...args: never[]) => { read: unknown } | { write: unknown }
+      ? never
+      : K
+    : never;
 }[keyof Client & string];
 
 /**
@@ -27,7 +31,12 @@ type UnaryRpcName<Client> = {
  * generated definition gives that RPC. A new RPC in the .proto appears here by itself.
  */
 export type UnaryRpcs<Definition, Client> = {
-  [K in UnaryRpcName<Client> & keyof Definition as Uncapitalize<K>]: Definition[K] extends MethodDefinition<infer Request, never, unknown, infer ResponseOut>
+  [K in UnaryRpcName<Client> & keyof Definition as Uncapitalize<K>]: Definition[K] extends MethodDefinition<
+    infer Request,
+    never,
+    unknown,
+    infer ResponseOut
+  >
     ? (request: Request, options?: CallOptions) => Promise<ResponseOut>
     : never;
 };
@@ -77,17 +86,30 @@ export class RpcApi<Client extends grpc.Client> {
     this.client.close();
   }
 
-  private call<Request, Response>(rpc: string, method: grpc.MethodDefinition<Request, Response>, request: Request, options: CallOptions = {}): Promise<Response> {
+  private call<Request, Response>(
+    rpc: string,
+    method: grpc.MethodDefinition<Request, Response>,
+    request: Request,
+    options: CallOptions = {},
+  ): Promise<Response> {
     const metadata = new grpc.Metadata();
     if (options.requestId) metadata.set(REQUEST_ID_METADATA_KEY, options.requestId);
     const deadline = Date.now() + (options.timeoutMs ?? this.defaultTimeoutMs);
     return new Promise<Response>((resolve, reject) => {
-      this.client.makeUnaryRequest(method.path, method.requestSerialize, method.responseDeserialize, request, metadata, { deadline }, (err, res) => {
-        for (const observer of this.observers) observer(rpc, err ? err.code : grpc.status.OK);
-        // grpc-js turns an OK status without a message into an error, so this reject is a guard only.
-        if (!err && res !== undefined) resolve(res);
-        else reject(err ?? new Error(`${rpc} answered without a message`));
-      });
+      this.client.makeUnaryRequest(
+        method.path,
+        method.requestSerialize,
+        method.responseDeserialize,
+        request,
+        metadata,
+        { deadline },
+        (err, res) => {
+          for (const observer of this.observers) observer(rpc, err ? err.code : grpc.status.OK);
+          // grpc-js turns an OK status without a message into an error, so this reject is a guard only.
+          if (!err && res !== undefined) resolve(res);
+          else reject(err ?? new Error(`${rpc} answered without a message`));
+        },
+      );
     });
   }
 }

@@ -22,7 +22,12 @@ async function startServer(answer: (rpc: string, request: unknown) => { reply: o
         rpc,
         (call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
           const deadline = call.getDeadline();
-          received.push({ rpc, request: call.request, requestId: call.metadata.get(REQUEST_ID_METADATA_KEY)[0], deadlineInMs: Number(deadline) - Date.now() });
+          received.push({
+            rpc,
+            request: call.request,
+            requestId: call.metadata.get(REQUEST_ID_METADATA_KEY)[0],
+            deadlineInMs: Number(deadline) - Date.now(),
+          });
           const a = answer(rpc, call.request);
           if (a === 'hang') return;
           if ('fail' in a) callback({ code: a.fail, details: `${rpc} scripted to fail` });
@@ -38,7 +43,10 @@ async function startServer(answer: (rpc: string, request: unknown) => { reply: o
   return { address: `127.0.0.1:${port}`, received, stop: () => server.forceShutdown() };
 }
 
-const ownMethods = (api: object) => Object.keys(api).filter((key) => typeof Reflect.get(api, key) === 'function').sort();
+const ownMethods = (api: object) =>
+  Object.keys(api)
+    .filter((key) => typeof Reflect.get(api, key) === 'function')
+    .sort();
 
 describe('SessionApi and SessionFeedApi over a real gRPC port', () => {
   const { proto } = loadSessionPackage();
@@ -71,7 +79,14 @@ describe('SessionApi and SessionFeedApi over a real gRPC port', () => {
     const response = await api.validateSession({ token: 'a-token' }, { requestId: 'req-7' });
     // int64 fields decode as strings (the loader's longs option).
     expect(response.session).toMatchObject({ session_id: 's-1', version: '3' });
-    expect(server.received).toEqual([{ rpc: 'ValidateSession', request: expect.objectContaining({ token: 'a-token' }), requestId: 'req-7', deadlineInMs: expect.any(Number) }]);
+    expect(server.received).toEqual([
+      {
+        rpc: 'ValidateSession',
+        request: expect.objectContaining({ token: 'a-token' }),
+        requestId: 'req-7',
+        deadlineInMs: expect.any(Number),
+      },
+    ]);
     expect(server.received[0].deadlineInMs).toBeGreaterThan(3_000);
     expect(server.received[0].deadlineInMs).toBeLessThanOrEqual(4_000);
     api.close();
@@ -106,7 +121,9 @@ describe('SessionApi and SessionFeedApi over a real gRPC port', () => {
     const codes: grpc.status[] = [];
     feed.observe((_rpc, code) => codes.push(code));
     const started = Date.now();
-    await expect(feed.touchSessions({ session_ids: ['s-1'] }, { timeoutMs: 200 })).rejects.toMatchObject({ code: grpc.status.DEADLINE_EXCEEDED });
+    await expect(feed.touchSessions({ session_ids: ['s-1'] }, { timeoutMs: 200 })).rejects.toMatchObject({
+      code: grpc.status.DEADLINE_EXCEEDED,
+    });
     expect(Date.now() - started).toBeLessThan(2_000);
     expect(codes).toEqual([grpc.status.DEADLINE_EXCEEDED]);
     expect(server.received).toEqual([expect.objectContaining({ rpc: 'TouchSessions', request: { session_ids: ['s-1'] } })]);

@@ -12,7 +12,11 @@ describe('CallerPolicy', () => {
       expect(policy.decide('anything', 'BindUser', peer)).toEqual({ ok: true, caller: LOOPBACK_CALLER });
     });
     it.each(['10.1.2.3', '::ffff:192.168.0.9', 'fd00::5', undefined])('refuses the peer %s with UNAUTHENTICATED', (peer) => {
-      expect(policy.decide(undefined, 'ValidateSession', peer)).toMatchObject({ ok: false, code: status.UNAUTHENTICATED, details: expect.stringContaining('only loopback peers') });
+      expect(policy.decide(undefined, 'ValidateSession', peer)).toMatchObject({
+        ok: false,
+        code: status.UNAUTHENTICATED,
+        details: expect.stringContaining('only loopback peers'),
+      });
     });
   });
 
@@ -24,7 +28,11 @@ describe('CallerPolicy', () => {
     it('identifies a caller by either key, from any peer, and checks its allow-list', () => {
       expect(policy.decide('k-gateway-old', 'ValidateSession', '10.0.0.8')).toEqual({ ok: true, caller: 'gateway' });
       expect(policy.decide('k-gateway-new', 'ValidateSession', '127.0.0.1')).toEqual({ ok: true, caller: 'gateway' });
-      expect(policy.decide('k-admin', 'ValidateSession', '10.0.0.9')).toMatchObject({ ok: false, code: status.PERMISSION_DENIED, caller: 'admin' });
+      expect(policy.decide('k-admin', 'ValidateSession', '10.0.0.9')).toMatchObject({
+        ok: false,
+        code: status.PERMISSION_DENIED,
+        caller: 'admin',
+      });
     });
     it('gives a loopback peer nothing for free once callers exist', () => {
       expect(policy.decide(undefined, 'ValidateSession', '127.0.0.1')).toMatchObject({ ok: false, code: status.UNAUTHENTICATED });

@@ -12,13 +12,21 @@ export const LOOPBACK_CALLER = 'loopback';
  * `x-error-code` of a refused caller, so a client can tell "your service's key
  * is wrong" from "the user's session token is wrong" (both UNAUTHENTICATED).
  */
-export const CALLER_ERROR_CODES = { [grpc.status.UNAUTHENTICATED]: 'caller_unauthenticated', [grpc.status.PERMISSION_DENIED]: 'caller_not_allowed' } as const;
+export const CALLER_ERROR_CODES = {
+  [grpc.status.UNAUTHENTICATED]: 'caller_unauthenticated',
+  [grpc.status.PERMISSION_DENIED]: 'caller_not_allowed',
+} as const;
 /** Health checks stay open: probes and load balancers carry no key. */
 const OPEN_SERVICES = new Set(['grpc.health.v1.Health']);
 
 export type CallerDecision =
   | { readonly ok: true; readonly caller: string }
-  | { readonly ok: false; readonly code: grpc.status.UNAUTHENTICATED | grpc.status.PERMISSION_DENIED; readonly caller?: string; readonly details: string };
+  | {
+      readonly ok: false;
+      readonly code: grpc.status.UNAUTHENTICATED | grpc.status.PERMISSION_DENIED;
+      readonly caller?: string;
+      readonly details: string;
+    };
 
 interface KnownKey {
   readonly digest: Buffer;
@@ -48,8 +56,10 @@ export class CallerPolicy {
         : { ok: false, code: grpc.status.UNAUTHENTICATED, details: 'no callers are configured: only loopback peers are served' };
     }
     const caller = presentedKey === undefined ? undefined : this.identify(presentedKey);
-    if (!caller) return { ok: false, code: grpc.status.UNAUTHENTICATED, details: `missing or unknown API key (metadata ${API_KEY_METADATA})` };
-    if (!caller.rpcs.includes(rpc)) return { ok: false, code: grpc.status.PERMISSION_DENIED, caller: caller.name, details: `caller ${caller.name} may not call ${rpc}` };
+    if (!caller)
+      return { ok: false, code: grpc.status.UNAUTHENTICATED, details: `missing or unknown API key (metadata ${API_KEY_METADATA})` };
+    if (!caller.rpcs.includes(rpc))
+      return { ok: false, code: grpc.status.PERMISSION_DENIED, caller: caller.name, details: `caller ${caller.name} may not call ${rpc}` };
     return { ok: true, caller: caller.name };
   }
 
@@ -80,7 +90,10 @@ function firstString(metadata: grpc.Metadata, key: string): string | undefined {
  * key is removed from the metadata once checked, so nothing downstream can
  * log it; the caller's name is put in its place.
  */
-export function callerAuthInterceptor(policy: CallerPolicy, onDecision: (decision: CallerDecision, rpc: string, peer: string) => void): grpc.ServerInterceptor {
+export function callerAuthInterceptor(
+  policy: CallerPolicy,
+  onDecision: (decision: CallerDecision, rpc: string, peer: string) => void,
+): grpc.ServerInterceptor {
   return (methodDescriptor, call) => {
     const [service, rpc] = splitMethodPath(methodDescriptor.path);
     if (OPEN_SERVICES.has(service)) return new grpc.ServerInterceptingCall(call);

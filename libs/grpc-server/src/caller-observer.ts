@@ -23,6 +23,9 @@ export function observeCallerDecisions(logger: Logger, registry: Registry): (dec
     }
     const outcome = decision.code === grpc.status.PERMISSION_DENIED ? 'permission_denied' : 'unauthenticated';
     calls.labels(decision.caller ?? 'unknown', rpc, outcome).inc();
-    logger.warn({ caller: decision.caller ?? 'unknown', method: rpc, peer, code: grpc.status[decision.code] }, `rpc refused: ${decision.details}`);
+    logger.warn(
+      { caller: decision.caller ?? 'unknown', method: rpc, peer, code: grpc.status[decision.code] },
+      `rpc refused: ${decision.details}`,
+    );
   };
 }

@@ -40,7 +40,11 @@ export function undecodableRequestInterceptor(): grpc.ServerInterceptor {
             if (message !== UNDECODABLE) return passOn(message);
             const trailer = new grpc.Metadata();
             trailer.set('x-error-code', 'bad_request');
-            call.sendStatus({ code: grpc.status.INVALID_ARGUMENT, details: 'the request could not be decoded (malformed or nested too deeply)', metadata: trailer });
+            call.sendStatus({
+              code: grpc.status.INVALID_ARGUMENT,
+              details: 'the request could not be decoded (malformed or nested too deeply)',
+              metadata: trailer,
+            });
           },
         });
       },

@@ -13,7 +13,9 @@ describe('loadAccountsPackage', () => {
     const change = loadAccountsPackage().proto.accounts.v1.AccountsService.service.ChangePassword;
     expect(change.responseDeserialize(change.responseSerialize({ revoked_count: 3 }))).toEqual({ revoked_count: '3' });
     const signIn = loadAccountsPackage().proto.accounts.v1.AccountsService.service.SignIn;
-    const decoded = signIn.responseDeserialize(signIn.responseSerialize({ token: 't', account_id: 'a', session: { session_id: 's', remember_me: true } }));
+    const decoded = signIn.responseDeserialize(
+      signIn.responseSerialize({ token: 't', account_id: 'a', session: { session_id: 's', remember_me: true } }),
+    );
     expect(decoded).toMatchObject({ token: 't', account_id: 'a', session: { session_id: 's', remember_me: true, user_id: '' } });
   });
 });

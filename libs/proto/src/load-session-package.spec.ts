@@ -14,7 +14,18 @@ describe('loadSessionPackage', () => {
 
   it('decodes a change with the loader options the generated types describe (64-bit as strings, enums as names)', () => {
     const watch = loadSessionPackage().proto.session.v1.SessionFeedService.service.WatchSessionChanges;
-    const bytes = watch.responseSerialize({ stream_id: 's', sequence: 7, kind: 'SESSION_CHANGE_KIND_UPDATED', session_id: 'a', version: 3 });
-    expect(watch.responseDeserialize(bytes)).toMatchObject({ sequence: '7', kind: 'SESSION_CHANGE_KIND_UPDATED', version: '3', user_id: '' });
+    const bytes = watch.responseSerialize({
+      stream_id: 's',
+      sequence: 7,
+      kind: 'SESSION_CHANGE_KIND_UPDATED',
+      session_id: 'a',
+      version: 3,
+    });
+    expect(watch.responseDeserialize(bytes)).toMatchObject({
+      sequence: '7',
+      kind: 'SESSION_CHANGE_KIND_UPDATED',
+      version: '3',
+      user_id: '',
+    });
   });
 });

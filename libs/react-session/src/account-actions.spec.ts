@@ -12,10 +12,11 @@ const started = useControllerClock();
 const PASSWORD = 'correct horse battery staple';
 const stored = (origin: FakeOrigin) => parseSnapshot(origin.items.get(SNAPSHOT_KEY) ?? null);
 const active = (controller: SessionController) => until(controller, (s) => s.status === 'active');
-const codeOf = (promise: Promise<unknown>) => promise.then(
-  () => 'resolved',
-  (error: unknown) => (isSessionApiError(error) ? error.code : String(error)),
-);
+const codeOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => 'resolved',
+    (error: unknown) => (isSessionApiError(error) ? error.code : String(error)),
+  );
 
 async function anonymousTab(api: FakeSessionApi, origin = createFakeOrigin(), revalidateMs?: number) {
   const controller = started(controllerFor(api, origin.openTab(), api.fetch, revalidateMs));
@@ -49,7 +50,11 @@ describe('account actions', () => {
     expect(stored(origin)).toMatchObject({ session: { user_id: 'user-1', remember_me: true } });
     expect(raw).not.toContain('claims');
     expect(raw).not.toContain('ada@example.com');
-    expect(api.requests.find((r) => r.path === '/api/accounts')?.body).toEqual({ email: ' Ada@Example.com ', password: PASSWORD, remember_me: true });
+    expect(api.requests.find((r) => r.path === '/api/accounts')?.body).toEqual({
+      email: ' Ada@Example.com ',
+      password: PASSWORD,
+      remember_me: true,
+    });
   });
 
   it('a wrong password is invalid_credentials and leaves the session, its snapshot and the status as they were', async () => {

@@ -1,4 +1,10 @@
-import type { ChangePasswordRequestDto, RevokeOtherSessionsResponseDto, SessionListResponseDto, SessionSummaryDto, SignInRequestDto } from '@session/rest-contract';
+import type {
+  ChangePasswordRequestDto,
+  RevokeOtherSessionsResponseDto,
+  SessionListResponseDto,
+  SessionSummaryDto,
+  SignInRequestDto,
+} from '@session/rest-contract';
 import type { Credentials, PasswordChange } from './account-types';
 import { readJson, sessionResult } from './rest-answers';
 import { SessionApiError } from './session-api-error';
@@ -23,7 +29,11 @@ export interface AccountEndpoints {
 /** A user has at most a few sessions (the service caps them); more pages than this means a broken page token loop. */
 const MAX_PAGES = 20;
 
-const credentialsBody = ({ email, password, rememberMe }: Credentials): SignInRequestDto => ({ email, password, remember_me: rememberMe === true });
+const credentialsBody = ({ email, password, rememberMe }: Credentials): SignInRequestDto => ({
+  email,
+  password,
+  remember_me: rememberMe === true,
+});
 
 export function accountEndpoints(send: SendFn): AccountEndpoints {
   return {
@@ -44,7 +54,8 @@ export function accountEndpoints(send: SendFn): AccountEndpoints {
         const query: string = pageToken ? `?page_token=${encodeURIComponent(pageToken)}` : '';
         const response = await send('GET', `/sessions${query}`);
         const body = (await readJson(response)) as Partial<SessionListResponseDto> | null;
-        if (!Array.isArray(body?.sessions)) throw new SessionApiError(response.status, 'bad_response', 'The session API answered without a session list.');
+        if (!Array.isArray(body?.sessions))
+          throw new SessionApiError(response.status, 'bad_response', 'The session API answered without a session list.');
         sessions.push(...body.sessions);
         pageToken = typeof body.next_page_token === 'string' && body.next_page_token ? body.next_page_token : null;
         if (!pageToken) break;

@@ -25,6 +25,7 @@ export function forgetOnUnauthenticated(client: SessionRestClient, storage: Snap
     };
   // Every endpoint, the account ones included: any of them can be the one that finds the session gone.
   const guarded = {} as Record<string, unknown>;
-  for (const [name, call] of Object.entries(client) as Array<[string, (...args: unknown[]) => Promise<unknown>]>) guarded[name] = guard(call.bind(client));
+  for (const [name, call] of Object.entries(client) as Array<[string, (...args: unknown[]) => Promise<unknown>]>)
+    guarded[name] = guard(call.bind(client));
   return guarded as unknown as SessionRestClient;
 }

@@ -18,10 +18,4 @@ export { SNAPSHOT_KEY, type SnapshotStorage, type StoredSnapshot } from './sessi
 export { CREATE_LOCK_NAME, type LockManagerLike } from './create-lock';
 export { idleTtlMs, sessionExpiresAt } from './session-time';
 export type { AccountActions } from './account-actions';
-export {
-  PASSWORD_MAX_LENGTH,
-  PASSWORD_MIN_LENGTH,
-  passwordLength,
-  type Credentials,
-  type PasswordChange,
-} from './account-types';
+export { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, passwordLength, type Credentials, type PasswordChange } from './account-types';

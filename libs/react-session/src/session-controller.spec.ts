@@ -38,7 +38,11 @@ describe('createSessionController', () => {
     expect(controller.getState()).toBe(controller.getState());
     await controller.updateData({ theme: 'dark' });
     expect(seen.at(-1)).toBe(controller.getState());
-    expect(seen.at(-1)).toMatchObject({ status: 'active', error: null, session: { session_id: first.session!.session_id, user_data: { theme: 'dark' } } });
+    expect(seen.at(-1)).toMatchObject({
+      status: 'active',
+      error: null,
+      session: { session_id: first.session!.session_id, user_data: { theme: 'dark' } },
+    });
 
     const before = seen.length;
     await jest.advanceTimersByTimeAsync(3 * SECOND);
@@ -138,7 +142,10 @@ describe('createSessionController', () => {
     const api = createFakeSessionApi();
     const origin = createFakeOrigin();
     let creating = true;
-    const fetch: FetchLike = (url, init) => (creating || init.method !== 'POST' || url !== '/api/sessions' ? api.fetch(url, init) : Promise.reject(new TypeError('Failed to fetch')));
+    const fetch: FetchLike = (url, init) =>
+      creating || init.method !== 'POST' || url !== '/api/sessions'
+        ? api.fetch(url, init)
+        : Promise.reject(new TypeError('Failed to fetch'));
     const { controller, id } = await signedInTab(api, origin, undefined, fetch);
     api.alter(id, { revoked_at: new Date().toISOString() });
     creating = false;
@@ -211,6 +218,9 @@ describe('createSessionController', () => {
     const api = createFakeSessionApi();
     const controller = started(controllerFor(api, null));
     await active(controller);
-    expect(api.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual(['GET /api/sessions/current 401', 'POST /api/sessions 201']);
+    expect(api.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
+      'GET /api/sessions/current 401',
+      'POST /api/sessions 201',
+    ]);
   });
 });

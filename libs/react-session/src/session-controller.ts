@@ -221,7 +221,8 @@ export function createSessionController(options: SessionControllerOptions = {}):
     const snapshot = parseSnapshot(change.newValue);
     if (snapshot?.kind === 'session') accept(snapshot, false);
     // An end in another tab applies here only to the same session (not to one this tab already replaced).
-    else if (snapshot?.kind === 'ended' && (!snapshot.session_id || snapshot.session_id === session?.session_id)) endLocally(snapshot.session_id);
+    else if (snapshot?.kind === 'ended' && (!snapshot.session_id || snapshot.session_id === session?.session_id))
+      endLocally(snapshot.session_id);
   }
 
   function start(): () => void {

@@ -70,7 +70,10 @@ export interface GuardedWriteHooks {
  * second conflict is reported as `version_conflict` rather than retried
  * forever.
  */
-export async function guardedWrite(send: (options: WriteOptions) => Promise<SessionResult>, hooks: GuardedWriteHooks): Promise<SessionResult> {
+export async function guardedWrite(
+  send: (options: WriteOptions) => Promise<SessionResult>,
+  hooks: GuardedWriteHooks,
+): Promise<SessionResult> {
   try {
     return await send({ ifMatch: hooks.ifMatch() });
   } catch (error) {
@@ -81,7 +84,12 @@ export async function guardedWrite(send: (options: WriteOptions) => Promise<Sess
     return await send({ ifMatch: hooks.ifMatch() });
   } catch (error) {
     if (isSessionApiError(error) && error.isConflict) {
-      throw new SessionApiError(412, 'version_conflict', 'The session data was changed elsewhere while saving; the change was not saved.', error.problem);
+      throw new SessionApiError(
+        412,
+        'version_conflict',
+        'The session data was changed elsewhere while saving; the change was not saved.',
+        error.problem,
+      );
     }
     throw error;
   }

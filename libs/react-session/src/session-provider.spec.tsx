@@ -4,7 +4,15 @@ import { useSession } from './session-context';
 import { SessionApiError } from './session-api-error';
 import { createSessionRestClient, type FetchLike } from './session-rest-client';
 import { sessionSnapshot, endedSnapshot, SNAPSHOT_KEY } from './session-snapshot';
-import { earlierVisit, exchanges, mountActive, mountProvider, mountWithRevokedSession, otherTabWrites, stored } from './testing/spec-support';
+import {
+  earlierVisit,
+  exchanges,
+  mountActive,
+  mountProvider,
+  mountWithRevokedSession,
+  otherTabWrites,
+  stored,
+} from './testing/spec-support';
 
 beforeEach(() => localStorage.clear());
 
@@ -87,7 +95,11 @@ describe('SessionProvider', () => {
     expect(saved.session_id).not.toBe(old);
     expect(api.current()?.user_data).toEqual({ theme: 'light' });
     // The 401 already said the session is gone: no GET to hear it again.
-    expect(exchanges(api, before)).toEqual(['PUT /api/sessions/current/data 401', 'POST /api/sessions 201', 'PUT /api/sessions/current/data 200']);
+    expect(exchanges(api, before)).toEqual([
+      'PUT /api/sessions/current/data 401',
+      'POST /api/sessions 201',
+      'PUT /api/sessions/current/data 200',
+    ]);
   });
 
   it('shows changes another tab stored, without a request, and ignores older ones', async () => {

@@ -3,7 +3,15 @@ import { createFakeLockManager, createFakeSessionApi, type FakeSessionApi } from
 import { createSessionRestClient } from './session-rest-client';
 import { endedSnapshot, SNAPSHOT_KEY } from './session-snapshot';
 import { CREATE_LOCK_NAME } from './create-lock';
-import { earlierVisit, exchanges, mountActive, mountProvider, mountWithRevokedSession, stored, storeSnapshot } from './testing/spec-support';
+import {
+  earlierVisit,
+  exchanges,
+  mountActive,
+  mountProvider,
+  mountWithRevokedSession,
+  stored,
+  storeSnapshot,
+} from './testing/spec-support';
 
 const MINUTE = 60_000;
 const iso = (ms: number) => new Date(ms).toISOString();

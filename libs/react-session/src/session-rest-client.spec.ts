@@ -42,11 +42,23 @@ describe('createSessionRestClient', () => {
   });
 
   it('turns problem+json into a SessionApiError with the stable code', async () => {
-    const problem = { type: 'about:blank', title: 'Session expired', status: 401, code: 'session_expired', detail: 'The session has expired.' };
+    const problem = {
+      type: 'about:blank',
+      title: 'Session expired',
+      status: 401,
+      code: 'session_expired',
+      detail: 'The session has expired.',
+    };
     const client = createSessionRestClient({ fetch: async () => reply(401, JSON.stringify(problem)) });
     const error = await client.current().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SessionApiError);
-    expect(error).toMatchObject({ status: 401, code: 'session_expired', message: 'The session has expired.', isUnauthenticated: true, isConflict: false });
+    expect(error).toMatchObject({
+      status: 401,
+      code: 'session_expired',
+      message: 'The session has expired.',
+      isUnauthenticated: true,
+      isConflict: false,
+    });
   });
 
   it('copes with bodies that are not problems, bad success bodies and network failures', async () => {

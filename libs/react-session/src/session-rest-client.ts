@@ -70,7 +70,11 @@ export function createSessionRestClient(options: SessionRestClientOptions = {}):
     try {
       response = await doFetch(`${base}${path}`, init);
     } catch (error) {
-      throw new SessionApiError(0, 'network_error', `The session API could not be reached (${error instanceof Error ? error.message : String(error)}).`);
+      throw new SessionApiError(
+        0,
+        'network_error',
+        `The session API could not be reached (${error instanceof Error ? error.message : String(error)}).`,
+      );
     }
     if (!response.ok) throw await problemError(response);
     return response;
@@ -86,7 +90,9 @@ export function createSessionRestClient(options: SessionRestClientOptions = {}):
       return sessionResult(await send('GET', '/sessions/current'));
     },
     async patchData(patch, o) {
-      return sessionResult(await send('PATCH', '/sessions/current/data', patch, { 'content-type': MERGE_PATCH_CONTENT_TYPE, ...ifMatch(o) }));
+      return sessionResult(
+        await send('PATCH', '/sessions/current/data', patch, { 'content-type': MERGE_PATCH_CONTENT_TYPE, ...ifMatch(o) }),
+      );
     },
     async replaceData(userData, o) {
       return sessionResult(await send('PUT', '/sessions/current/data', { user_data: userData }, ifMatch(o)));

@@ -10,7 +10,10 @@ describe('session snapshot', () => {
   it('round-trips a session and an end marker, and rejects anything else', async () => {
     const { session } = await createSessionRestClient({ fetch: createFakeSessionApi().fetch }).create();
     expect(parseSnapshot(JSON.stringify(sessionSnapshot(session)))).toMatchObject({ kind: 'session', session: kept(session) });
-    expect(parseSnapshot(JSON.stringify(endedSnapshot(session.session_id)))).toMatchObject({ kind: 'ended', session_id: session.session_id });
+    expect(parseSnapshot(JSON.stringify(endedSnapshot(session.session_id)))).toMatchObject({
+      kind: 'ended',
+      session_id: session.session_id,
+    });
     expect(parseSnapshot('{"kind":"session","session_id":"x","session":{}}')).toBeNull();
     expect(parseSnapshot(JSON.stringify({ ...sessionSnapshot(session), session_id: 'other' }))).toBeNull();
     expect(parseSnapshot('[')).toBeNull();
@@ -31,7 +34,9 @@ describe('session snapshot', () => {
     const raw = JSON.stringify(sessionSnapshot(withClaims));
     expect(raw).not.toMatch(/claims|admin|ada@example/);
     expect(JSON.parse(raw)).toMatchObject({ session: { user_id: 'user-1' } });
-    const stored = parseSnapshot(JSON.stringify({ kind: 'session', session_id: session.session_id, session: withClaims, saved_at: session.created_at }));
+    const stored = parseSnapshot(
+      JSON.stringify({ kind: 'session', session_id: session.session_id, session: withClaims, saved_at: session.created_at }),
+    );
     expect(stored?.kind === 'session' && stored.session).not.toHaveProperty('claims');
   });
 
@@ -56,13 +61,15 @@ describe('session snapshot', () => {
 describe('withLock fallback', () => {
   it('runs tasks for one name one after another, even when one fails', async () => {
     const order: string[] = [];
-    const task = (name: string, ms: number, fail = false) => async () => {
-      order.push(`start ${name}`);
-      await new Promise((r) => setTimeout(r, ms));
-      order.push(`end ${name}`);
-      if (fail) throw new Error(name);
-      return name;
-    };
+    const task =
+      (name: string, ms: number, fail = false) =>
+      async () => {
+        order.push(`start ${name}`);
+        await new Promise((r) => setTimeout(r, ms));
+        order.push(`end ${name}`);
+        if (fail) throw new Error(name);
+        return name;
+      };
     const results = await Promise.allSettled([withLock(null, 'k', task('a', 20, true)), withLock(null, 'k', task('b', 1))]);
     expect(order).toEqual(['start a', 'end a', 'start b', 'end b']);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'fulfilled']);

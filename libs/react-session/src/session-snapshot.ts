@@ -36,7 +36,13 @@ export function parseSnapshot(raw: string | null): StoredSnapshot | null {
   if (value.kind === 'session' && isSessionDto(value.session) && value.session.session_id === value.session_id) {
     // Snapshots stored before the skew was kept have none: no correction, as before.
     const skewMs = typeof value.skew_ms === 'number' && Number.isFinite(value.skew_ms) ? value.skew_ms : 0;
-    return { kind: 'session', session_id: value.session_id, session: withoutClaims(value.session), saved_at: String(value.saved_at), skew_ms: skewMs };
+    return {
+      kind: 'session',
+      session_id: value.session_id,
+      session: withoutClaims(value.session),
+      saved_at: String(value.saved_at),
+      skew_ms: skewMs,
+    };
   }
   return null;
 }
@@ -75,7 +81,13 @@ export function forgetSessionSnapshot(storage: SnapshotStorage | null, matches: 
 }
 
 export function sessionSnapshot(session: SessionDto, skewMs = 0): StoredSnapshot {
-  return { kind: 'session', session_id: session.session_id, session: withoutClaims(session), saved_at: new Date().toISOString(), skew_ms: skewMs };
+  return {
+    kind: 'session',
+    session_id: session.session_id,
+    session: withoutClaims(session),
+    saved_at: new Date().toISOString(),
+    skew_ms: skewMs,
+  };
 }
 
 /**

@@ -18,7 +18,15 @@ function typicalSession(i: number, now: number): ValidatedSession {
     userId: i % 2 ? `user-${i % 20_000}` : '',
     version: String(i % 7),
     // About 200 bytes as JSON: what an agent app keeps (preferences, a cart id, a conversation id).
-    userData: { theme: 'dark', locale: 'en-GB', cartId: `cart-${i}`, conversationId: `conv-${i}-${'a'.repeat(40)}`, steps: [1, 2, 3], flags: { beta: true, tour: false }, note: 'n'.repeat(30) },
+    userData: {
+      theme: 'dark',
+      locale: 'en-GB',
+      cartId: `cart-${i}`,
+      conversationId: `conv-${i}-${'a'.repeat(40)}`,
+      steps: [1, 2, 3],
+      flags: { beta: true, tour: false },
+      note: 'n'.repeat(30),
+    },
     createdAt: now,
     updatedAt: now,
     lastSeenAt: now,
@@ -62,7 +70,9 @@ async function main(): Promise<void> {
   console.log(`entries: ${ENTRIES}, user_data JSON: ${jsonBytes} bytes`);
   console.log(`cache overhead per entry (keys, entry, LRU, indexes): ${overhead.toFixed(0)} bytes`);
   console.log(`one decoded session (fields, strings, user_data objects): ${sessionBytes.toFixed(0)} bytes`);
-  console.log(`total per cached entry: ${(overhead + sessionBytes).toFixed(0)} bytes; ${ENTRIES} entries: ${(((overhead + sessionBytes) * ENTRIES) / 2 ** 20).toFixed(1)} MiB`);
+  console.log(
+    `total per cached entry: ${(overhead + sessionBytes).toFixed(0)} bytes; ${ENTRIES} entries: ${(((overhead + sessionBytes) * ENTRIES) / 2 ** 20).toFixed(1)} MiB`,
+  );
   validator.close();
   void copies.length;
 }

@@ -27,8 +27,14 @@ function cachedOver(service: FakeService): CachedValidator {
 function signedInService(): FakeService {
   const service = new FakeService();
   const live = { idleExpiresAt: NOW + 3_600_000, absoluteExpiresAt: NOW + 7_200_000 };
-  service.sessions.set('recent', session('recent', { userId: 'u1', authenticatedAt: NOW - 2 * MINUTE, authenticationMethod: 'password', ...live }));
-  service.sessions.set('old', session('old', { userId: 'u1', authenticatedAt: NOW - 30 * MINUTE, authenticationMethod: 'password', ...live }));
+  service.sessions.set(
+    'recent',
+    session('recent', { userId: 'u1', authenticatedAt: NOW - 2 * MINUTE, authenticationMethod: 'password', ...live }),
+  );
+  service.sessions.set(
+    'old',
+    session('old', { userId: 'u1', authenticatedAt: NOW - 30 * MINUTE, authenticationMethod: 'password', ...live }),
+  );
   service.sessions.set('anon', session('anon', live));
   return service;
 }
@@ -45,14 +51,17 @@ describe('maxAuthenticationAge on a Fastify route, over a real port', () => {
     app = Fastify();
     await app.register(fastifySessionAuth, { validator, now: () => NOW });
     app.get('/profile', async (request) => ({ id: request.validatedSession?.sessionId }));
-    app.post('/password', { config: { maxAuthenticationAge: 10 * MINUTE } }, async (request) => ({ id: request.validatedSession?.sessionId }));
+    app.post('/password', { config: { maxAuthenticationAge: 10 * MINUTE } }, async (request) => ({
+      id: request.validatedSession?.sessionId,
+    }));
     base = await app.listen({ host: '127.0.0.1', port: 0 });
   });
   afterAll(async () => {
     validator.close();
     await app.close();
   });
-  const call = (method: string, path: string, token: string) => fetch(`${base}${path}`, { method, headers: { authorization: `Bearer ${token}` } });
+  const call = (method: string, path: string, token: string) =>
+    fetch(`${base}${path}`, { method, headers: { authorization: `Bearer ${token}` } });
 
   it('answers from the cached session, without another validation: 200 for a recent sign-in, 401 reauthentication_required for an old one or an anonymous session', async () => {
     for (const token of ['recent.s', 'old.s', 'anon.s']) expect((await call('GET', '/profile', token)).status).toBe(200);
@@ -70,7 +79,10 @@ describe('maxAuthenticationAge on a Fastify route, over a real port', () => {
   });
 
   it('validates at the service on a miss and judges the answer the same way', async () => {
-    service.sessions.set('fresh', session('fresh', { userId: 'u2', authenticatedAt: NOW - 11 * MINUTE, idleExpiresAt: NOW + 60_000, absoluteExpiresAt: NOW + 60_000 }));
+    service.sessions.set(
+      'fresh',
+      session('fresh', { userId: 'u2', authenticatedAt: NOW - 11 * MINUTE, idleExpiresAt: NOW + 60_000, absoluteExpiresAt: NOW + 60_000 }),
+    );
     const before = service.calls;
     const res = await call('POST', '/password', 'fresh.s');
     expect(res.status).toBe(401);
@@ -90,7 +102,13 @@ describe('maxAuthenticationAge on a gRPC method, over a real grpc-js port', () =
     service = signedInService();
     validator = cachedOver(service);
     server = new grpc.Server({
-      interceptors: [grpcSessionAuthInterceptor({ validator, maxAuthenticationAge: { '/session.v1.SessionService/RevokeUserSessions': 10 * MINUTE }, now: () => NOW })],
+      interceptors: [
+        grpcSessionAuthInterceptor({
+          validator,
+          maxAuthenticationAge: { '/session.v1.SessionService/RevokeUserSessions': 10 * MINUTE },
+          now: () => NOW,
+        }),
+      ],
     });
     const answer = (_call: unknown, callback: grpc.sendUnaryData<unknown>) => {
       handled += 1;
@@ -112,7 +130,11 @@ describe('maxAuthenticationAge on a gRPC method, over a real grpc-js port', () =
     const metadata = new grpc.Metadata();
     metadata.set('authorization', `Bearer ${token}`);
     return new Promise<grpc.ServiceError | null>((resolve) =>
-      (client[method] as unknown as (req: object, md: grpc.Metadata, cb: (err: grpc.ServiceError | null) => void) => void)({}, metadata, (err) => resolve(err)),
+      (client[method] as unknown as (req: object, md: grpc.Metadata, cb: (err: grpc.ServiceError | null) => void) => void)(
+        {},
+        metadata,
+        (err) => resolve(err),
+      ),
     );
   };
 

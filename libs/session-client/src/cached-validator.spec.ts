@@ -279,7 +279,8 @@ describe('CachedValidator (fake clock, fake service and feed)', () => {
 
     it('sends at once when the queue reaches the batch size', async () => {
       make({ touchMaxBatch: 3, touchIntervalMs: 0 });
-      for (const id of ['d', 'e', 'f', 'g']) service.sessions.set(id, session(id, { idleExpiresAt: now + 1e6, absoluteExpiresAt: now + 1e6 }));
+      for (const id of ['d', 'e', 'f', 'g'])
+        service.sessions.set(id, session(id, { idleExpiresAt: now + 1e6, absoluteExpiresAt: now + 1e6 }));
       for (const id of ['d', 'e', 'f', 'g']) await validator.validate(`${id}.s`);
       for (const id of ['d', 'e', 'f']) await validator.validate(`${id}.s`);
       expect(service.touched).toEqual([['d', 'e', 'f']]);
@@ -293,7 +294,11 @@ describe('CachedValidator (fake clock, fake service and feed)', () => {
     it('commitWrite puts the answer so the next read sees it without a call', async () => {
       await validator.validate('a.secret');
       const ticket = validator.beginWrite();
-      validator.commitWrite(ticket, 'a.secret', session('a', { version: '2', userData: { theme: 'light' }, idleExpiresAt: now + 1e6, absoluteExpiresAt: now + 1e6 }));
+      validator.commitWrite(
+        ticket,
+        'a.secret',
+        session('a', { version: '2', userData: { theme: 'light' }, idleExpiresAt: now + 1e6, absoluteExpiresAt: now + 1e6 }),
+      );
       const read = await validator.validate('a.secret');
       expect(read.userData).toEqual({ theme: 'light' });
       expect(service.calls).toBe(1);
@@ -302,7 +307,12 @@ describe('CachedValidator (fake clock, fake service and feed)', () => {
     it('a rotation replaces the old token, which no longer hits', async () => {
       await validator.validate('a.old');
       const ticket = validator.beginWrite();
-      validator.commitWrite(ticket, 'a.new', session('a', { userId: 'u9', idleExpiresAt: now + 1e6, absoluteExpiresAt: now + 1e6 }), 'a.old');
+      validator.commitWrite(
+        ticket,
+        'a.new',
+        session('a', { userId: 'u9', idleExpiresAt: now + 1e6, absoluteExpiresAt: now + 1e6 }),
+        'a.old',
+      );
       expect((await validator.validate('a.new')).userId).toBe('u9');
       expect(service.calls).toBe(1);
       await validator.validate('a.old');

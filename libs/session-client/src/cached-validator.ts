@@ -72,7 +72,11 @@ export class CachedValidator {
         metrics.entries.set(this.cache?.size ?? 0);
       },
     });
-    this.ticks = new ChangeTicks({ retentionMs: options.fillWindowMs ?? 30_000, maxIds: Math.max(10_000, options.maxEntries), now: this.now });
+    this.ticks = new ChangeTicks({
+      retentionMs: options.fillWindowMs ?? 30_000,
+      maxIds: Math.max(10_000, options.maxEntries),
+      now: this.now,
+    });
     this.touches = new TouchBatcher({
       touch: options.touch,
       flushIntervalMs: options.touchFlushMs ?? 1_000,
@@ -208,7 +212,10 @@ export class CachedValidator {
         return;
       default:
         this.ticks.noteSession(id);
-        this.cache.evictSession(id, kind === 'SESSION_CHANGE_KIND_ROTATED' ? 'rotated' : kind === 'SESSION_CHANGE_KIND_REVOKED' ? 'revoked' : 'removed');
+        this.cache.evictSession(
+          id,
+          kind === 'SESSION_CHANGE_KIND_ROTATED' ? 'rotated' : kind === 'SESSION_CHANGE_KIND_REVOKED' ? 'revoked' : 'removed',
+        );
     }
   }
 }

@@ -13,7 +13,9 @@ describe('fastifySessionAuth (inject)', () => {
     app = Fastify();
     await app.register(cookie);
     await app.register(fastifySessionAuth, { validator: service, cookieName: 'sid' });
-    const who = async (request: { validatedSession: { sessionId: string; userId: string } | null }) => ({ session: request.validatedSession && { id: request.validatedSession.sessionId, user: request.validatedSession.userId } });
+    const who = async (request: { validatedSession: { sessionId: string; userId: string } | null }) => ({
+      session: request.validatedSession && { id: request.validatedSession.sessionId, user: request.validatedSession.userId },
+    });
     app.get('/required', who);
     app.get('/optional', { config: { sessionAuth: 'optional' } }, who);
     app.get('/open', { config: { sessionAuth: 'off' } }, who);

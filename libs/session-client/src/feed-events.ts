@@ -3,7 +3,10 @@ import type { SessionChangeKind__Output, WatchSessionChangesResponse__Output } f
 /** A change that concerns sessions (not RESET or HEARTBEAT), with where and when it was received. */
 export interface FeedChange {
   readonly target: string;
-  readonly kind: Exclude<SessionChangeKind__Output, 'SESSION_CHANGE_KIND_RESET' | 'SESSION_CHANGE_KIND_HEARTBEAT' | 'SESSION_CHANGE_KIND_UNSPECIFIED'>;
+  readonly kind: Exclude<
+    SessionChangeKind__Output,
+    'SESSION_CHANGE_KIND_RESET' | 'SESSION_CHANGE_KIND_HEARTBEAT' | 'SESSION_CHANGE_KIND_UNSPECIFIED'
+  >;
   readonly message: WatchSessionChangesResponse__Output;
   readonly receivedAt: number;
 }

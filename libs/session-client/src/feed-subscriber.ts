@@ -37,7 +37,14 @@ class TargetStream {
   }
 }
 
-const SESSION_CHANGES = new Set(['SESSION_CHANGE_KIND_UPDATED', 'SESSION_CHANGE_KIND_EXTENDED', 'SESSION_CHANGE_KIND_ROTATED', 'SESSION_CHANGE_KIND_REVOKED', 'SESSION_CHANGE_KIND_USER_REVOKED', 'SESSION_CHANGE_KIND_REMOVED']);
+const SESSION_CHANGES = new Set([
+  'SESSION_CHANGE_KIND_UPDATED',
+  'SESSION_CHANGE_KIND_EXTENDED',
+  'SESSION_CHANGE_KIND_ROTATED',
+  'SESSION_CHANGE_KIND_REVOKED',
+  'SESSION_CHANGE_KIND_USER_REVOKED',
+  'SESSION_CHANGE_KIND_REMOVED',
+]);
 
 /**
  * One WatchSessionChanges stream per session-service replica, kept open:
@@ -155,7 +162,11 @@ export class FeedSubscriber extends EventEmitter<FeedEvents> {
       return;
     }
     if (sequence !== stream.expected || message.stream_id !== stream.streamId || message.kind === 'SESSION_CHANGE_KIND_RESET') {
-      return this.lose(stream, 'gap', `expected #${stream.expected} of ${stream.streamId}, got ${message.kind} #${message.sequence} of ${message.stream_id}`);
+      return this.lose(
+        stream,
+        'gap',
+        `expected #${stream.expected} of ${stream.streamId}, got ${message.kind} #${message.sequence} of ${message.stream_id}`,
+      );
     }
     stream.expected += 1;
     if (SESSION_CHANGES.has(message.kind)) {
@@ -185,7 +196,10 @@ export class FeedSubscriber extends EventEmitter<FeedEvents> {
 
   private armWatchdog(stream: TargetStream): void {
     clearTimeout(stream.watchdog);
-    stream.watchdog = setTimeout(() => this.lose(stream, 'stale', `no message for ${this.options.staleAfterMs} ms`), this.options.staleAfterMs);
+    stream.watchdog = setTimeout(
+      () => this.lose(stream, 'stale', `no message for ${this.options.staleAfterMs} ms`),
+      this.options.staleAfterMs,
+    );
     stream.watchdog.unref();
   }
 }

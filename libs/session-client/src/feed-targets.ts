@@ -10,7 +10,15 @@ export async function resolveFeedTargets(explicit: readonly string[], serviceUrl
   if (explicit.length > 0) return [...explicit];
   // grpc-js's static lists (`ipv4:a:p,b:p`, `ipv6:[a]:p,...`) name every replica themselves.
   const list = /^ipv[46]:(.+)$/.exec(serviceUrl);
-  if (list) return [...new Set(list[1].split(',').map((t) => t.trim()).filter(Boolean))].sort();
+  if (list)
+    return [
+      ...new Set(
+        list[1]
+          .split(',')
+          .map((t) => t.trim())
+          .filter(Boolean),
+      ),
+    ].sort();
   if (!serviceUrl.startsWith('dns:///')) return [serviceUrl];
   const hostPort = serviceUrl.slice('dns:///'.length);
   const colon = hostPort.lastIndexOf(':');
@@ -26,7 +34,13 @@ export async function resolveFeedTargets(explicit: readonly string[], serviceUrl
  * scale-ups should set SESSION_FEED_TARGETS or keep the interval short).
  * A failed lookup keeps the current targets. Returns a stop function.
  */
-export function followFeedTargets(subscriber: FeedSubscriber, explicit: readonly string[], serviceUrl: string, intervalMs: number, onError: (err: unknown) => void): () => void {
+export function followFeedTargets(
+  subscriber: FeedSubscriber,
+  explicit: readonly string[],
+  serviceUrl: string,
+  intervalMs: number,
+  onError: (err: unknown) => void,
+): () => void {
   if (explicit.length > 0 || !serviceUrl.startsWith('dns:///')) return () => undefined;
   const timer = setInterval(() => {
     resolveFeedTargets(explicit, serviceUrl).then((targets) => subscriber.setTargets(targets), onError);

@@ -1,6 +1,11 @@
 import * as grpc from '@grpc/grpc-js';
 import { apiKeyInterceptor, type CallOptions } from '@session/grpc-client';
-import { loadSessionPackage, type TouchSessionsResponse__Output, type ValidateSessionRequest, type ValidateSessionResponse__Output } from '@session/proto';
+import {
+  loadSessionPackage,
+  type TouchSessionsResponse__Output,
+  type ValidateSessionRequest,
+  type ValidateSessionResponse__Output,
+} from '@session/proto';
 import type { ValidateFn } from './cached-validator';
 import type { TouchSessionsFn } from './touch-batcher';
 import { fromProtoSession } from './validated-session';
@@ -35,7 +40,9 @@ export function touchOverGrpc(options: TouchOverGrpcOptions): { touch: TouchSess
   });
   const touch: TouchSessionsFn = (sessionIds) =>
     new Promise<TouchSessionsResponse__Output>((resolve, reject) => {
-      client.TouchSessions({ session_ids: sessionIds }, { deadline: Date.now() + options.deadlineMs }, (err, res) => (err || !res ? reject(err) : resolve(res)));
+      client.TouchSessions({ session_ids: sessionIds }, { deadline: Date.now() + options.deadlineMs }, (err, res) =>
+        err || !res ? reject(err) : resolve(res),
+      );
     });
   return { touch, close: () => client.close() };
 }

@@ -26,7 +26,11 @@ describe('grpcSessionAuthInterceptor on a real grpc-js server', () => {
       seen.push(found?.sessionId);
       callback(null, { session: found ? { session_id: found.sessionId, user_id: found.userId } : null, sessions: [] });
     };
-    server.addService(proto.session.v1.SessionService.service, { GetSession: answer, ListUserSessions: answer, CreateSession: answer } as never);
+    server.addService(proto.session.v1.SessionService.service, {
+      GetSession: answer,
+      ListUserSessions: answer,
+      CreateSession: answer,
+    } as never);
     const port = await new Promise<number>((resolve, reject) =>
       server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
     );
@@ -45,7 +49,11 @@ describe('grpcSessionAuthInterceptor on a real grpc-js server', () => {
     const metadata = new grpc.Metadata();
     for (const [k, v] of Object.entries(headers)) metadata.set(k, v);
     return new Promise<{ session?: { session_id: string } | null }>((resolve, reject) =>
-      (client[method] as unknown as (req: object, md: grpc.Metadata, cb: (err: grpc.ServiceError | null, res: never) => void) => void)({}, metadata, (err, res) => (err ? reject(err) : resolve(res))),
+      (client[method] as unknown as (req: object, md: grpc.Metadata, cb: (err: grpc.ServiceError | null, res: never) => void) => void)(
+        {},
+        metadata,
+        (err, res) => (err ? reject(err) : resolve(res)),
+      ),
     );
   };
 

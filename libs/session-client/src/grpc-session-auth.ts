@@ -49,9 +49,11 @@ export function grpcSessionAuthInterceptor(options: GrpcSessionAuthOptions): grp
           onReceiveMetadata(metadata, passOn) {
             const header = metadata.get('authorization')[0];
             const token = bearerToken(typeof header === 'string' ? header : undefined);
-            const refuse = (code: grpc.status, details: string, trailers = new grpc.Metadata()) => call.sendStatus({ code, details, metadata: trailers });
+            const refuse = (code: grpc.status, details: string, trailers = new grpc.Metadata()) =>
+              call.sendStatus({ code, details, metadata: trailers });
             if (!token) {
-              if (mode === 'required') return refuse(grpc.status.UNAUTHENTICATED, 'this method needs authorization: Bearer <session token>');
+              if (mode === 'required')
+                return refuse(grpc.status.UNAUTHENTICATED, 'this method needs authorization: Bearer <session token>');
               return passOn(metadata);
             }
             options.validator.validate(token).then(

@@ -28,6 +28,11 @@ export async function startAccountsService(options: AccountsServiceProcessOption
     LOG_LEVEL: 'info',
     ...options.env,
   };
-  const { ready, ...app } = await startAppBundle<{ port: number; metricsPort: number }>('accounts-service', 'accounts service listening', env, options.timeoutMs);
+  const { ready, ...app } = await startAppBundle<{ port: number; metricsPort: number }>(
+    'accounts-service',
+    'accounts service listening',
+    env,
+    options.timeoutMs,
+  );
   return { ...app, address: `127.0.0.1:${ready.port}`, port: ready.port, metricsPort: ready.metricsPort };
 }

@@ -27,7 +27,12 @@ export function appBundle(app: string): string {
  * Spawns a built app with `env` over the current environment, waits for the
  * JSON log line whose `msg` is `readyMessage`, and returns it parsed.
  */
-export async function startAppBundle<Ready>(app: string, readyMessage: string, env: NodeJS.ProcessEnv, timeoutMs = 30_000): Promise<AppProcess & { ready: Ready }> {
+export async function startAppBundle<Ready>(
+  app: string,
+  readyMessage: string,
+  env: NodeJS.ProcessEnv,
+  timeoutMs = 30_000,
+): Promise<AppProcess & { ready: Ready }> {
   const bundle = appBundle(app);
   if (!existsSync(bundle)) throw new Error(`${app} bundle not found at ${bundle}; run: npx nx run ${app}:build`);
   const proc = startProcess(process.execPath, [bundle], { cwd: workspaceRoot(), env: { ...process.env, ...env } });

@@ -37,7 +37,10 @@ export function startProcess(command: string, args: string[], options: { env?: N
     exited,
     output: () => buffer,
     waitForLine(pattern, timeoutMs = 30_000) {
-      const existing = buffer.split('\n').map((l) => l.match(pattern)).find(Boolean);
+      const existing = buffer
+        .split('\n')
+        .map((l) => l.match(pattern))
+        .find(Boolean);
       if (existing) return Promise.resolve(existing);
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => done(new Error(`timed out waiting for ${pattern} from ${command}; output:\n${buffer}`)), timeoutMs);

@@ -10,14 +10,22 @@ describe('embedded database', () => {
     expect(db.uri).toMatch(/^mongodb:\/\/127\.0\.0\.1:\d+\/$/);
     const name = uniqueDbName();
     let client = await MongoClient.connect(db.uri);
-    await client.db(name).collection('c').insertOne({ _id: 'a' as never, v: 1 });
+    await client
+      .db(name)
+      .collection('c')
+      .insertOne({ _id: 'a' as never, v: 1 });
     await client.close();
 
     await db.stop();
     await db.restart();
 
     client = await MongoClient.connect(db.uri);
-    expect(await client.db(name).collection('c').findOne({ _id: 'a' as never })).toEqual({ _id: 'a', v: 1 });
+    expect(
+      await client
+        .db(name)
+        .collection('c')
+        .findOne({ _id: 'a' as never }),
+    ).toEqual({ _id: 'a', v: 1 });
     await client.db(name).dropDatabase();
     await client.close();
   });

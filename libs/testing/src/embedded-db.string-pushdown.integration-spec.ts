@@ -87,7 +87,11 @@ describe('embedded database: string equalities next to _id reach SQL', () => {
     await collection.insertOne({ _id: 'writable', secret_hash: hash, version: 1 });
     const wrong = await collection.updateOne({ _id: 'writable', secret_hash: sha256Hex(), version: 1 }, { $set: { tag: 'wrong' } });
     expect(wrong.matchedCount).toBe(0);
-    const right = await collection.findOneAndUpdate({ _id: 'writable', secret_hash: hash, version: 1 }, { $set: { tag: 'right' } }, { returnDocument: 'after' });
+    const right = await collection.findOneAndUpdate(
+      { _id: 'writable', secret_hash: hash, version: 1 },
+      { $set: { tag: 'right' } },
+      { returnDocument: 'after' },
+    );
     expect(right).toEqual({ _id: 'writable', secret_hash: hash, version: 1, tag: 'right' });
     expect((await collection.deleteOne({ _id: 'writable', secret_hash: `${hash} ` })).deletedCount).toBe(0);
     expect((await collection.deleteOne({ _id: 'writable', secret_hash: hash })).deletedCount).toBe(1);

@@ -27,9 +27,14 @@ export function embeddedDbBinary(): string {
   const root = workspaceRoot();
   const binary = join(root, 'dist', 'tools', 'embedded-db');
   if (!existsSync(binary)) {
-    const build = spawnSync(process.execPath, [join(root, 'tools', 'embedded-db', 'build.mjs'), '--if-missing'], { cwd: root, stdio: 'inherit' });
+    const build = spawnSync(process.execPath, [join(root, 'tools', 'embedded-db', 'build.mjs'), '--if-missing'], {
+      cwd: root,
+      stdio: 'inherit',
+    });
     if (build.status !== 0 || !existsSync(binary)) {
-      throw new Error(`the embedded database binary ${binary} is missing and building it failed (see the "embedded-db build:" line above); run "npx nx run embedded-db:build"`);
+      throw new Error(
+        `the embedded database binary ${binary} is missing and building it failed (see the "embedded-db build:" line above); run "npx nx run embedded-db:build"`,
+      );
     }
   }
   return binary;

@@ -23,7 +23,19 @@ export function gatewayBundle(): string {
  * "gateway listening" line, from which it reads the port.
  */
 export async function startGateway(options: GatewayProcessOptions): Promise<GatewayProcess> {
-  const env = { SESSION_SERVICE_URL: options.sessionServiceUrl, GATEWAY_HOST: '127.0.0.1', GATEWAY_PORT: '0', GATEWAY_METRICS_PORT: '0', LOG_LEVEL: 'info', ...options.env };
-  const { ready, ...app } = await startAppBundle<{ port: number; url: string; metricsUrl: string }>('gateway', 'gateway listening', env, options.timeoutMs);
+  const env = {
+    SESSION_SERVICE_URL: options.sessionServiceUrl,
+    GATEWAY_HOST: '127.0.0.1',
+    GATEWAY_PORT: '0',
+    GATEWAY_METRICS_PORT: '0',
+    LOG_LEVEL: 'info',
+    ...options.env,
+  };
+  const { ready, ...app } = await startAppBundle<{ port: number; url: string; metricsUrl: string }>(
+    'gateway',
+    'gateway listening',
+    env,
+    options.timeoutMs,
+  );
   return { ...app, url: ready.url, port: ready.port, metricsUrl: ready.metricsUrl };
 }

@@ -41,7 +41,11 @@ export async function startReplicaStack(options: ReplicaStackOptions): Promise<R
   const addresses = ports.map((port) => `127.0.0.1:${port}`);
   const serviceUrl = `ipv4:${addresses.join(',')}`;
   const start = (address: string) =>
-    startSessionService({ mongoUri: options.mongoUri, dbName: options.dbName, env: { ...options.serviceEnv, SESSION_SERVICE_URL: address } });
+    startSessionService({
+      mongoUri: options.mongoUri,
+      dbName: options.dbName,
+      env: { ...options.serviceEnv, SESSION_SERVICE_URL: address },
+    });
   const services = await Promise.all(
     addresses.map(async (address) => {
       let current = await start(address);
@@ -60,7 +64,10 @@ export async function startReplicaStack(options: ReplicaStackOptions): Promise<R
   const gateways = await Promise.all(
     Array.from({ length: options.gateways ?? 2 }, () =>
       // Rate limits are per client address and every test client is 127.0.0.1.
-      startGateway({ sessionServiceUrl: serviceUrl, env: { GRPC_LOAD_BALANCING: 'round_robin', CREATE_RATE_LIMIT: '100000', INVALID_TOKEN_LIMIT: '100000', ...options.gatewayEnv } }),
+      startGateway({
+        sessionServiceUrl: serviceUrl,
+        env: { GRPC_LOAD_BALANCING: 'round_robin', CREATE_RATE_LIMIT: '100000', INVALID_TOKEN_LIMIT: '100000', ...options.gatewayEnv },
+      }),
     ),
   );
   return {

@@ -16,7 +16,10 @@ type Truthy<T> = Exclude<T, false | null | undefined | 0 | ''>;
  * the timeout message, so a spec waits on the thing itself rather than on a
  * guessed number of milliseconds.
  */
-export async function waitUntil<T>(condition: () => T | Promise<T>, { what, timeoutMs = 10_000, intervalMs = 20 }: WaitOptions): Promise<Truthy<T>> {
+export async function waitUntil<T>(
+  condition: () => T | Promise<T>,
+  { what, timeoutMs = 10_000, intervalMs = 20 }: WaitOptions,
+): Promise<Truthy<T>> {
   const started = Date.now();
   let lastError: unknown;
   for (;;) {

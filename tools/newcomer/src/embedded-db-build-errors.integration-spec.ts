@@ -33,7 +33,10 @@ describe('embedded database build failures a newcomer can act on', () => {
     const out = join(go.dir, 'offline', 'embedded-db');
     const build = await runEmbeddedDbBuild(out, { ...go.env, GOPROXY: 'off' });
     expect(build.code).toBe(1);
-    expectOwnLinesEndingWith(build.output, /^embedded-db build: cannot download the Go modules \(GOPROXY=off\): .*module proxy must be reachable/);
+    expectOwnLinesEndingWith(
+      build.output,
+      /^embedded-db build: cannot download the Go modules \(GOPROXY=off\): .*module proxy must be reachable/,
+    );
     expect(existsSync(out)).toBe(false);
   });
 });

@@ -31,7 +31,10 @@ async function startStack(options: { dataDir?: string; last?: string } = {}): Pr
     LOG_LEVEL: 'warn',
   };
   const root = workspaceRoot();
-  const proc = startProcess(process.execPath, [join(root, 'tools', 'scripts', 'start.mjs'), ...(options.last ? [options.last] : [])], { env, cwd: root });
+  const proc = startProcess(process.execPath, [join(root, 'tools', 'scripts', 'start.mjs'), ...(options.last ? [options.last] : [])], {
+    env,
+    cwd: root,
+  });
   return { proc, gatewayPort, ports: [gatewayPort, dbPort, servicePort], dir };
 }
 
@@ -117,7 +120,10 @@ describe('npm start keeps the stack it started alive', () => {
     async (part) => {
       const [pid] = reportedPids(stack, part);
       process.kill(pid, 'SIGKILL');
-      await stack.proc.waitForLine(new RegExp(`^start: ${part} exited \\(killed by SIGKILL\\); restarting it in 0\\.5 s`), RECOVERY_LIMIT_MS);
+      await stack.proc.waitForLine(
+        new RegExp(`^start: ${part} exited \\(killed by SIGKILL\\); restarting it in 0\\.5 s`),
+        RECOVERY_LIMIT_MS,
+      );
       await stack.proc.waitForLine(new RegExp(`^start: ${part} restarted \\(pid \\d+\\)`), RECOVERY_LIMIT_MS);
       const [, restarted] = reportedPids(stack, part);
       expect(alive(restarted)).toBe(true);
@@ -139,29 +145,29 @@ describe('npm start keeps the stack it started alive', () => {
 });
 
 describe('npm start with a part that keeps crashing', () => {
-  it(
-    'backs off 0.5, 1, 2, 4, 8 s, then stops everything and exits non-zero naming the part and the reason',
-    async () => {
-      // A data "folder" that is a file: the database exits at once, every time.
-      const dir = mkdtempSync(join(tmpdir(), 'newcomer-crash-'));
-      const notAFolder = join(dir, 'not-a-folder');
-      writeFileSync(notAFolder, '');
-      const stack = await startStack({ dataDir: notAFolder, last: 'embedded-db' });
-      try {
-        const code = await exitCodeWithin(stack, 100_000);
-        const output = stack.proc.output();
-        expect(code).toBe(1);
-        const delays = [...output.matchAll(/^start: embedded-db exited \(exit code 1\); restarting it in ([\d.]+) s/gm)].map((m) => Number(m[1]));
-        expect(delays).toEqual([0.5, 1, 2, 4, 8]);
-        expect(output).toMatch(/^start: embedded-db keeps failing \(6 times within 60 s\), last: exited \(exit code 1\); its last output line: .*cannot create data directory.*; stopping everything$/m);
-        expect(output).not.toMatch(/^Ready:/m);
-        await expectNothingLeft(stack);
-      } finally {
-        await cleanUp(stack);
-        rmSync(dir, { recursive: true, force: true });
-        rmSync(stack.dir, { recursive: true, force: true });
-      }
-    },
-    120_000,
-  );
+  it('backs off 0.5, 1, 2, 4, 8 s, then stops everything and exits non-zero naming the part and the reason', async () => {
+    // A data "folder" that is a file: the database exits at once, every time.
+    const dir = mkdtempSync(join(tmpdir(), 'newcomer-crash-'));
+    const notAFolder = join(dir, 'not-a-folder');
+    writeFileSync(notAFolder, '');
+    const stack = await startStack({ dataDir: notAFolder, last: 'embedded-db' });
+    try {
+      const code = await exitCodeWithin(stack, 100_000);
+      const output = stack.proc.output();
+      expect(code).toBe(1);
+      const delays = [...output.matchAll(/^start: embedded-db exited \(exit code 1\); restarting it in ([\d.]+) s/gm)].map((m) =>
+        Number(m[1]),
+      );
+      expect(delays).toEqual([0.5, 1, 2, 4, 8]);
+      expect(output).toMatch(
+        /^start: embedded-db keeps failing \(6 times within 60 s\), last: exited \(exit code 1\); its last output line: .*cannot create data directory.*; stopping everything$/m,
+      );
+      expect(output).not.toMatch(/^Ready:/m);
+      await expectNothingLeft(stack);
+    } finally {
+      await cleanUp(stack);
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(stack.dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

@@ -47,7 +47,10 @@ export class AccountRepository implements AccountStore {
     const now = new Date();
     await this.bounded(ctx, async (timeoutMS) => {
       try {
-        await this.collection.insertOne({ _id: account.accountId, email: account.email, password_hash: account.passwordHash, created_at: now, updated_at: now }, { timeoutMS });
+        await this.collection.insertOne(
+          { _id: account.accountId, email: account.email, password_hash: account.passwordHash, created_at: now, updated_at: now },
+          { timeoutMS },
+        );
       } catch (err) {
         if (err instanceof MongoServerError && err.code === DUPLICATE_KEY) throw new AccountsError('account_exists');
         throw err;
@@ -66,7 +69,9 @@ export class AccountRepository implements AccountStore {
   }
 
   async setPasswordHash(accountId: string, passwordHash: string, ctx: CallContext): Promise<void> {
-    await this.bounded(ctx, (timeoutMS) => this.collection.updateOne({ _id: accountId }, { $set: { password_hash: passwordHash, updated_at: new Date() } }, { timeoutMS }));
+    await this.bounded(ctx, (timeoutMS) =>
+      this.collection.updateOne({ _id: accountId }, { $set: { password_hash: passwordHash, updated_at: new Date() } }, { timeoutMS }),
+    );
   }
 
   async remove(accountId: string, ctx: CallContext): Promise<void> {

@@ -7,7 +7,13 @@ import type { Logger } from '../observability/logger';
  * `services`, so a load balancer or compose health check stops sending sign-ins that would fail.
  * Calls are not refused on its word: each fails on its own, bounded, when the database is away.
  */
-export function watchDatabase(db: Db, health: HealthImplementation, services: readonly string[], logger: Logger, intervalMs = 2_000): { stop(): void } {
+export function watchDatabase(
+  db: Db,
+  health: HealthImplementation,
+  services: readonly string[],
+  logger: Logger,
+  intervalMs = 2_000,
+): { stop(): void } {
   let serving: boolean | undefined;
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;

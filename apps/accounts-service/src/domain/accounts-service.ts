@@ -70,7 +70,10 @@ export class AccountsService {
     }
     let bound;
     try {
-      bound = await this.sessions.bindUser({ token: input.sessionToken, accountId, rememberMe: input.rememberMe, device: input.device }, ctx);
+      bound = await this.sessions.bindUser(
+        { token: input.sessionToken, accountId, rememberMe: input.rememberMe, device: input.device },
+        ctx,
+      );
     } catch (err) {
       // A refused token leaves no account behind: the caller can sign up again with a live session.
       await this.store.remove(accountId, ctx).catch(() => undefined);
@@ -88,12 +91,18 @@ export class AccountsService {
       // Parameters were raised since this hash was made; the password is at hand only now.
       await this.store.setPasswordHash(account.accountId, await this.hasher.hash(password, ctx.deadline), ctx);
     }
-    const bound = await this.sessions.bindUser({ token: input.sessionToken, accountId: account.accountId, rememberMe: input.rememberMe, device: input.device }, ctx);
+    const bound = await this.sessions.bindUser(
+      { token: input.sessionToken, accountId: account.accountId, rememberMe: input.rememberMe, device: input.device },
+      ctx,
+    );
     this.observer.signIn('success');
     return { ...bound, accountId: account.accountId };
   }
 
-  async changePassword(input: { sessionToken: string; currentPassword: string; newPassword: string; device: Device | undefined }, ctx: CallContext): Promise<number> {
+  async changePassword(
+    input: { sessionToken: string; currentPassword: string; newPassword: string; device: Device | undefined },
+    ctx: CallContext,
+  ): Promise<number> {
     const newPassword = acceptNewPassword(input.newPassword);
     const current = passwordToCheck(input.currentPassword);
     const session = await this.sessions.validateRecentSignIn(input.sessionToken, this.settings.reauthWindowMs, ctx);
@@ -121,7 +130,9 @@ export class AccountsService {
     let outcome: 'success' | 'failure' | 'released' = 'released';
     try {
       const account = await this.store.findByEmail(email, ctx);
-      const ok = account ? await this.hasher.verify(password, account.passwordHash, ctx.deadline) : await this.hasher.verifyAgainstNothing(password, ctx.deadline);
+      const ok = account
+        ? await this.hasher.verify(password, account.passwordHash, ctx.deadline)
+        : await this.hasher.verifyAgainstNothing(password, ctx.deadline);
       outcome = ok ? 'success' : 'failure';
       if (!account || !ok) {
         this.observer.signIn('invalid_credentials');

@@ -9,4 +9,3 @@ describe('normalizeEmail', () => {
     expect(() => normalizeEmail(input)).toThrow(expect.objectContaining({ code: 'invalid_email' }));
   });
 });
-

@@ -28,7 +28,7 @@ describe('PasswordHasher', () => {
     expect(seen).toHaveLength(3);
   });
 
-  it('does not start a hash whose caller\'s deadline has passed', async () => {
+  it("does not start a hash whose caller's deadline has passed", async () => {
     await expect(new PasswordHasher(cheap, 1).hash('a', Date.now() - 1)).rejects.toMatchObject({ code: 'timeout' });
   });
 });

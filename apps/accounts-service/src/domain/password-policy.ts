@@ -19,8 +19,10 @@ export function normalizePassword(password: string): string {
 export function acceptNewPassword(password: string): string {
   const normalized = normalizePassword(password);
   const length = [...normalized].length;
-  if (length < PASSWORD_MIN_CODE_POINTS) throw new AccountsError('invalid_password', { message: `password must be at least ${PASSWORD_MIN_CODE_POINTS} characters` });
-  if (length > PASSWORD_MAX_CODE_POINTS) throw new AccountsError('invalid_password', { message: `password must be at most ${PASSWORD_MAX_CODE_POINTS} characters` });
+  if (length < PASSWORD_MIN_CODE_POINTS)
+    throw new AccountsError('invalid_password', { message: `password must be at least ${PASSWORD_MIN_CODE_POINTS} characters` });
+  if (length > PASSWORD_MAX_CODE_POINTS)
+    throw new AccountsError('invalid_password', { message: `password must be at most ${PASSWORD_MAX_CODE_POINTS} characters` });
   if (CONTROL.test(normalized)) throw new AccountsError('invalid_password', { message: 'password must not contain control characters' });
   return normalized;
 }

@@ -12,7 +12,10 @@ export interface BoundSession {
  */
 export interface SessionPort {
   /** Signs the session of `token` in to `accountId`; the token rotates. */
-  bindUser(request: { token: string; accountId: string; rememberMe: boolean; device: Device | undefined }, ctx: CallContext): Promise<BoundSession>;
+  bindUser(
+    request: { token: string; accountId: string; rememberMe: boolean; device: Device | undefined },
+    ctx: CallContext,
+  ): Promise<BoundSession>;
   /** The live session of `token`, refused (reauthentication_required) when its sign-in is older than `maxAgeMs`. */
   validateRecentSignIn(token: string, maxAgeMs: number, ctx: CallContext): Promise<Session__Output>;
   /** Signs the user out everywhere but `exceptSessionId`; the number of sessions ended. */

@@ -23,7 +23,7 @@ describe('SignInThrottle', () => {
     expect(t.admit('a@x.org', '').ok).toBe(true);
   });
 
-  it('a success clears the account\'s failures but not the address\'s; a released slot counts nothing', () => {
+  it("a success clears the account's failures but not the address's; a released slot counts nothing", () => {
     const t = throttle();
     for (let i = 0; i < 2; i++) {
       const a = t.admit('a@x.org', '10.0.0.1');

@@ -19,7 +19,8 @@ export interface Reservation {
   settle(outcome: 'success' | 'failure' | 'released'): void;
 }
 
-export type Admission = { readonly ok: true; readonly reservation: Reservation } | { readonly ok: false; readonly retryAfterSeconds: number };
+export type Admission =
+  { readonly ok: true; readonly reservation: Reservation } | { readonly ok: false; readonly retryAfterSeconds: number };
 
 /** Keys tracked at most per kind; the oldest are forgotten first (memory stays bounded under a flood of made-up emails). */
 const MAX_KEYS = 100_000;

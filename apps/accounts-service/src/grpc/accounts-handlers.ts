@@ -6,16 +6,39 @@ import type { createRpcWrapper } from './rpc-wrapper';
 export function createAccountsHandlers(service: AccountsService, wrap: ReturnType<typeof createRpcWrapper>): AccountsServiceHandlers {
   return {
     SignUp: wrap('SignUp', async (req, ctx) => {
-      const out = await service.signUp({ sessionToken: req.session_token, email: req.email, password: req.password, rememberMe: req.remember_me, device: req.device ?? undefined }, ctx);
+      const out = await service.signUp(
+        {
+          sessionToken: req.session_token,
+          email: req.email,
+          password: req.password,
+          rememberMe: req.remember_me,
+          device: req.device ?? undefined,
+        },
+        ctx,
+      );
       return { token: out.token, session: out.session, account_id: out.accountId };
     }),
     SignIn: wrap('SignIn', async (req, ctx) => {
-      const out = await service.signIn({ sessionToken: req.session_token, email: req.email, password: req.password, rememberMe: req.remember_me, device: req.device ?? undefined }, ctx);
+      const out = await service.signIn(
+        {
+          sessionToken: req.session_token,
+          email: req.email,
+          password: req.password,
+          rememberMe: req.remember_me,
+          device: req.device ?? undefined,
+        },
+        ctx,
+      );
       return { token: out.token, session: out.session, account_id: out.accountId };
     }),
     ChangePassword: wrap('ChangePassword', async (req, ctx) => {
       const revoked = await service.changePassword(
-        { sessionToken: req.session_token, currentPassword: req.current_password, newPassword: req.new_password, device: req.device ?? undefined },
+        {
+          sessionToken: req.session_token,
+          currentPassword: req.current_password,
+          newPassword: req.new_password,
+          device: req.device ?? undefined,
+        },
         ctx,
       );
       return { revoked_count: String(revoked) };

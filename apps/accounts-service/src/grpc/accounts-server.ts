@@ -13,7 +13,13 @@ import type { Logger } from '../observability/logger';
  * caller interceptor as the session service's (the gateway is the caller, by API key); reflection
  * only when configured.
  */
-export function createAccountsServer(handlers: AccountsServiceHandlers, health: HealthImplementation, grpcConfig: AccountsServiceConfig['grpc'], logger: Logger, registry: Registry): grpc.Server {
+export function createAccountsServer(
+  handlers: AccountsServiceHandlers,
+  health: HealthImplementation,
+  grpcConfig: AccountsServiceConfig['grpc'],
+  logger: Logger,
+  registry: Registry,
+): grpc.Server {
   const interceptor = callerAuthInterceptor(new CallerPolicy(grpcConfig.callers), observeCallerDecisions(logger, registry));
   const server = new grpc.Server({ interceptors: [interceptor] });
   const { proto, packageDefinition } = loadAccountsPackage();

@@ -52,7 +52,14 @@ export function createRpcWrapper({ logger, metrics }: { logger: Logger; metrics:
         }
         const answer = toStatus(err);
         metrics.rpcHandled(method, grpc.status[answer.status], seconds);
-        const fields = { requestId: ctx.requestId, caller, method, code: grpc.status[answer.status], errorCode: answer.code, ms: seconds * 1_000 };
+        const fields = {
+          requestId: ctx.requestId,
+          caller,
+          method,
+          code: grpc.status[answer.status],
+          errorCode: answer.code,
+          ms: seconds * 1_000,
+        };
         const cause = err instanceof Error ? (err.cause ?? err) : err;
         if (answer.status === grpc.status.INTERNAL) logger.error({ ...fields, err: cause }, 'rpc failed');
         else if (answer.status === grpc.status.UNAVAILABLE) logger.warn({ ...fields, err: cause }, 'rpc failed: dependency unavailable');
@@ -63,7 +70,11 @@ export function createRpcWrapper({ logger, metrics }: { logger: Logger; metrics:
         callback({ code: answer.status, details: answer.message, metadata });
       };
       if (budget <= 0) return finish(new AccountsError('timeout'));
-      if (Number.isFinite(budget)) watchdog = setTimeout(() => finish(new AccountsError('unavailable', { message: 'the call could not be completed in time' })), budget);
+      if (Number.isFinite(budget))
+        watchdog = setTimeout(
+          () => finish(new AccountsError('unavailable', { message: 'the call could not be completed in time' })),
+          budget,
+        );
       handler(call.request, ctx).then(
         (response) => finish(undefined, response),
         (err: unknown) => finish(err),

@@ -6,7 +6,14 @@ import pino, { type DestinationStream, type Logger } from 'pino';
  */
 export function createLogger(level: string, destination?: DestinationStream): Logger {
   const secrets = ['token', 'session_token', 'password', 'current_password', 'new_password', 'password_hash', 'passwordHash', 'apiKey'];
-  return pino({ level, base: { service: 'accounts-service' }, redact: { paths: [...secrets, ...secrets.map((s) => `*.${s}`)], censor: '[redacted]' } }, destination);
+  return pino(
+    {
+      level,
+      base: { service: 'accounts-service' },
+      redact: { paths: [...secrets, ...secrets.map((s) => `*.${s}`)], censor: '[redacted]' },
+    },
+    destination,
+  );
 }
 
 export type { Logger };

@@ -4,7 +4,12 @@ import type { AccountsObserver, SignInOutcome } from '../domain/accounts-service
 /** Every metric of the accounts service on its own registry (tests build several). */
 export class AccountsMetrics implements AccountsObserver {
   readonly registry = new Registry();
-  private readonly handled = new Counter({ name: 'grpc_server_handled_total', help: 'RPCs completed, by method and gRPC status code', labelNames: ['method', 'code'], registers: [this.registry] });
+  private readonly handled = new Counter({
+    name: 'grpc_server_handled_total',
+    help: 'RPCs completed, by method and gRPC status code',
+    labelNames: ['method', 'code'],
+    registers: [this.registry],
+  });
   private readonly handling = new Histogram({
     name: 'grpc_server_handling_seconds',
     help: 'RPC handling time',
@@ -12,10 +17,28 @@ export class AccountsMetrics implements AccountsObserver {
     buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5],
     registers: [this.registry],
   });
-  private readonly signIns = new Counter({ name: 'accounts_sign_ins_total', help: 'Password checks (sign-in and password change), by outcome: success, invalid_credentials, rate_limited', labelNames: ['outcome'], registers: [this.registry] });
-  private readonly signUps = new Counter({ name: 'accounts_sign_ups_total', help: 'Sign-ups, by outcome: success, account_exists', labelNames: ['outcome'], registers: [this.registry] });
-  private readonly passwordChanges = new Counter({ name: 'accounts_password_changes_total', help: 'Passwords changed', registers: [this.registry] });
-  private readonly revokedOnChange = new Counter({ name: 'accounts_sessions_revoked_on_password_change_total', help: 'Other sessions signed out by password changes', registers: [this.registry] });
+  private readonly signIns = new Counter({
+    name: 'accounts_sign_ins_total',
+    help: 'Password checks (sign-in and password change), by outcome: success, invalid_credentials, rate_limited',
+    labelNames: ['outcome'],
+    registers: [this.registry],
+  });
+  private readonly signUps = new Counter({
+    name: 'accounts_sign_ups_total',
+    help: 'Sign-ups, by outcome: success, account_exists',
+    labelNames: ['outcome'],
+    registers: [this.registry],
+  });
+  private readonly passwordChanges = new Counter({
+    name: 'accounts_password_changes_total',
+    help: 'Passwords changed',
+    registers: [this.registry],
+  });
+  private readonly revokedOnChange = new Counter({
+    name: 'accounts_sessions_revoked_on_password_change_total',
+    help: 'Other sessions signed out by password changes',
+    registers: [this.registry],
+  });
   // scrypt at the OWASP parameters takes a few hundred ms on a small machine: buckets around that.
   readonly hashSeconds = new Histogram({
     name: 'accounts_password_hash_seconds',

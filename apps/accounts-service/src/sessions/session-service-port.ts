@@ -27,8 +27,10 @@ export function fromSessionService(err: unknown): Error {
   const status = (err as grpc.ServiceError).code;
   const code = errorCode(err as grpc.ServiceError);
   // The caller-auth codes mean *this* service's key is wrong: never the user's business.
-  if (code && PASSED_ON.has(status) && !code.startsWith('caller_')) return new UpstreamRefusal(status, code, (err as grpc.ServiceError).details);
-  if (status === grpc.status.UNAVAILABLE || status === grpc.status.DEADLINE_EXCEEDED) return new AccountsError('unavailable', { cause: err });
+  if (code && PASSED_ON.has(status) && !code.startsWith('caller_'))
+    return new UpstreamRefusal(status, code, (err as grpc.ServiceError).details);
+  if (status === grpc.status.UNAVAILABLE || status === grpc.status.DEADLINE_EXCEEDED)
+    return new AccountsError('unavailable', { cause: err });
   return new AccountsError('internal', { cause: err });
 }
 
@@ -39,7 +41,10 @@ export class SessionServicePort implements SessionPort {
     private readonly deadlineMs: number,
   ) {}
 
-  async bindUser(request: { token: string; accountId: string; rememberMe: boolean; device: Device | undefined }, ctx: CallContext): Promise<BoundSession> {
+  async bindUser(
+    request: { token: string; accountId: string; rememberMe: boolean; device: Device | undefined },
+    ctx: CallContext,
+  ): Promise<BoundSession> {
     const res = await this.call(ctx, (options) =>
       this.api.bindUser(
         {
@@ -60,14 +65,19 @@ export class SessionServicePort implements SessionPort {
   async validateRecentSignIn(token: string, maxAgeMs: number, ctx: CallContext) {
     const seconds = Math.floor(maxAgeMs / 1_000);
     const res = await this.call(ctx, (options) =>
-      this.api.validateSession({ token, extend: false, max_authentication_age: { seconds: String(seconds), nanos: (maxAgeMs % 1_000) * 1_000_000 } }, options),
+      this.api.validateSession(
+        { token, extend: false, max_authentication_age: { seconds: String(seconds), nanos: (maxAgeMs % 1_000) * 1_000_000 } },
+        options,
+      ),
     );
     if (!res.session) throw new AccountsError('internal', { message: 'ValidateSession answered without a session' });
     return res.session;
   }
 
   async revokeOtherSessions(accountId: string, exceptSessionId: string, ctx: CallContext): Promise<number> {
-    const res = await this.call(ctx, (options) => this.api.revokeUserSessions({ user_id: accountId, except_session_id: exceptSessionId }, options));
+    const res = await this.call(ctx, (options) =>
+      this.api.revokeUserSessions({ user_id: accountId, except_session_id: exceptSessionId }, options),
+    );
     return Number(res.revoked_count);
   }
 

@@ -44,7 +44,8 @@ export class AccountsStack {
       mongoUri: this.db.uri,
       dbName: this.dbName,
       env: {
-        GRPC_CALLERS: 'gateway=CreateSession,ValidateSession,RevokeSession,ListUserSessions;accounts=BindUser,ValidateSession,RevokeUserSessions',
+        GRPC_CALLERS:
+          'gateway=CreateSession,ValidateSession,RevokeSession,ListUserSessions;accounts=BindUser,ValidateSession,RevokeUserSessions',
         GRPC_CALLER_KEY_HASHES: `gateway=${sha256(this.keys.gateway)};accounts=${sha256(this.keys.accounts)}`,
       },
     });
@@ -88,13 +89,20 @@ export class AccountsStack {
 }
 
 /** Status, `x-error-code` and message of a failed call, or 'OK'. */
-export async function outcomeOf(call: Promise<unknown>): Promise<{ code: grpc.status; errorCode: unknown; details: string; retryAfter?: unknown } | 'OK'> {
+export async function outcomeOf(
+  call: Promise<unknown>,
+): Promise<{ code: grpc.status; errorCode: unknown; details: string; retryAfter?: unknown } | 'OK'> {
   try {
     await call;
     return 'OK';
   } catch (err) {
     const e = err as grpc.ServiceError;
-    return { code: e.code, errorCode: e.metadata?.get(ERROR_CODE_METADATA_KEY)[0], details: e.details, retryAfter: e.metadata?.get('retry-after')[0] };
+    return {
+      code: e.code,
+      errorCode: e.metadata?.get(ERROR_CODE_METADATA_KEY)[0],
+      details: e.details,
+      retryAfter: e.metadata?.get('retry-after')[0],
+    };
   }
 }
 

@@ -39,9 +39,12 @@ describe('parseBearer', () => {
   it('agrees with the old expression on every short header', () => {
     const alphabet = ['B', 'e', 'a', 'r', 'E', 'R', ' ', '\t', 'x', '.', '-', '\u00a0', 'Bearer', 'bearer '];
     fc.assert(
-      fc.property(fc.array(fc.constantFrom(...alphabet), { maxLength: 12 }).map((parts) => parts.join('')), (header) => {
-        expect(parseBearer(header)).toBe(legacy(header));
-      }),
+      fc.property(
+        fc.array(fc.constantFrom(...alphabet), { maxLength: 12 }).map((parts) => parts.join('')),
+        (header) => {
+          expect(parseBearer(header)).toBe(legacy(header));
+        },
+      ),
       { numRuns: 3_000 },
     );
   });

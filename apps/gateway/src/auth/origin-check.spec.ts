@@ -1,6 +1,11 @@
 import { isOriginAllowed, isStateChanging, normalizeOrigin, type OriginFacts } from './origin-check';
 
-const base: OriginFacts = { origin: undefined, secFetchSite: undefined, ownOrigin: 'http://127.0.0.1:3000', allowedOrigins: ['http://localhost:5173'] };
+const base: OriginFacts = {
+  origin: undefined,
+  secFetchSite: undefined,
+  ownOrigin: 'http://127.0.0.1:3000',
+  allowedOrigins: ['http://localhost:5173'],
+};
 
 describe('isStateChanging', () => {
   it.each(['POST', 'PUT', 'PATCH', 'DELETE', 'post'])('%s changes state', (m) => expect(isStateChanging(m)).toBe(true));
@@ -8,7 +13,7 @@ describe('isStateChanging', () => {
 });
 
 describe('isOriginAllowed', () => {
-  it('allows the gateway\'s own origin and the configured ones, case-insensitively', () => {
+  it("allows the gateway's own origin and the configured ones, case-insensitively", () => {
     expect(isOriginAllowed({ ...base, origin: 'http://127.0.0.1:3000', secFetchSite: 'same-origin' })).toBe(true);
     expect(isOriginAllowed({ ...base, origin: 'HTTP://LOCALHOST:5173' })).toBe(true);
   });

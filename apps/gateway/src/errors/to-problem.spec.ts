@@ -99,7 +99,7 @@ describe('toProblem for gRPC errors', () => {
     }
   });
 
-  it('passes a throttling service\'s retry-after on as Retry-After, and only a whole number of seconds', () => {
+  it("passes a throttling service's retry-after on as Retry-After, and only a whole number of seconds", () => {
     const throttled = (value: string) => {
       const error = grpcError(grpc.status.RESOURCE_EXHAUSTED, 'slow down', 'rate_limited');
       error.metadata.set('retry-after', value);
@@ -129,7 +129,12 @@ describe('toProblem for other errors', () => {
       validation: [{ instancePath: '/user_data', message: 'must be object' }],
       validationContext: 'body',
     });
-    expect(toProblem(error, context).problem).toMatchObject({ status: 400, code: 'bad_request', field: 'body/user_data', detail: 'body/user_data must be object' });
+    expect(toProblem(error, context).problem).toMatchObject({
+      status: 400,
+      code: 'bad_request',
+      field: 'body/user_data',
+      detail: 'body/user_data must be object',
+    });
   });
 
   it('names a missing required property', () => {
@@ -142,7 +147,11 @@ describe('toProblem for other errors', () => {
 
   it('maps Fastify body errors by status and keeps their message', () => {
     const tooLarge = Object.assign(new Error('Request body is too large'), { statusCode: 413, code: 'FST_ERR_CTP_BODY_TOO_LARGE' });
-    expect(toProblem(tooLarge, context).problem).toMatchObject({ status: 413, code: 'payload_too_large', detail: 'Request body is too large' });
+    expect(toProblem(tooLarge, context).problem).toMatchObject({
+      status: 413,
+      code: 'payload_too_large',
+      detail: 'Request body is too large',
+    });
     const media = Object.assign(new Error('Unsupported Media Type: text/csv'), { statusCode: 415, code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE' });
     expect(toProblem(media, context).problem).toMatchObject({ status: 415, code: 'unsupported_media_type' });
   });
@@ -200,14 +209,21 @@ describe('the edges of the mapping', () => {
     expect(detail(grpc.status.UNAVAILABLE)).toBe('The session service is unavailable; retry later.');
     expect(detail(grpc.status.DEADLINE_EXCEEDED)).toBe('The session service did not answer in time; retry later.');
     expect(detail(grpc.status.DATA_LOSS)).toBe('An internal error occurred.');
-    expect(toProblem(new ProblemError(500, 'internal', 'a detail for the log only'), context).problem.detail).toBe('An internal error occurred.');
+    expect(toProblem(new ProblemError(500, 'internal', 'a detail for the log only'), context).problem.detail).toBe(
+      'An internal error occurred.',
+    );
     expect(toProblem(new ProblemError(499, 'bad_request', 'kept below 500'), context).problem.detail).toBe('kept below 500');
   });
 
   it('turns only a version conflict into 412 when If-Match was sent', () => {
     const withIfMatch = { ...context, sentIfMatch: true };
-    expect(toProblem(grpcError(grpc.status.NOT_FOUND, 'gone', 'session_not_found'), withIfMatch).problem).toMatchObject({ status: 404, code: 'session_not_found' });
-    expect(toProblem(grpcError(grpc.status.UNAUTHENTICATED, 'expired', 'session_expired'), withIfMatch).problem).toMatchObject({ status: 401 });
+    expect(toProblem(grpcError(grpc.status.NOT_FOUND, 'gone', 'session_not_found'), withIfMatch).problem).toMatchObject({
+      status: 404,
+      code: 'session_not_found',
+    });
+    expect(toProblem(grpcError(grpc.status.UNAUTHENTICATED, 'expired', 'session_expired'), withIfMatch).problem).toMatchObject({
+      status: 401,
+    });
   });
 
   it('adds a field only to schema errors', () => {
@@ -242,6 +258,11 @@ describe('the edges of the mapping', () => {
 
   it('answers a schema error without a first message or path as an invalid request', () => {
     const error = Object.assign(new Error('invalid'), { statusCode: 400, validation: [{ instancePath: '' }] });
-    expect(toProblem(error, context).problem).toMatchObject({ status: 400, code: 'bad_request', field: 'request', detail: 'request is invalid' });
+    expect(toProblem(error, context).problem).toMatchObject({
+      status: 400,
+      code: 'bad_request',
+      field: 'request',
+      detail: 'request is invalid',
+    });
   });
 });

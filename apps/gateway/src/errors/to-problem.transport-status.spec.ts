@@ -27,7 +27,10 @@ describe('a status raised by the transport, not by the service', () => {
   });
 
   it('ignores a trailer that is no problem code: a proxy or another hop may add anything', () => {
-    expect(toProblem(grpcError(grpc.status.RESOURCE_EXHAUSTED, GRPC_JS_OVERSIZE, 'quota'), context).problem).toMatchObject({ status: 502, code: 'internal' });
+    expect(toProblem(grpcError(grpc.status.RESOURCE_EXHAUSTED, GRPC_JS_OVERSIZE, 'quota'), context).problem).toMatchObject({
+      status: 502,
+      code: 'internal',
+    });
   });
 
   it("keeps the service's own RESOURCE_EXHAUSTED, which carries x-error-code, a 429 with its message", () => {
@@ -37,7 +40,10 @@ describe('a status raised by the transport, not by the service', () => {
 
   it('maps the other statuses as before whether or not the service code came with them', () => {
     expect(toProblem(grpcError(grpc.status.UNAVAILABLE, 'connect ECONNREFUSED'), context).problem).toMatchObject({ status: 503 });
-    expect(toProblem(grpcError(grpc.status.INVALID_ARGUMENT, 'page_token is malformed', 'bad_request'), context).problem).toMatchObject({ status: 400, detail: 'page_token is malformed' });
+    expect(toProblem(grpcError(grpc.status.INVALID_ARGUMENT, 'page_token is malformed', 'bad_request'), context).problem).toMatchObject({
+      status: 400,
+      detail: 'page_token is malformed',
+    });
     expect(toProblem(grpcError(grpc.status.INVALID_ARGUMENT, 'bad'), context).problem).toMatchObject({ status: 400, code: 'bad_request' });
   });
 });

@@ -2,8 +2,18 @@ import { grpcCalls, startEdgeStack, type EdgeStack, type ListeningGateway } from
 
 // What Chromium sends for `fetch(url, {method: 'POST', mode: 'no-cors'})` from a third-party page
 // (no body, so no Content-Type), and for a cross-site HTML form post.
-const NO_CORS_FROM_THIRD_PARTY = { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'no-cors', 'sec-fetch-dest': 'empty' };
-const FORM_FROM_THIRD_PARTY = { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate', 'content-type': 'application/x-www-form-urlencoded' };
+const NO_CORS_FROM_THIRD_PARTY = {
+  origin: 'https://evil.example',
+  'sec-fetch-site': 'cross-site',
+  'sec-fetch-mode': 'no-cors',
+  'sec-fetch-dest': 'empty',
+};
+const FORM_FROM_THIRD_PARTY = {
+  origin: 'https://evil.example',
+  'sec-fetch-site': 'cross-site',
+  'sec-fetch-mode': 'navigate',
+  'content-type': 'application/x-www-form-urlencoded',
+};
 
 describe('session creation from other sites (outside clients, real session service)', () => {
   let edge: EdgeStack;

@@ -1,7 +1,16 @@
 import { jsonToStruct } from '@session/proto';
 import { versionToEtag, type UserData } from '@session/rest-contract';
 import type { FastifyPluginAsync } from 'fastify';
-import { BODY_FAILURES, COMMON_FAILURES, createSessionBody, ETAG_HEADER, jsonResponse, problemResponses, requestHeaders, SET_COOKIE_HEADER } from '../schemas/route-schemas';
+import {
+  BODY_FAILURES,
+  COMMON_FAILURES,
+  createSessionBody,
+  ETAG_HEADER,
+  jsonResponse,
+  problemResponses,
+  requestHeaders,
+  SET_COOKIE_HEADER,
+} from '../schemas/route-schemas';
 import { userDataErrorFormatter } from '../schemas/user-data-errors';
 import { toSessionDto } from '../sessions/session-dto';
 import { assertUserDataFits } from '../sessions/user-data-guard';
@@ -23,7 +32,10 @@ const createSessionRoutes: FastifyPluginAsync = async (fastify) => {
         headers: requestHeaders,
         body: createSessionBody,
         response: {
-          201: jsonResponse('Created; the token is also set as an HttpOnly cookie', 'CreateSessionResponse', { ...ETAG_HEADER, ...SET_COOKIE_HEADER }),
+          201: jsonResponse('Created; the token is also set as an HttpOnly cookie', 'CreateSessionResponse', {
+            ...ETAG_HEADER,
+            ...SET_COOKIE_HEADER,
+          }),
           ...problemResponses(...COMMON_FAILURES, ...BODY_FAILURES, 403),
         },
       },
@@ -34,10 +46,17 @@ const createSessionRoutes: FastifyPluginAsync = async (fastify) => {
     async (request, reply) => {
       const userData = request.body.user_data ?? {};
       assertUserDataFits(userData, config.userDataMaxBytes);
-      const created = await fastify.sessionApi.createSession({ user_data: jsonToStruct(userData), device: deviceOf(request) }, callOptions(request));
+      const created = await fastify.sessionApi.createSession(
+        { user_data: jsonToStruct(userData), device: deviceOf(request) },
+        callOptions(request),
+      );
       const session = toSessionDto(created.session);
       reply.setSessionCookie(created.token, session.absolute_expires_at);
-      return reply.code(201).header('location', '/api/sessions/current').header('etag', versionToEtag(session.version)).send({ token: created.token, session });
+      return reply
+        .code(201)
+        .header('location', '/api/sessions/current')
+        .header('etag', versionToEtag(session.version))
+        .send({ token: created.token, session });
     },
   );
 };

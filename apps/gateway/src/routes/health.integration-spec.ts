@@ -36,7 +36,11 @@ describe('operations endpoints (real session service)', () => {
   it('documents every route, its bodies, statuses and security in /openapi.json', async () => {
     const res = await stack.inject({ url: '/openapi.json' });
     expect(res.statusCode).toBe(200);
-    const doc = res.json() as { openapi: string; paths: Record<string, Record<string, Operation>>; components: { securitySchemes: object; schemas: object } };
+    const doc = res.json() as {
+      openapi: string;
+      paths: Record<string, Record<string, Operation>>;
+      components: { securitySchemes: object; schemas: object };
+    };
     expect(doc.openapi).toMatch(/^3\./);
     expect(doc.components.securitySchemes).toEqual({
       bearerAuth: expect.objectContaining({ type: 'http', scheme: 'bearer' }),
@@ -50,7 +54,10 @@ describe('operations endpoints (real session service)', () => {
       expect(op.responses['500'].content).toHaveProperty(['application/problem+json']);
       if (path !== '/api/sessions' || method !== 'post') expect(op.security).toEqual([{ bearerAuth: [] }, { cookieAuth: [] }]);
     }
-    expect(Object.keys(doc.paths['/api/sessions/current/data'].patch.requestBody?.content ?? {})).toEqual(['application/merge-patch+json', 'application/json']);
+    expect(Object.keys(doc.paths['/api/sessions/current/data'].patch.requestBody?.content ?? {})).toEqual([
+      'application/merge-patch+json',
+      'application/json',
+    ]);
     expect(doc.paths['/api/sessions'].post.requestBody?.content).toHaveProperty(['application/json']);
     for (const path of ['/healthz', '/readyz']) expect(doc.paths[path]?.get).toBeDefined();
     expect(doc.paths['/metrics']).toBeUndefined(); // served on the operations listener, not this API
@@ -68,7 +75,11 @@ describe('operations endpoints (real session service)', () => {
     const { token } = (await stack.inject({ method: 'POST', url: '/api/sessions', payload: {} })).json();
     await stack.inject({ url: '/api/sessions/current', headers: { authorization: `Bearer ${token}` } });
     await stack.inject({ url: '/api/sessions/current', headers: { authorization: `Bearer ${token}` } });
-    await stack.inject({ method: 'DELETE', url: '/api/sessions/9b6f7b4e-93c5-4c8e-9d4f-2a6c1f0e8b7a', headers: { authorization: `Bearer ${token}` } });
+    await stack.inject({
+      method: 'DELETE',
+      url: '/api/sessions/9b6f7b4e-93c5-4c8e-9d4f-2a6c1f0e8b7a',
+      headers: { authorization: `Bearer ${token}` },
+    });
     await stack.inject({ url: '/no/such/page' });
     const res = { body: await stack.app.metrics.registry.metrics() };
     expect(res.body).toContain('http_requests_total{method="GET",route="/api/sessions/current",status="200"} 2');

@@ -15,7 +15,8 @@ const healthRoutes: FastifyPluginAsync = async (fastify) => {
     {
       schema: {
         summary: 'Readiness',
-        description: 'Ready when the session service reports SERVING on grpc.health.v1 (it reports NOT_SERVING while its database is unreachable).',
+        description:
+          'Ready when the session service reports SERVING on grpc.health.v1 (it reports NOT_SERVING while its database is unreachable).',
         tags: ['operations'],
         response: { 200: jsonResponse('Ready to serve', 'Health'), ...problemResponses(503) },
       },

@@ -37,6 +37,7 @@ export function acceptBody(types: readonly string[], options: { emptyBody?: bool
       return;
     }
     const type = mediaType(request);
-    if (!types.includes(type)) throw new ProblemError(415, 'unsupported_media_type', `This route takes ${types.join(' or ')}, not ${type}.`);
+    if (!types.includes(type))
+      throw new ProblemError(415, 'unsupported_media_type', `This route takes ${types.join(' or ')}, not ${type}.`);
   };
 }

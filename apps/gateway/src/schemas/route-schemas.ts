@@ -4,7 +4,7 @@ const PROBLEM_DESCRIPTIONS: Readonly<Record<number, string>> = {
   400: 'Bad request: schema failure (the field is named) or invalid user data',
   401: 'No valid session token (missing, malformed, unknown, expired or revoked); on sign-in routes also invalid_credentials or reauthentication_required',
   403: 'Cross-origin cookie-authenticated write, or an anonymous session where a user is needed',
-  404: 'No such session among the current user\'s sessions',
+  404: "No such session among the current user's sessions",
   409: 'Version conflict (the data changed; refetch and retry), or account_exists on sign-up',
   412: 'If-Match did not name the current version',
   413: 'Body or user_data over the size limit',
@@ -44,7 +44,11 @@ export function jsonBody(ref: string) {
 export const ETAG_HEADER = { ETag: { type: 'string', description: 'W/"v<version>"; send it back as If-Match' } } as const;
 
 export const SET_COOKIE_HEADER = {
-  'Set-Cookie': { type: 'string', description: 'the HttpOnly session cookie: persistent until the absolute expiry, or (signed in without remember_me) ending with the browser' },
+  'Set-Cookie': {
+    type: 'string',
+    description:
+      'the HttpOnly session cookie: persistent until the absolute expiry, or (signed in without remember_me) ending with the browser',
+  },
 } as const;
 
 /** Statuses any API route can answer besides its own: bad input, throttling and upstream failures. */
@@ -68,7 +72,11 @@ export const conditionalWriteHeaders = {
   type: 'object',
   properties: {
     'x-request-id': REQUEST_ID_HEADER,
-    'if-match': { type: 'string', maxLength: 64, description: 'the ETag last seen; the write fails with 412 when the data has changed since' },
+    'if-match': {
+      type: 'string',
+      maxLength: 64,
+      description: 'the ETag last seen; the write fails with 412 when the data has changed since',
+    },
   },
 } as const;
 
@@ -79,7 +87,13 @@ export const sessionListQuery = {
   properties: {
     // Query values stay strings (the gateway's Ajv does not coerce): 1 to 200 as digits.
     page_size: { type: 'string', pattern: '^(?:[1-9][0-9]?|1[0-9]{2}|200)$', description: 'sessions per page, 1 to 200; 50 when absent' },
-    page_token: { type: 'string', minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9_-]+$', description: 'the next_page_token of the previous page' },
+    page_token: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 200,
+      pattern: '^[A-Za-z0-9_-]+$',
+      description: 'the next_page_token of the previous page',
+    },
   },
 } as const;
 
@@ -96,7 +110,9 @@ export const sessionIdParams = {
   required: ['sessionId'],
   additionalProperties: false,
   // The service's own rule: session ids are minted as lowercase UUID v4, and any other form is refused (400).
-  properties: { sessionId: { type: 'string', format: 'uuid', pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$' } },
+  properties: {
+    sessionId: { type: 'string', format: 'uuid', pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$' },
+  },
 } as const;
 
 export const createSessionBody = {

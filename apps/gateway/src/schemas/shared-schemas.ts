@@ -106,8 +106,17 @@ export const signInRequestSchema = {
   properties: {
     // Bounds only: the accounts service owns the rules (normalization, 15-128 code points) and answers invalid_email/invalid_password.
     email: { type: 'string', minLength: 1, maxLength: 320, description: 'the account email (case and surrounding spaces do not matter)' },
-    password: { type: 'string', minLength: 1, maxLength: 1024, description: '15 to 128 characters (Unicode code points after NFKC) for a new account' },
-    remember_me: { type: 'boolean', default: false, description: 'keep the cookie across browser restarts; otherwise it ends with the browser' },
+    password: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 1024,
+      description: '15 to 128 characters (Unicode code points after NFKC) for a new account',
+    },
+    remember_me: {
+      type: 'boolean',
+      default: false,
+      description: 'keep the cookie across browser restarts; otherwise it ends with the browser',
+    },
   },
 } as const;
 

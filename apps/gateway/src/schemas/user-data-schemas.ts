@@ -29,7 +29,9 @@ const KEY = { pattern: '^[^$.\\u0000][^.\\u0000]*$', not: { const: '__proto__' }
 export const KEY_RULES = 'keys are not empty, do not start with "$", contain no "." or NUL and are not "__proto__"';
 
 // Fastify's JSON parser also refuses a `constructor` object that has a `prototype` (constructor poisoning).
-const NO_CONSTRUCTOR_POISON = { not: { required: ['constructor'], properties: { constructor: { type: 'object', required: ['prototype'] } } } };
+const NO_CONSTRUCTOR_POISON = {
+  not: { required: ['constructor'], properties: { constructor: { type: 'object', required: ['prototype'] } } },
+};
 
 const VALUE = { $ref: 'UserDataValue#' };
 const ARRAY = { $ref: 'UserDataArray#' };

@@ -15,7 +15,9 @@ describe('meterSessionApi against a gRPC server on a real port', () => {
 
   beforeAll(async () => {
     service = await startFakeSessionService();
-    api = meterSessionApi(new SessionApi(createSessionClient({ address: service.address }), 2_000), (method, code) => calls.push([method, code]));
+    api = meterSessionApi(new SessionApi(createSessionClient({ address: service.address }), 2_000), (method, code) =>
+      calls.push([method, code]),
+    );
   });
   afterAll(() => {
     api.close();

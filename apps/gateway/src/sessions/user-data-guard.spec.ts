@@ -49,6 +49,8 @@ describe('assertUserDataFits', () => {
   });
 
   it('refuses nesting deeper than the limit with 400 invalid_user_data', () => {
-    expect(() => assertUserDataFits(nested(USER_DATA_MAX_DEPTH + 1), 1_000)).toThrow(expect.objectContaining({ status: 400, code: 'invalid_user_data' }));
+    expect(() => assertUserDataFits(nested(USER_DATA_MAX_DEPTH + 1), 1_000)).toThrow(
+      expect.objectContaining({ status: 400, code: 'invalid_user_data' }),
+    );
   });
 });

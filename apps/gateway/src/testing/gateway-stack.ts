@@ -105,7 +105,11 @@ export async function startGatewayStack(options: StackOptions = {}): Promise<Gat
 }
 
 /** `name=value` of a Set-Cookie header, with its attributes split out. */
-export function parseSetCookie(header: string | string[] | number | undefined): { name: string; value: string; attributes: Record<string, string | true> } {
+export function parseSetCookie(header: string | string[] | number | undefined): {
+  name: string;
+  value: string;
+  attributes: Record<string, string | true>;
+} {
   const raw = Array.isArray(header) ? header[0] : String(header ?? '');
   const [pair, ...rest] = raw.split(';').map((s) => s.trim());
   const eq = pair.indexOf('=');

@@ -11,7 +11,9 @@ const serverError = (code: number, labels: string[] = []) => {
 describe('classifyDriverError', () => {
   it('treats unreachable databases as unavailable', () => {
     expect(classifyDriverError(new MongoNetworkError('down'))).toBeInstanceOf(ServiceUnavailableError);
-    expect(classifyDriverError(new MongoServerSelectionError('no server', { type: 'Unknown' } as never))).toBeInstanceOf(ServiceUnavailableError);
+    expect(classifyDriverError(new MongoServerSelectionError('no server', { type: 'Unknown' } as never))).toBeInstanceOf(
+      ServiceUnavailableError,
+    );
     expect(classifyDriverError(new MongoTopologyClosedError())).toBeInstanceOf(ServiceUnavailableError);
   });
 

@@ -97,7 +97,7 @@ describe("SessionRepository: each operation bounded by the call's deadline", () 
     }
   });
 
-  it('passes an error that is not the driver\'s through when it fails within the budget', async () => {
+  it("passes an error that is not the driver's through when it fails within the budget", async () => {
     const bug = new Error('not from the driver');
     const { repository } = repositoryOver(async () => {
       throw bug;

@@ -47,7 +47,10 @@ describe('closing and connecting the same MongoClient again', () => {
     await repository.ensureIndexes();
   });
   afterAll(async () => {
-    await client.db(dbName).dropDatabase().catch(() => undefined);
+    await client
+      .db(dbName)
+      .dropDatabase()
+      .catch(() => undefined);
     await client.close();
     await db.stop({ removeData: true });
   });
@@ -86,7 +89,10 @@ describe('closing and connecting the same MongoClient again', () => {
     expect(monitor.databaseDown).toBe(true);
     await monitor.check(); // reconnect attempted (fails: nothing listens), ping fails
     expect(monitor.serving).toBe(false);
-    expect(logged()).toEqual(['database pings keep failing: reconnecting the client', 'database client reconnect failed; retrying at every check']);
+    expect(logged()).toEqual([
+      'database pings keep failing: reconnecting the client',
+      'database client reconnect failed; retrying at every check',
+    ]);
     // The client is closed now; calls fail fast, and the repository reports them as unavailable.
     const started = Date.now();
     const failure = await repository.findById(record(1).sessionId, NO_DEADLINE).catch((e: unknown) => e);

@@ -16,8 +16,24 @@ describe('SessionRepository against a frozen database', () => {
   const dbName = uniqueDbName('frozen');
   const ID = '0b6f7b4e-93c5-4c8e-9d4f-2a6c1f0e8e01';
   const t0 = new Date();
-  const expiry = { idleExpiresAt: new Date(t0.getTime() + 60_000), absoluteExpiresAt: new Date(t0.getTime() + 120_000), expiresAt: new Date(t0.getTime() + 60_000) };
-  const stored: SessionRecord = { sessionId: ID, secretHash: 'f'.repeat(64), userId: null, userData: { a: 1 }, version: 0, createdAt: t0, updatedAt: t0, lastSeenAt: t0, ...expiry, revokedAt: null, ...NOT_SIGNED_IN };
+  const expiry = {
+    idleExpiresAt: new Date(t0.getTime() + 60_000),
+    absoluteExpiresAt: new Date(t0.getTime() + 120_000),
+    expiresAt: new Date(t0.getTime() + 60_000),
+  };
+  const stored: SessionRecord = {
+    sessionId: ID,
+    secretHash: 'f'.repeat(64),
+    userId: null,
+    userData: { a: 1 },
+    version: 0,
+    createdAt: t0,
+    updatedAt: t0,
+    lastSeenAt: t0,
+    ...expiry,
+    revokedAt: null,
+    ...NOT_SIGNED_IN,
+  };
 
   beforeAll(async () => {
     db = await startEmbeddedDb();
@@ -42,7 +58,21 @@ describe('SessionRepository against a frozen database', () => {
       findByToken: (ctx) => repository.findByToken(ID, stored.secretHash, ctx),
       extendIdleExpiry: (ctx) => repository.extendIdleExpiry(ID, t0, expiry, undefined, ctx),
       writeDataIfVersion: (ctx) => repository.writeDataIfVersion(ID, 0, { base: stored, userData: { b: 2 }, now: t0, expiry }, ctx),
-      bindUserIfUnchanged: (ctx) => repository.bindUserIfUnchanged(stored, { userId: 'u', secretHash: 'e'.repeat(64), now: t0, expiry, claims: {}, authenticationMethod: 'password', device: null, rememberMe: true }, ctx),
+      bindUserIfUnchanged: (ctx) =>
+        repository.bindUserIfUnchanged(
+          stored,
+          {
+            userId: 'u',
+            secretHash: 'e'.repeat(64),
+            now: t0,
+            expiry,
+            claims: {},
+            authenticationMethod: 'password',
+            device: null,
+            rememberMe: true,
+          },
+          ctx,
+        ),
       markRevoked: (ctx) => repository.markRevoked(ID, t0, ctx),
       findLiveByUser: (ctx) => repository.findLiveByUser('u', t0, { limit: 10, withUserData: true }, ctx),
       findLiveIdsByUser: (ctx) => repository.findLiveIdsByUser('u', t0, ctx),

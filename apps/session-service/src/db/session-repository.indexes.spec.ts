@@ -29,7 +29,14 @@ describe('SessionRepository.ensureIndexes against servers the embedded database 
   it('reports a TTL index the server accepted, without looking further', async () => {
     const { repository, created, listed } = fakeDb(async () => 'expires_at');
     await expect(repository.ensureIndexes()).resolves.toEqual({ ttl: true });
-    expect(created.map((c) => c.options.name)).toEqual(['session_id_unique', 'user_id', 'user_id_created_at', 'user_id_last_seen_at', 'unused_since', 'expires_at']);
+    expect(created.map((c) => c.options.name)).toEqual([
+      'session_id_unique',
+      'user_id',
+      'user_id_created_at',
+      'user_id_last_seen_at',
+      'unused_since',
+      'expires_at',
+    ]);
     expect(listed()).toBe(0);
   });
 

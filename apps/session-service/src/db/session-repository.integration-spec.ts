@@ -168,7 +168,13 @@ describe('SessionRepository sweeping queries', () => {
   const insertAll = async () => {
     for (const record of Object.values(sessions)) await repository.insert(record, NO_DEADLINE);
     // A touch well before the cutoff: used once, so no orphan, even though it has not been seen since.
-    await repository.extendIdleExpiry(sessions.anonymousUsed.sessionId, at(-5_000), { idleExpiresAt: at(60_000), absoluteExpiresAt: at(120_000), expiresAt: at(60_000) }, undefined, NO_DEADLINE);
+    await repository.extendIdleExpiry(
+      sessions.anonymousUsed.sessionId,
+      at(-5_000),
+      { idleExpiresAt: at(60_000), absoluteExpiresAt: at(120_000), expiresAt: at(60_000) },
+      undefined,
+      NO_DEADLINE,
+    );
   };
   const seed = () => (seeding ??= insertAll());
 
@@ -181,7 +187,9 @@ describe('SessionRepository sweeping queries', () => {
     await seed();
     expect((await repository.findSweepableIds('expired', cutoff, 100, NO_DEADLINE)).sort()).toEqual(idsOf(sessions.expired));
     expect((await repository.findSweepableIds('revoked', cutoff, 100, NO_DEADLINE)).sort()).toEqual(idsOf(sessions.revokedLongAgo));
-    expect((await repository.findSweepableIds('orphan', cutoff, 100, NO_DEADLINE)).sort()).toEqual(idsOf(sessions.orphan, sessions.anonymousWithData));
+    expect((await repository.findSweepableIds('orphan', cutoff, 100, NO_DEADLINE)).sort()).toEqual(
+      idsOf(sessions.orphan, sessions.anonymousWithData),
+    );
     expect(await repository.findSweepableIds('expired', at(100_000), 2, NO_DEADLINE)).toHaveLength(2);
   });
 
@@ -231,24 +239,61 @@ describe('SessionRepository: what it asks of the server', () => {
 
   it('sends maxTimeMS with every command of every method (5 s unless configured; index builds 120 s), and reads no more than it needs', async () => {
     const t0 = new Date();
-    const expiry = { idleExpiresAt: new Date(t0.getTime() + 60_000), absoluteExpiresAt: new Date(t0.getTime() + 120_000), expiresAt: new Date(t0.getTime() + 60_000) };
+    const expiry = {
+      idleExpiresAt: new Date(t0.getTime() + 60_000),
+      absoluteExpiresAt: new Date(t0.getTime() + 120_000),
+      expiresAt: new Date(t0.getTime() + 60_000),
+    };
     const cursor = { createdAt: t0, sessionId: ID };
     // Handshakes, session ends and the health ping are the driver's and the monitor's, not the repository's work.
     const NOT_OURS = new Set(['hello', 'isMaster', 'ismaster', 'endSessions', 'ping', 'buildInfo', 'getParameter']);
 
-    for (const [maxTimeMs, expected] of [[undefined, 5_000], [1_234, 1_234]] as const) {
+    for (const [maxTimeMs, expected] of [
+      [undefined, 5_000],
+      [1_234, 1_234],
+    ] as const) {
       await monitored.db(dbName).collection(SESSIONS_COLLECTION).deleteMany({});
       commands.length = 0;
       const repository = new SessionRepository(monitored.db(dbName), maxTimeMs === undefined ? {} : { maxTimeMs });
-      const stored = { sessionId: ID, secretHash: 'c'.repeat(64), userId: null, userData: {}, version: 0, createdAt: t0, updatedAt: t0, lastSeenAt: t0, ...expiry, revokedAt: null, ...NOT_SIGNED_IN };
+      const stored = {
+        sessionId: ID,
+        secretHash: 'c'.repeat(64),
+        userId: null,
+        userData: {},
+        version: 0,
+        createdAt: t0,
+        updatedAt: t0,
+        lastSeenAt: t0,
+        ...expiry,
+        revokedAt: null,
+        ...NOT_SIGNED_IN,
+      };
       await repository.ensureIndexes();
       await repository.insert(stored, NO_DEADLINE);
       const record = (await repository.findById(ID, NO_DEADLINE))!;
       await repository.findByToken(ID, record.secretHash, NO_DEADLINE);
       await repository.extendIdleExpiry(ID, t0, expiry, t0, NO_DEADLINE);
       await repository.extendDueIdleExpiries([ID], t0, expiry.idleExpiresAt, t0, NO_DEADLINE);
-      const written = (await repository.writeDataIfVersion(ID, record.version, { base: record, userData: { n: 1 }, now: t0, expiry }, NO_DEADLINE))!;
-      await repository.bindUserIfUnchanged(written, { userId: 'cmd-user', secretHash: 'd'.repeat(64), now: t0, expiry, claims: {}, authenticationMethod: 'password', device: null, rememberMe: true }, NO_DEADLINE);
+      const written = (await repository.writeDataIfVersion(
+        ID,
+        record.version,
+        { base: record, userData: { n: 1 }, now: t0, expiry },
+        NO_DEADLINE,
+      ))!;
+      await repository.bindUserIfUnchanged(
+        written,
+        {
+          userId: 'cmd-user',
+          secretHash: 'd'.repeat(64),
+          now: t0,
+          expiry,
+          claims: {},
+          authenticationMethod: 'password',
+          device: null,
+          rememberMe: true,
+        },
+        NO_DEADLINE,
+      );
       await repository.findLiveByUser('cmd-user', t0, { limit: 5, withUserData: false }, NO_DEADLINE);
       await repository.findLiveByUser('cmd-user', t0, { limit: 5, after: cursor, withUserData: true }, NO_DEADLINE);
       await repository.findLiveIdsByUser('cmd-user', t0, NO_DEADLINE);
@@ -261,10 +306,24 @@ describe('SessionRepository: what it asks of the server', () => {
       const ours = commands.filter((c) => !NOT_OURS.has(Object.keys(c)[0]));
       const names = new Set(ours.map((c) => Object.keys(c)[0]));
       // listIndexes only where the server refused the TTL index (the embedded database does).
-      expect([...names].filter((n) => n !== 'listIndexes').sort()).toEqual(['createIndexes', 'delete', 'find', 'findAndModify', 'insert', 'update']);
-      expect(sent('createIndexes').flatMap((c) => c.indexes as Document[]).find((i) => i.name === 'unused_since')).toMatchObject({ sparse: true });
+      expect([...names].filter((n) => n !== 'listIndexes').sort()).toEqual([
+        'createIndexes',
+        'delete',
+        'find',
+        'findAndModify',
+        'insert',
+        'update',
+      ]);
+      expect(
+        sent('createIndexes')
+          .flatMap((c) => c.indexes as Document[])
+          .find((i) => i.name === 'unused_since'),
+      ).toMatchObject({ sparse: true });
       expect(ours.length).toBeGreaterThanOrEqual(21); // 5 index builds, 1 insert, 10 finds, 3 conditional writes, 1 update, 3 deletes
-      for (const command of ours) expect({ [Object.keys(command)[0]]: command.maxTimeMS }).toEqual({ [Object.keys(command)[0]]: 'createIndexes' in command ? 120_000 : expected });
+      for (const command of ours)
+        expect({ [Object.keys(command)[0]]: command.maxTimeMS }).toEqual({
+          [Object.keys(command)[0]]: 'createIndexes' in command ? 120_000 : expected,
+        });
     }
     // From the last round.
     const finds = sent('find');
@@ -280,15 +339,45 @@ describe('SessionRepository: what it asks of the server', () => {
 
   it('labels each operation for the db_operation_seconds metric', async () => {
     const operations: string[] = [];
-    const repository = new SessionRepository(monitored.db(dbName), { observer: { observeDbOperation: (operation) => void operations.push(operation) } });
+    const repository = new SessionRepository(monitored.db(dbName), {
+      observer: { observeDbOperation: (operation) => void operations.push(operation) },
+    });
     const t0 = new Date();
     const expiry = { idleExpiresAt: t0, absoluteExpiresAt: t0, expiresAt: t0 };
     const id = '0b6f7b4e-93c5-4c8e-9d4f-2a6c1f0e8d02';
-    await repository.insert({ sessionId: id, secretHash: 'e'.repeat(64), userId: null, userData: {}, version: 0, createdAt: t0, updatedAt: t0, lastSeenAt: t0, ...expiry, revokedAt: null, ...NOT_SIGNED_IN }, NO_DEADLINE);
+    await repository.insert(
+      {
+        sessionId: id,
+        secretHash: 'e'.repeat(64),
+        userId: null,
+        userData: {},
+        version: 0,
+        createdAt: t0,
+        updatedAt: t0,
+        lastSeenAt: t0,
+        ...expiry,
+        revokedAt: null,
+        ...NOT_SIGNED_IN,
+      },
+      NO_DEADLINE,
+    );
     const record = (await repository.findById(id, NO_DEADLINE))!;
     await repository.extendIdleExpiry(id, t0, expiry, undefined, NO_DEADLINE);
     await repository.writeDataIfVersion(id, 0, { base: record, userData: {}, now: t0, expiry }, NO_DEADLINE);
-    await repository.bindUserIfUnchanged(record, { userId: 'u', secretHash: record.secretHash, now: t0, expiry, claims: {}, authenticationMethod: 'password', device: null, rememberMe: true }, NO_DEADLINE);
+    await repository.bindUserIfUnchanged(
+      record,
+      {
+        userId: 'u',
+        secretHash: record.secretHash,
+        now: t0,
+        expiry,
+        claims: {},
+        authenticationMethod: 'password',
+        device: null,
+        rememberMe: true,
+      },
+      NO_DEADLINE,
+    );
     await repository.markRevoked(id, t0, NO_DEADLINE);
     await repository.findLiveByUser('u', t0, { limit: 1, withUserData: false }, NO_DEADLINE);
     await repository.findLiveIdsByUser('u', t0, NO_DEADLINE);

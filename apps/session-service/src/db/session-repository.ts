@@ -5,7 +5,15 @@ import type { CallContext } from '../domain/call-context';
 import { DeadlineExceededError, ServiceUnavailableError, SessionStoreTimeoutError } from '../domain/errors';
 import type { ExpiryTimes } from '../domain/expiry';
 import { withoutSecret, type SessionRecord } from '../domain/session';
-import type { ClaimsChange, DataChange, ExtendedSession, PageRequest, SessionPage, SessionStore, UserBinding } from '../domain/session-store';
+import type {
+  ClaimsChange,
+  DataChange,
+  ExtendedSession,
+  PageRequest,
+  SessionPage,
+  SessionStore,
+  UserBinding,
+} from '../domain/session-store';
 import type { SweepKind, SweepStore } from '../domain/sweep-store';
 import type { DbObserver } from '../observability/db-observer';
 import { classifyDriverError } from './driver-errors';
@@ -66,8 +74,13 @@ export class SessionRepository implements SessionStore, SweepStore {
   }
 
   async ensureIndexes(): Promise<IndexReport> {
-    const index = (key: Record<string, 1 | -1>, options: { name: string; unique?: boolean; sparse?: boolean; expireAfterSeconds?: number }) =>
-      this.measured(`create_index_${options.name}`, INDEX_BUILD_MAX_MS, (maxTimeMS) => this.collection.createIndex(key, { ...options, maxTimeMS }));
+    const index = (
+      key: Record<string, 1 | -1>,
+      options: { name: string; unique?: boolean; sparse?: boolean; expireAfterSeconds?: number },
+    ) =>
+      this.measured(`create_index_${options.name}`, INDEX_BUILD_MAX_MS, (maxTimeMS) =>
+        this.collection.createIndex(key, { ...options, maxTimeMS }),
+      );
     await index({ session_id: 1 }, { unique: true, name: 'session_id_unique' });
     await index({ user_id: 1 }, { name: 'user_id' });
     // The paged list: equality on the user, then its sort order, so a page reads only its own entries.
@@ -82,7 +95,9 @@ export class SessionRepository implements SessionStore, SweepStore {
     } catch (err) {
       if (!(err instanceof MongoServerError)) throw err;
       // Refused as unsupported (FerretDB), or an expires_at index with other options exists: keep that one.
-      const indexes = await this.measured('list_indexes', this.maxTimeMS, (maxTimeMS) => this.collection.listIndexes({ maxTimeMS }).toArray());
+      const indexes = await this.measured('list_indexes', this.maxTimeMS, (maxTimeMS) =>
+        this.collection.listIndexes({ maxTimeMS }).toArray(),
+      );
       const existing = indexes.find((i) => i.key?.expires_at === 1);
       if (existing) return { ttl: existing.expireAfterSeconds !== undefined, ttlError: err.message };
       await index({ expires_at: 1 }, { name: 'expires_at' });
@@ -111,7 +126,9 @@ export class SessionRepository implements SessionStore, SweepStore {
    * secret costs what an unknown id costs (one lookup by _id), and timing cannot tell them apart.
    */
   async findByToken(sessionId: string, secretHash: string, ctx: CallContext): Promise<SessionRecord | null> {
-    const doc = await this.timed('find_by_token', ctx, (maxTimeMS) => this.collection.findOne({ _id: sessionId, secret_hash: secretHash }, { maxTimeMS }));
+    const doc = await this.timed('find_by_token', ctx, (maxTimeMS) =>
+      this.collection.findOne({ _id: sessionId, secret_hash: secretHash }, { maxTimeMS }),
+    );
     return doc ? fromDocument(doc) : null;
   }
 
@@ -146,7 +163,13 @@ export class SessionRepository implements SessionStore, SweepStore {
    * one find of which of them carry this call's last_seen_at. Every call keeps the due conditions,
    * so a session revoked or written meanwhile is left alone.
    */
-  async extendDueIdleExpiries(sessionIds: readonly string[], now: Date, idleExpiresAt: Date, onlyIfLastSeenBefore: Date, ctx: CallContext): Promise<ExtendedSession[]> {
+  async extendDueIdleExpiries(
+    sessionIds: readonly string[],
+    now: Date,
+    idleExpiresAt: Date,
+    onlyIfLastSeenBefore: Date,
+    ctx: CallContext,
+  ): Promise<ExtendedSession[]> {
     const due = (ids: readonly string[]): Filter<SessionDocument> => ({
       _id: { $in: [...ids] },
       revoked_at: null,
@@ -161,20 +184,29 @@ export class SessionRepository implements SessionStore, SweepStore {
     const moved = new Set<string>();
     if (uncapped.length > 0) {
       const set = { last_seen_at: now, idle_expires_at: idleExpiresAt, expires_at: idleExpiresAt };
-      const result = await this.timed('touch_many', ctx, (maxTimeMS) => this.collection.updateMany(due(uncapped), { $set: set, $unset: USED }, { maxTimeMS }));
+      const result = await this.timed('touch_many', ctx, (maxTimeMS) =>
+        this.collection.updateMany(due(uncapped), { $set: set, $unset: USED }, { maxTimeMS }),
+      );
       const changed =
         result.modifiedCount === uncapped.length
           ? uncapped
           : (
               await this.timed('find_touched', ctx, (maxTimeMS) =>
-                this.collection.find({ _id: { $in: uncapped }, last_seen_at: now, idle_expires_at: idleExpiresAt }, { projection: { _id: 1 }, maxTimeMS }).toArray(),
+                this.collection
+                  .find(
+                    { _id: { $in: uncapped }, last_seen_at: now, idle_expires_at: idleExpiresAt },
+                    { projection: { _id: 1 }, maxTimeMS },
+                  )
+                  .toArray(),
               )
             ).map((d) => d._id);
       for (const id of changed) moved.add(id);
     }
     for (const c of capped) {
       const set = { last_seen_at: now, idle_expires_at: idleExpiresAt, expires_at: c.absolute_expires_at };
-      const result = await this.timed('touch_capped', ctx, (maxTimeMS) => this.collection.updateOne(due([c._id]), { $set: set, $unset: USED }, { maxTimeMS }));
+      const result = await this.timed('touch_capped', ctx, (maxTimeMS) =>
+        this.collection.updateOne(due([c._id]), { $set: set, $unset: USED }, { maxTimeMS }),
+      );
       if (result.modifiedCount === 1) moved.add(c._id);
     }
     return candidates.filter((c) => moved.has(c._id)).map((c) => ({ sessionId: c._id, userId: c.user_id, idleExpiresAt }));
@@ -186,7 +218,12 @@ export class SessionRepository implements SessionStore, SweepStore {
    * embedded object whose values equal the old ones in order, whatever the keys ({a:1} -> {b:1} is
    * lost while the version still moves). The filter keeps it conditional and it never upserts.
    */
-  async writeDataIfVersion(sessionId: string, expectedVersion: number, change: DataChange, ctx: CallContext): Promise<SessionRecord | null> {
+  async writeDataIfVersion(
+    sessionId: string,
+    expectedVersion: number,
+    change: DataChange,
+    ctx: CallContext,
+  ): Promise<SessionRecord | null> {
     const next = toDocument({
       ...change.base,
       userData: change.userData,
@@ -219,7 +256,12 @@ export class SessionRepository implements SessionStore, SweepStore {
       device: binding.device ?? base.device,
       rememberMe: binding.rememberMe,
     });
-    return this.replaceOne('bind_user', { _id: base.sessionId, version: base.version, secret_hash: base.secretHash, revoked_at: null }, next, ctx);
+    return this.replaceOne(
+      'bind_user',
+      { _id: base.sessionId, version: base.version, secret_hash: base.secretHash, revoked_at: null },
+      next,
+      ctx,
+    );
   }
 
   /** Replaces the claims if the session is still at the base's version and not revoked; whole-document, as writeDataIfVersion. */
@@ -273,7 +315,10 @@ export class SessionRepository implements SessionStore, SweepStore {
   /** Up to `limit` ids of sessions removable under `kind`, judged against `cutoff`. */
   async findSweepableIds(kind: SweepKind, cutoff: Date, limit: number, ctx: CallContext): Promise<string[]> {
     const docs = await this.timed(`find_sweepable_${kind}`, ctx, (maxTimeMS) =>
-      this.collection.find(sweepFilter(kind, cutoff), { projection: { _id: 1 }, maxTimeMS }).limit(limit).toArray(),
+      this.collection
+        .find(sweepFilter(kind, cutoff), { projection: { _id: 1 }, maxTimeMS })
+        .limit(limit)
+        .toArray(),
     );
     return docs.map((d) => d._id);
   }
@@ -295,14 +340,24 @@ export class SessionRepository implements SessionStore, SweepStore {
     return ids.filter((id) => !survivors.has(id));
   }
 
-  private async replaceOne(operation: string, filter: Filter<SessionDocument>, next: SessionDocument, ctx: CallContext): Promise<SessionRecord | null> {
+  private async replaceOne(
+    operation: string,
+    filter: Filter<SessionDocument>,
+    next: SessionDocument,
+    ctx: CallContext,
+  ): Promise<SessionRecord | null> {
     const doc = await this.timed(operation, ctx, (maxTimeMS) =>
       this.collection.findOneAndReplace(filter, next, { returnDocument: 'after', upsert: false, maxTimeMS }),
     );
     return doc ? fromDocument(doc) : null;
   }
 
-  private async updateOne(operation: string, filter: Filter<SessionDocument>, update: object, ctx: CallContext): Promise<SessionRecord | null> {
+  private async updateOne(
+    operation: string,
+    filter: Filter<SessionDocument>,
+    update: object,
+    ctx: CallContext,
+  ): Promise<SessionRecord | null> {
     const doc = await this.timed(operation, ctx, (maxTimeMS) =>
       this.collection.findOneAndUpdate(filter, update, { returnDocument: 'after', upsert: false, maxTimeMS }),
     );
@@ -328,7 +383,9 @@ export class SessionRepository implements SessionStore, SweepStore {
     if (this.isDatabaseDown()) throw new ServiceUnavailableError();
     const budget = Math.max(1, Math.floor(Math.min(this.maxTimeMS, left)));
     try {
-      return await this.measured(operation, budget, (maxTimeMS) => within(work(maxTimeMS), maxTimeMS, () => new SessionStoreTimeoutError()));
+      return await this.measured(operation, budget, (maxTimeMS) =>
+        within(work(maxTimeMS), maxTimeMS, () => new SessionStoreTimeoutError()),
+      );
     } catch (err) {
       throw classifyDriverError(err) ?? err;
     }

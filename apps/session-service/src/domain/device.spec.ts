@@ -2,7 +2,8 @@ import { deviceToStore, USER_AGENT_MAX_CHARS } from './device';
 import { BadRequestError } from './errors';
 
 const ua = 'Mozilla/5.0';
-const stored = (clientAddress: string, storage: 'truncated' | 'full' | 'none' = 'truncated') => deviceToStore({ userAgent: ua, clientAddress }, storage)?.clientAddress;
+const stored = (clientAddress: string, storage: 'truncated' | 'full' | 'none' = 'truncated') =>
+  deviceToStore({ userAgent: ua, clientAddress }, storage)?.clientAddress;
 
 describe('deviceToStore', () => {
   it.each([

@@ -50,7 +50,9 @@ function truncateIPv4(ip: string): string {
 
 /** The first three groups (/48) and zeros after them, in compressed form: 2001:db8:1234::. */
 function truncateIPv6(ip: string): string {
-  const groups = expandIPv6(ip).slice(0, 3).map((g) => g.replace(/^0+(?=.)/, ''));
+  const groups = expandIPv6(ip)
+    .slice(0, 3)
+    .map((g) => g.replace(/^0+(?=.)/, ''));
   return `${groups.join(':')}::`;
 }
 

@@ -59,14 +59,30 @@ export class ClaimsTooLargeError extends errorKind('ClaimsTooLargeError', 'claim
   }
 }
 /** The caller asked for a recent sign-in (max_authentication_age) and this session has none. */
-export class ReauthenticationRequiredError extends errorKind('ReauthenticationRequiredError', 'reauthentication_required', 'a more recent sign-in is required') {}
+export class ReauthenticationRequiredError extends errorKind(
+  'ReauthenticationRequiredError',
+  'reauthentication_required',
+  'a more recent sign-in is required',
+) {}
 export class BadRequestError extends errorKind('BadRequestError', 'bad_request', 'the request is invalid') {}
-export class VersionConflictError extends errorKind('VersionConflictError', 'version_conflict', 'the session data changed since the expected version') {}
+export class VersionConflictError extends errorKind(
+  'VersionConflictError',
+  'version_conflict',
+  'the session data changed since the expected version',
+) {}
 /** For lookups by public id (GetSession, RevokeSession by id), where the caller is trusted. */
 export class SessionIdNotFoundError extends errorKind('SessionIdNotFoundError', 'session_id_not_found', 'no such session') {}
 export class ForbiddenError extends errorKind('ForbiddenError', 'forbidden', 'not allowed') {}
-export class ServiceUnavailableError extends errorKind('ServiceUnavailableError', 'unavailable', 'the session store is unavailable, retry later') {}
-export class DeadlineExceededError extends errorKind('DeadlineExceededError', 'deadline_exceeded', 'the call deadline passed before the work could be done') {}
+export class ServiceUnavailableError extends errorKind(
+  'ServiceUnavailableError',
+  'unavailable',
+  'the session store is unavailable, retry later',
+) {}
+export class DeadlineExceededError extends errorKind(
+  'DeadlineExceededError',
+  'deadline_exceeded',
+  'the call deadline passed before the work could be done',
+) {}
 export class InternalError extends errorKind('InternalError', 'internal', 'internal error') {}
 
 /** The database did not answer within the caller's time: to the caller the same as its being down. */

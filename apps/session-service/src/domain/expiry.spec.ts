@@ -14,7 +14,11 @@ describe('expiry arithmetic', () => {
   });
 
   it('slides only the idle expiry, and expires_at never passes the absolute expiry', () => {
-    expect(extendedExpiry(at(30 * MIN), at(5 * MIN), policy)).toEqual({ idleExpiresAt: at(15 * MIN), absoluteExpiresAt: at(30 * MIN), expiresAt: at(15 * MIN) });
+    expect(extendedExpiry(at(30 * MIN), at(5 * MIN), policy)).toEqual({
+      idleExpiresAt: at(15 * MIN),
+      absoluteExpiresAt: at(30 * MIN),
+      expiresAt: at(15 * MIN),
+    });
     expect(extendedExpiry(at(30 * MIN), at(25 * MIN), policy).expiresAt).toEqual(at(30 * MIN));
   });
 

@@ -37,16 +37,18 @@ export interface BindExpiryPolicy extends ExpiryPolicy {
  * with it restores what a sign-in without it shortened). Without, no later than the browser
  * lifetime from the bind, and never later than the session already had.
  */
-export function boundAbsoluteExpiry(session: { createdAt: Date; absoluteExpiresAt: Date }, rememberMe: boolean, now: Date, policy: BindExpiryPolicy): Date {
+export function boundAbsoluteExpiry(
+  session: { createdAt: Date; absoluteExpiresAt: Date },
+  rememberMe: boolean,
+  now: Date,
+  policy: BindExpiryPolicy,
+): Date {
   if (rememberMe) return new Date(session.createdAt.getTime() + policy.absoluteTtlMs);
   return earlier(session.absoluteExpiresAt, new Date(now.getTime() + policy.browserAbsoluteTtlMs));
 }
 
 /** Revocation wins over expiry: it is the more specific reason to report. */
-export function sessionState(
-  session: { revokedAt: Date | null; idleExpiresAt: Date; absoluteExpiresAt: Date },
-  now: Date,
-): SessionState {
+export function sessionState(session: { revokedAt: Date | null; idleExpiresAt: Date; absoluteExpiresAt: Date }, now: Date): SessionState {
   if (session.revokedAt) return 'revoked';
   const t = now.getTime();
   if (t >= session.idleExpiresAt.getTime() || t >= session.absoluteExpiresAt.getTime()) return 'expired';

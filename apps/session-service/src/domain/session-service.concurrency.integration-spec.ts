@@ -51,7 +51,10 @@ describe('concurrent writes to one session', () => {
 
   it('revokes every session of a user while their writes run, and frees every lock afterwards', async () => {
     const tokens = await Promise.all(
-      Array.from({ length: 5 }, async () => (await t.api.bindUser({ token: (await t.api.createSession({})).token, user_id: 'busy-user' })).token),
+      Array.from(
+        { length: 5 },
+        async () => (await t.api.bindUser({ token: (await t.api.createSession({})).token, user_id: 'busy-user' })).token,
+      ),
     );
     const writes = tokens.map((token) => t.api.updateSessionData({ token, user_data: jsonToStruct({ a: 1 }) }).catch(() => 'failed'));
     const revoked = await t.api.revokeUserSessions({ user_id: 'busy-user' });
@@ -106,7 +109,9 @@ describe('losing a compare-and-set to another replica', () => {
     const { repo, service } = racing(bumpVersion);
     const { token } = await service.create({}, NO_DEADLINE);
     repo.races = 10;
-    await expect(service.updateData(token, { userData: { b: 2 }, mode: 'merge' }, NO_DEADLINE)).rejects.toBeInstanceOf(VersionConflictError);
+    await expect(service.updateData(token, { userData: { b: 2 }, mode: 'merge' }, NO_DEADLINE)).rejects.toBeInstanceOf(
+      VersionConflictError,
+    );
     expect(repo.races).toBe(7); // three attempts
   });
 
@@ -114,7 +119,9 @@ describe('losing a compare-and-set to another replica', () => {
     const { repo, service } = racing(bumpVersion);
     const { token } = await service.create({}, NO_DEADLINE);
     repo.races = 5;
-    await expect(service.updateData(token, { userData: {}, mode: 'replace', expectedVersion: 0 }, NO_DEADLINE)).rejects.toBeInstanceOf(VersionConflictError);
+    await expect(service.updateData(token, { userData: {}, mode: 'replace', expectedVersion: 0 }, NO_DEADLINE)).rejects.toBeInstanceOf(
+      VersionConflictError,
+    );
     expect(repo.races).toBe(4); // one attempt
   });
 
@@ -173,7 +180,9 @@ describe('losing a compare-and-set to another replica', () => {
     const { token } = await t.service.create({}, NO_DEADLINE);
     const bound = await t.service.bindUser(token, 'versioned-user', NO_DEADLINE);
     expect(bound.session.version).toBe(1);
-    await expect(t.service.updateData(bound.token, { userData: { a: 1 }, mode: 'merge', expectedVersion: 0 }, NO_DEADLINE)).rejects.toBeInstanceOf(VersionConflictError);
+    await expect(
+      t.service.updateData(bound.token, { userData: { a: 1 }, mode: 'merge', expectedVersion: 0 }, NO_DEADLINE),
+    ).rejects.toBeInstanceOf(VersionConflictError);
   });
 
   it('refuses a bind that lost its race with version_conflict, leaving the old token valid', async () => {

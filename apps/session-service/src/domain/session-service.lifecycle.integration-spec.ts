@@ -8,7 +8,9 @@ const MINUTE = 60_000;
 
 async function dbOperationCount(t: TestService, operation: string): Promise<number> {
   const metric = await t.metrics.registry.getSingleMetric('db_operation_seconds')!.get();
-  const sample = metric.values.find((v) => (v as { metricName?: string }).metricName === 'db_operation_seconds_count' && v.labels.operation === operation);
+  const sample = metric.values.find(
+    (v) => (v as { metricName?: string }).metricName === 'db_operation_seconds_count' && v.labels.operation === operation,
+  );
   return sample?.value ?? 0;
 }
 
@@ -38,7 +40,10 @@ describe('expiry, touch and revocation against the database', () => {
     expect(await t.service.revokeByToken(expired.token, NO_DEADLINE)).toEqual({ sessionId: expired.session.sessionId, revoked: false });
     const revoked = await t.service.create({}, NO_DEADLINE);
     await t.service.revokeByToken(revoked.token, NO_DEADLINE);
-    expect(await t.service.revokeById(revoked.session.sessionId, null, NO_DEADLINE)).toEqual({ sessionId: revoked.session.sessionId, revoked: false });
+    expect(await t.service.revokeById(revoked.session.sessionId, null, NO_DEADLINE)).toEqual({
+      sessionId: revoked.session.sessionId,
+      revoked: false,
+    });
   });
 
   it('expires at the absolute timeout however active the session is', async () => {
@@ -130,12 +135,16 @@ describe('expiry, touch and revocation against the database', () => {
 
   it('keeps a revoked session dead even with updates in flight', async () => {
     const { token, session } = await t.api.createSession({});
-    const updates = Array.from({ length: 10 }, (_, i) => t.api.updateSessionData({ token, user_data: jsonToStruct({ [`k${i}`]: i }) }).catch((e) => e));
+    const updates = Array.from({ length: 10 }, (_, i) =>
+      t.api.updateSessionData({ token, user_data: jsonToStruct({ [`k${i}`]: i }) }).catch((e) => e),
+    );
     const revoke = t.api.revokeSession({ token });
     const settled = await Promise.all([...updates, revoke]);
     expect(settled[settled.length - 1]).toEqual({ revoked: true });
     expect(await failureOf(t.api.validateSession({ token }))).toMatchObject({ errorCode: 'session_revoked' });
-    expect(await failureOf(t.api.updateSessionData({ token, user_data: jsonToStruct({ late: 1 }) }))).toMatchObject({ errorCode: 'session_revoked' });
+    expect(await failureOf(t.api.updateSessionData({ token, user_data: jsonToStruct({ late: 1 }) }))).toMatchObject({
+      errorCode: 'session_revoked',
+    });
     const doc = await t.collection.findOne({ _id: session!.session_id });
     expect(doc!.revoked_at).toBeInstanceOf(Date);
     expect(doc!.user_data).not.toHaveProperty('late');

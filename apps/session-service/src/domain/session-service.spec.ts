@@ -19,7 +19,10 @@ class StoreReached extends Error {
 }
 // A store that answers every call with StoreReached: the checks must all run before it, and the call's context must reach it.
 const refusing = new Proxy({} as SessionStore, {
-  get: (_target, method) => (...args: unknown[]) => Promise.reject(new StoreReached(String(method), args.at(-1))),
+  get:
+    (_target, method) =>
+    (...args: unknown[]) =>
+      Promise.reject(new StoreReached(String(method), args.at(-1))),
 });
 const service = new SessionService(refusing, loadSessionServiceConfig({}).session, new ManualClock(), NO_CHANGE_FEED);
 // Input that passes every check gets as far as the store, with the caller's context (the store enforces its deadline).
@@ -41,7 +44,9 @@ describe('SessionService input checks, before any database access', () => {
 
   it('refuses empty, overlong and control-character user ids with bad_request', async () => {
     for (const userId of ['', 'u'.repeat(257), 'a\nb', 'tab\there', 'nul\0', 'del\u007f']) {
-      await expect(service.listForUser(userId, FIRST_PAGE, NO_DEADLINE)).rejects.toThrow(new BadRequestError('user_id must be 1 to 256 printable characters'));
+      await expect(service.listForUser(userId, FIRST_PAGE, NO_DEADLINE)).rejects.toThrow(
+        new BadRequestError('user_id must be 1 to 256 printable characters'),
+      );
       await expect(service.bindUser(TOKEN, userId, NO_DEADLINE)).rejects.toBeInstanceOf(BadRequestError);
       await expect(service.revokeAllForUser(userId, null, NO_DEADLINE)).rejects.toBeInstanceOf(BadRequestError);
     }
@@ -70,7 +75,9 @@ describe('SessionService input checks, before any database access', () => {
   it('refuses bad data before creating or replacing', async () => {
     await expect(service.create({ $set: 1 }, NO_DEADLINE)).rejects.toBeInstanceOf(InvalidUserDataError);
     await expect(service.create(null, ctx)).rejects.toMatchObject(reachedStore);
-    await expect(service.updateData(TOKEN, { userData: { 'a.b': 1 }, mode: 'replace' }, NO_DEADLINE)).rejects.toBeInstanceOf(InvalidUserDataError);
+    await expect(service.updateData(TOKEN, { userData: { 'a.b': 1 }, mode: 'replace' }, NO_DEADLINE)).rejects.toBeInstanceOf(
+      InvalidUserDataError,
+    );
   });
 
   it('caps the data of a new session, which is anonymous, at ANONYMOUS_USER_DATA_MAX_BYTES (1024 by default)', async () => {
@@ -80,12 +87,23 @@ describe('SessionService input checks, before any database access', () => {
 
   it('refuses a page size outside 0 to 200 and a page token it did not write', async () => {
     for (const pageSize of [-1, 201, 2.5]) {
-      await expect(service.listForUser('u', { ...FIRST_PAGE, pageSize }, NO_DEADLINE)).rejects.toThrow(new BadRequestError('page_size must be 0 (for 50) to 200'));
+      await expect(service.listForUser('u', { ...FIRST_PAGE, pageSize }, NO_DEADLINE)).rejects.toThrow(
+        new BadRequestError('page_size must be 0 (for 50) to 200'),
+      );
     }
-    const forged = ['%%%', 'a'.repeat(201), Buffer.from(`c1:1:${ID.toUpperCase()}`).toString('base64url'), Buffer.from(`c2:1:${ID}`).toString('base64url'), Buffer.from(`c1:-1:${ID}`).toString('base64url')];
-    for (const pageToken of forged) await expect(service.listForUser('u', { ...FIRST_PAGE, pageToken }, NO_DEADLINE)).rejects.toThrow(/^page_token is malformed/);
+    const forged = [
+      '%%%',
+      'a'.repeat(201),
+      Buffer.from(`c1:1:${ID.toUpperCase()}`).toString('base64url'),
+      Buffer.from(`c2:1:${ID}`).toString('base64url'),
+      Buffer.from(`c1:-1:${ID}`).toString('base64url'),
+    ];
+    for (const pageToken of forged)
+      await expect(service.listForUser('u', { ...FIRST_PAGE, pageToken }, NO_DEADLINE)).rejects.toThrow(/^page_token is malformed/);
     const genuine = encodePageToken({ createdAt: new Date(), sessionId: ID });
-    await expect(service.listForUser('u', { pageSize: 200, pageToken: genuine, includeUserData: true }, ctx)).rejects.toMatchObject(reachedStore);
+    await expect(service.listForUser('u', { pageSize: 200, pageToken: genuine, includeUserData: true }, ctx)).rejects.toMatchObject(
+      reachedStore,
+    );
   });
 
   it('judges a merge patch by its result, so a large patch of deletions is not refused up front', async () => {

@@ -160,7 +160,8 @@ export class SessionService {
     }
     const record = await this.authenticate(token, ctx);
     const now = this.clock.now();
-    if (maxAuthenticationAgeMs !== undefined && !authenticatedWithin(record, now, maxAuthenticationAgeMs)) throw new ReauthenticationRequiredError();
+    if (maxAuthenticationAgeMs !== undefined && !authenticatedWithin(record, now, maxAuthenticationAgeMs))
+      throw new ReauthenticationRequiredError();
     if (!extend || !touchIsDue(record.lastSeenAt, now, this.config)) return withoutSecret(record);
     const touched = await this.touchOnce(record, now, ctx);
     // Nothing matched: another replica touched it first, or it was revoked or swept meanwhile.
@@ -188,7 +189,9 @@ export class SessionService {
     return this.lock.run(sessionId, async () => {
       const record = await this.authenticate(token, ctx);
       const now = this.clock.now();
-      const touched = this.extended(await this.repository.extendIdleExpiry(sessionId, now, extendedExpiry(record.absoluteExpiresAt, now, this.config), undefined, ctx));
+      const touched = this.extended(
+        await this.repository.extendIdleExpiry(sessionId, now, extendedExpiry(record.absoluteExpiresAt, now, this.config), undefined, ctx),
+      );
       return withoutSecret(touched ?? (await this.authenticate(token, ctx)));
     });
   }
@@ -207,7 +210,8 @@ export class SessionService {
     const threshold = new Date(now.getTime() - this.config.touchIntervalMs);
     const idleExpiresAt = new Date(now.getTime() + this.config.idleTtlMs);
     const moved = await this.repository.extendDueIdleExpiries([...new Set(sessionIds)], now, idleExpiresAt, threshold, ctx);
-    for (const m of moved) this.changes.publish({ kind: 'extended', sessionId: m.sessionId, userId: m.userId, idleExpiresAt: m.idleExpiresAt });
+    for (const m of moved)
+      this.changes.publish({ kind: 'extended', sessionId: m.sessionId, userId: m.userId, idleExpiresAt: m.idleExpiresAt });
     return moved.length;
   }
 
@@ -257,7 +261,8 @@ export class SessionService {
   async bindUser(token: string, userId: string, ctx: CallContext, signIn: SignIn = {}): Promise<BoundSession> {
     checkUserId(userId);
     const authenticationMethod = signIn.authenticationMethod ?? '';
-    if (!AUTHENTICATION_METHOD.test(authenticationMethod)) throw new BadRequestError('authentication_method must be at most 64 printable ASCII characters without spaces');
+    if (!AUTHENTICATION_METHOD.test(authenticationMethod))
+      throw new BadRequestError('authentication_method must be at most 64 printable ASCII characters without spaces');
     const claims = validateClaims(signIn.claims ?? null, this.config.claimsMaxBytes);
     const device = deviceToStore(signIn.device ?? null, this.config.deviceAddressStorage);
     const rememberMe = signIn.rememberMe ?? false;
@@ -271,7 +276,16 @@ export class SessionService {
       const absoluteExpiresAt = boundAbsoluteExpiry(record, rememberMe, now, this.config);
       const bound = await this.repository.bindUserIfUnchanged(
         record,
-        { userId, secretHash: minted.secretHash, now, expiry: extendedExpiry(absoluteExpiresAt, now, this.config), claims, authenticationMethod, device, rememberMe },
+        {
+          userId,
+          secretHash: minted.secretHash,
+          now,
+          expiry: extendedExpiry(absoluteExpiresAt, now, this.config),
+          claims,
+          authenticationMethod,
+          device,
+          rememberMe,
+        },
         ctx,
       );
       if (!bound) {
@@ -315,7 +329,11 @@ export class SessionService {
    * revokes down to the limit whatever the others revoked. A failure here leaves the bind done (its
    * token already rotated): the next bind of the user evicts again.
    */
-  private async evictBeyondLimit(userId: string, keptSessionId: string, ctx: CallContext): Promise<{ evicted: string[]; evictionError?: unknown }> {
+  private async evictBeyondLimit(
+    userId: string,
+    keptSessionId: string,
+    ctx: CallContext,
+  ): Promise<{ evicted: string[]; evictionError?: unknown }> {
     const evicted: string[] = [];
     try {
       const ids = await this.repository.findLiveIdsByUser(userId, this.clock.now(), ctx);
@@ -358,7 +376,12 @@ export class SessionService {
     checkUserId(userId);
     const limit = checkPageSize(request.pageSize);
     const after = request.pageToken === '' ? undefined : decodePageToken(request.pageToken);
-    const page = await this.repository.findLiveByUser(userId, this.clock.now(), { limit, after, withUserData: request.includeUserData }, ctx);
+    const page = await this.repository.findLiveByUser(
+      userId,
+      this.clock.now(),
+      { limit, after, withUserData: request.includeUserData },
+      ctx,
+    );
     const { sessions, more } = request.includeUserData ? withinDataBudget(page) : page;
     const last = sessions.at(-1);
     return { sessions, nextPageToken: more && last ? encodePageToken({ createdAt: last.createdAt, sessionId: last.sessionId }) : '' };
@@ -399,7 +422,13 @@ export class SessionService {
 
   /** Reports a slid idle expiry (the write matched); passes the record through. */
   private extended(touched: SessionRecord | null): SessionRecord | null {
-    if (touched) this.changes.publish({ kind: 'extended', sessionId: touched.sessionId, userId: touched.userId, idleExpiresAt: touched.idleExpiresAt });
+    if (touched)
+      this.changes.publish({
+        kind: 'extended',
+        sessionId: touched.sessionId,
+        userId: touched.userId,
+        idleExpiresAt: touched.idleExpiresAt,
+      });
     return touched;
   }
 
@@ -436,7 +465,8 @@ function authenticatedWithin(record: SessionRecord, now: Date, maxAgeMs: number)
 function checkPageSize(pageSize: number): number {
   if (pageSize === 0) return DEFAULT_PAGE_SIZE;
   // Refused rather than clamped: a caller learns the limit instead of silently getting fewer than it asked for.
-  if (!Number.isInteger(pageSize) || pageSize < 0 || pageSize > MAX_PAGE_SIZE) throw new BadRequestError(`page_size must be 0 (for ${DEFAULT_PAGE_SIZE}) to ${MAX_PAGE_SIZE}`);
+  if (!Number.isInteger(pageSize) || pageSize < 0 || pageSize > MAX_PAGE_SIZE)
+    throw new BadRequestError(`page_size must be 0 (for ${DEFAULT_PAGE_SIZE}) to ${MAX_PAGE_SIZE}`);
   return pageSize;
 }
 

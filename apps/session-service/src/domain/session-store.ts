@@ -72,14 +72,26 @@ export interface SessionStore {
    * Slides the idle expiry of a live session. With `onlyIfLastSeenBefore`, only a session not
    * written since then is touched, so concurrent validations of one session write once. Null when nothing matched.
    */
-  extendIdleExpiry(sessionId: string, now: Date, expiry: ExpiryTimes, onlyIfLastSeenBefore: Date | undefined, ctx: CallContext): Promise<SessionRecord | null>;
+  extendIdleExpiry(
+    sessionId: string,
+    now: Date,
+    expiry: ExpiryTimes,
+    onlyIfLastSeenBefore: Date | undefined,
+    ctx: CallContext,
+  ): Promise<SessionRecord | null>;
   /**
    * The batched form for sessions served from caches: of `sessionIds`, every live one (not revoked,
    * not expired at `now`) last written at or before `onlyIfLastSeenBefore` gets last_seen_at = now,
    * the given idle expiry, and an overall expiry capped by its own absolute one. Returns exactly the
    * sessions that moved, in few store calls whatever their number.
    */
-  extendDueIdleExpiries(sessionIds: readonly string[], now: Date, idleExpiresAt: Date, onlyIfLastSeenBefore: Date, ctx: CallContext): Promise<ExtendedSession[]>;
+  extendDueIdleExpiries(
+    sessionIds: readonly string[],
+    now: Date,
+    idleExpiresAt: Date,
+    onlyIfLastSeenBefore: Date,
+    ctx: CallContext,
+  ): Promise<ExtendedSession[]>;
   /** Writes new user_data if the session is still at `expectedVersion` and not revoked; null otherwise. */
   writeDataIfVersion(sessionId: string, expectedVersion: number, change: DataChange, ctx: CallContext): Promise<SessionRecord | null>;
   /**

@@ -31,7 +31,13 @@ export interface SessionRecord extends Session {
 }
 
 /** The sign-in fields of a session nobody has signed in to (a new one, or one stored before sign-in existed). */
-export const NOT_SIGNED_IN = Object.freeze({ claims: {}, authenticatedAt: null, authenticationMethod: '', device: null, rememberMe: false } as const);
+export const NOT_SIGNED_IN = Object.freeze({
+  claims: {},
+  authenticatedAt: null,
+  authenticationMethod: '',
+  device: null,
+  rememberMe: false,
+} as const);
 
 export type UpdateMode = 'merge' | 'replace';
 

@@ -27,7 +27,12 @@ describe('feed cost per published change', () => {
       for (let i = 0; i < changes; i += batch) {
         const started = performance.now();
         for (let j = i; j < i + batch; j++) {
-          t.changes.publish({ kind: 'extended', sessionId: `00000000-0000-4000-8000-${String(j).padStart(12, '0')}`, userId: 'bench-user', idleExpiresAt: new Date() });
+          t.changes.publish({
+            kind: 'extended',
+            sessionId: `00000000-0000-4000-8000-${String(j).padStart(12, '0')}`,
+            userId: 'bench-user',
+            idleExpiresAt: new Date(),
+          });
         }
         publishMs += performance.now() - started;
         // Paced by the subscribers, as database round trips pace real writes: no stream overflows.

@@ -27,7 +27,9 @@ describe('WatchSessionChanges over a real port', () => {
   };
 
   beforeAll(async () => {
-    t = await startTestService({ env: { SESSION_IDLE_TTL: '10m', SESSION_ABSOLUTE_TTL: '30d', SESSION_TOUCH_INTERVAL: '60s', SESSION_REVOKED_RETENTION: '1h' } });
+    t = await startTestService({
+      env: { SESSION_IDLE_TTL: '10m', SESSION_ABSOLUTE_TTL: '30d', SESSION_TOUCH_INTERVAL: '60s', SESSION_REVOKED_RETENTION: '1h' },
+    });
   });
   afterEach(() => watchers.splice(0).forEach((w) => w.close()));
   afterAll(async () => t?.close());
@@ -85,7 +87,12 @@ describe('WatchSessionChanges over a real port', () => {
     expect(changes[5]).toMatchObject({ session_id: b.session!.session_id, user_id: 'feed-user', version: '1' });
     expect(changes[6]).toMatchObject({ user_id: 'feed-user', except_session_id: id, session_id: '' });
     expect(changes[7]).toMatchObject({ session_id: id, user_id: 'feed-user' });
-    expect(changes.slice(8).map((m) => m.session_id).sort()).toEqual([id, b.session!.session_id].sort());
+    expect(
+      changes
+        .slice(8)
+        .map((m) => m.session_id)
+        .sort(),
+    ).toEqual([id, b.session!.session_id].sort());
     for (const m of changes) expect(m.changed_at).not.toBeNull();
     const wire = JSON.stringify(w.messages);
     for (const secret of [a.token, bound.token, b.token].map((token) => token.split('.')[1]!)) expect(wire).not.toContain(secret);
@@ -144,7 +151,11 @@ describe('WatchSessionChanges over a real port', () => {
     await w.until((x) => x.messages.length >= 1, 5_000, 'RESET');
     const before = t.changes.subscriberCount;
     w.close();
-    await waitUntil(() => t.changes.subscriberCount === before - 1, { what: 'the cancelled subscriber to be forgotten', timeoutMs: 5_000, intervalMs: 10 });
+    await waitUntil(() => t.changes.subscriberCount === before - 1, {
+      what: 'the cancelled subscriber to be forgotten',
+      timeoutMs: 5_000,
+      intervalMs: 10,
+    });
     expect(await t.metrics.registry.getSingleMetricAsString('session_feed_subscribers')).toMatch(new RegExp(` ${before - 1}$`, 'm'));
   });
 

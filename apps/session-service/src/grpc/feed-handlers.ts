@@ -8,7 +8,12 @@ import { createRpcWrapper, type RpcDependencies } from './unary-wrapper';
  * session.v1.SessionFeedService: WatchSessionChanges streams this replica's change bus to one
  * subscriber; TouchSessions is an ordinary unary call (deadline budget, status mapping, metrics).
  */
-export function createFeedHandlers(service: SessionService, bus: ChangeBus, settings: FeedStreamSettings, deps: RpcDependencies): SessionFeedServiceHandlers {
+export function createFeedHandlers(
+  service: SessionService,
+  bus: ChangeBus,
+  settings: FeedStreamSettings,
+  deps: RpcDependencies,
+): SessionFeedServiceHandlers {
   const { logger, metrics } = deps;
   const wrap = createRpcWrapper(deps);
   return {

@@ -47,7 +47,10 @@ describe('callers on the gRPC port (an outside grpc-js client over a real port)'
   it('answers UNAUTHENTICATED for a wrong key, even one that differs from a real key in its last character', async () => {
     const nearMiss = `${gatewayKey.slice(0, -2)}${gatewayKey.endsWith('A=') ? 'B=' : 'A='}`;
     for (const key of [newKey(), nearMiss]) {
-      expect(await failureOf(apiWith(key).createSession({}))).toMatchObject({ code: grpc.status.UNAUTHENTICATED, errorCode: 'caller_unauthenticated' });
+      expect(await failureOf(apiWith(key).createSession({}))).toMatchObject({
+        code: grpc.status.UNAUTHENTICATED,
+        errorCode: 'caller_unauthenticated',
+      });
     }
   });
 
@@ -79,7 +82,11 @@ describe('callers on the gRPC port (an outside grpc-js client over a real port)'
   it('serves no reflection when it is not configured', async () => {
     const reflection = new grpc.Client(t.address, grpc.credentials.createInsecure());
     const f = await new Promise<grpc.ServiceError>((resolve) => {
-      const call = reflection.makeBidiStreamRequest('/grpc.reflection.v1.ServerReflection/ServerReflectionInfo', (x: Buffer) => x, (x: Buffer) => x);
+      const call = reflection.makeBidiStreamRequest(
+        '/grpc.reflection.v1.ServerReflection/ServerReflectionInfo',
+        (x: Buffer) => x,
+        (x: Buffer) => x,
+      );
       call.on('error', resolve);
       call.on('data', () => undefined);
       call.write(Buffer.from([0x3a, 0x00])); // list_services: ""
@@ -117,19 +124,29 @@ describe('callers without configuration', () => {
     const { token } = await t.api.createSession({}, { requestId: 'loopback-1' });
     await t.api.validateSession({ token });
     expect(t.logs()).not.toContain('rpc refused');
-    expect(await t.metrics.registry.metrics()).toMatch(/grpc_server_caller_calls_total\{caller="loopback",method="CreateSession",outcome="ok"\} 1/);
+    expect(await t.metrics.registry.metrics()).toMatch(
+      /grpc_server_caller_calls_total\{caller="loopback",method="CreateSession",outcome="ok"\} 1/,
+    );
   });
 });
 
 describe('the allow-list vocabulary', () => {
   it('is exactly the RPCs of session.v1.SessionService', () => {
     const service = loadSessionPackage().proto.session.v1.SessionService.service;
-    expect([...SESSION_RPC_NAMES].sort()).toEqual(Object.values(service).map((m) => m.path.split('/').pop()).sort());
+    expect([...SESSION_RPC_NAMES].sort()).toEqual(
+      Object.values(service)
+        .map((m) => m.path.split('/').pop())
+        .sort(),
+    );
   });
 
   it('names the RPCs of session.v1.SessionFeedService too, so a caller can be allowed the feed', () => {
     const feed = loadSessionPackage().proto.session.v1.SessionFeedService.service;
-    expect([...FEED_RPC_NAMES].sort()).toEqual(Object.values(feed).map((m) => m.path.split('/').pop()).sort());
+    expect([...FEED_RPC_NAMES].sort()).toEqual(
+      Object.values(feed)
+        .map((m) => m.path.split('/').pop())
+        .sort(),
+    );
     expect(parseGrpcCallers('gateway=WatchSessionChanges,TouchSessions', `gateway=${'a'.repeat(64)}`).problems).toEqual([]);
   });
 });

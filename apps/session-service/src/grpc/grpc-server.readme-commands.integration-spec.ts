@@ -83,11 +83,14 @@ describe('the README gRPC commands', () => {
     const { token } = await dev.api.createSession({});
     const substitutions = { [README_ADDRESS]: dev.address, [TOKEN_PLACEHOLDER]: token };
     const results = await Promise.all(development.map(async (command) => ({ command, ...(await run(command, substitutions)) })));
-    for (const r of results) expect({ command: r.command, code: r.code, out: r.out }).toEqual({ command: r.command, code: 0, out: expect.any(String) });
+    for (const r of results)
+      expect({ command: r.command, code: r.code, out: r.out }).toEqual({ command: r.command, code: 0, out: expect.any(String) });
     const out = (fragment: string) => results.find((r) => r.command.includes(fragment) || r.command.endsWith(fragment.trim()))!.out;
     expect(out(' list')).toMatch(/^grpc\.health\.v1\.Health$/m);
     expect(out(' list')).toMatch(/^session\.v1\.SessionService$/m);
-    expect(out('describe session.v1.SessionService')).toContain('rpc ValidateSession ( .session.v1.ValidateSessionRequest ) returns ( .session.v1.ValidateSessionResponse );');
+    expect(out('describe session.v1.SessionService')).toContain(
+      'rpc ValidateSession ( .session.v1.ValidateSessionRequest ) returns ( .session.v1.ValidateSessionResponse );',
+    );
     expect(out('describe session.v1.Session ')).toContain('.google.protobuf.Struct user_data');
     expect(out('describe session.v1.Session ')).toContain('.google.protobuf.Timestamp created_at');
     expect(out('Health/Check')).toContain('"status": "SERVING"');
@@ -105,10 +108,16 @@ describe('the README gRPC commands', () => {
     const wrongKey = await run(withKey[0], { ...substitutions, [KEY_PLACEHOLDER]: newKey() });
     expect(wrongKey.code).not.toBe(0);
     expect(wrongKey.out).toContain('Code: Unauthenticated');
-    const list = await run(development.find((c) => c.endsWith(' list'))!, { [README_ADDRESS]: prod.address });
+    const list = await run(
+      development.find((c) => c.endsWith(' list'))!,
+      { [README_ADDRESS]: prod.address },
+    );
     expect(list.code).not.toBe(0);
     expect(list.out).toMatch(/does not support the reflection API/);
-    const probe = await run(development.find((c) => c.startsWith('grpc_health_probe'))!, { [README_ADDRESS]: prod.address });
+    const probe = await run(
+      development.find((c) => c.startsWith('grpc_health_probe'))!,
+      { [README_ADDRESS]: prod.address },
+    );
     expect(probe).toEqual({ code: 0, out: expect.stringContaining('status: SERVING') });
   });
 });

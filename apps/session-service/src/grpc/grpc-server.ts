@@ -6,9 +6,15 @@ import { PROTO_LOADER_OPTIONS, loadSessionPackage, type SessionFeedServiceHandle
 import { protoPath as healthProtoPath, type HealthImplementation } from 'grpc-health-check';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../observability/logger';
-import { callerAuthInterceptor, CallerPolicy, observeCallerDecisions, undecodableRequestInterceptor, withGuardedDecoders, type CallerDecision } from '@session/grpc-server';
+import {
+  callerAuthInterceptor,
+  CallerPolicy,
+  observeCallerDecisions,
+  undecodableRequestInterceptor,
+  withGuardedDecoders,
+  type CallerDecision,
+} from '@session/grpc-server';
 import { withLinkedDescriptors } from './reflection-descriptors';
-
 
 export interface GrpcServerOptions {
   /** Who may call what (config.grpc.callers); empty serves loopback peers only. */

@@ -6,7 +6,9 @@ type StructOut = NonNullable<CreateSessionRequest__Output['user_data']>;
 
 describe('proto mapping', () => {
   it('reads Struct user_data as plain JSON, and an unset one as null', () => {
-    const struct: StructOut = { fields: { a: { kind: 'stringValue', stringValue: 'x' }, n: { kind: 'nullValue', nullValue: 'NULL_VALUE' } } };
+    const struct: StructOut = {
+      fields: { a: { kind: 'stringValue', stringValue: 'x' }, n: { kind: 'nullValue', nullValue: 'NULL_VALUE' } },
+    };
     expect(readUserData(struct)).toEqual({ a: 'x', n: null });
     expect(readUserData(null)).toBeNull();
   });

@@ -47,7 +47,8 @@ export function readDurationMs(duration: ValidateSessionRequest__Output['max_aut
   if (!duration) return undefined;
   const seconds = Number(duration.seconds);
   const ms = seconds * 1_000 + Math.trunc(duration.nanos / 1_000_000);
-  if (!Number.isSafeInteger(seconds) || !Number.isFinite(ms) || ms < 0 || duration.nanos < 0) throw new BadRequestError('max_authentication_age must be a non-negative duration');
+  if (!Number.isSafeInteger(seconds) || !Number.isFinite(ms) || ms < 0 || duration.nanos < 0)
+    throw new BadRequestError('max_authentication_age must be a non-negative duration');
   return ms;
 }
 

@@ -40,7 +40,10 @@ describe('withLinkedDescriptors', () => {
     expect(wkt?.dependency).toEqual([]);
     expect(fieldType(message(session, 'Session'), 'user_data')).toBe('.google.protobuf.Struct');
     expect(fieldType(message(session, 'Session'), 'created_at')).toBe('.google.protobuf.Timestamp');
-    expect(session!.service![0].method!.find((m) => m.name === 'BindUser')).toMatchObject({ inputType: '.session.v1.BindUserRequest', outputType: '.session.v1.BindUserResponse' });
+    expect(session!.service![0].method!.find((m) => m.name === 'BindUser')).toMatchObject({
+      inputType: '.session.v1.BindUserRequest',
+      outputType: '.session.v1.BindUserResponse',
+    });
     const struct = message(wkt, 'Struct');
     expect(fieldType(struct, 'fields')).toBe('.google.protobuf.Struct.FieldsEntry');
     expect(fieldType(message(wkt, 'Struct', 'FieldsEntry'), 'value')).toBe('.google.protobuf.Value');

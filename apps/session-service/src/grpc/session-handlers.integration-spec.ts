@@ -91,7 +91,10 @@ describe('session.v1.SessionService over a real server and database', () => {
     it('answers session_revoked for a revoked session', async () => {
       const { token } = await create();
       await t.api.revokeSession({ token });
-      expect(await failureOf(t.api.validateSession({ token }))).toMatchObject({ code: status.UNAUTHENTICATED, errorCode: 'session_revoked' });
+      expect(await failureOf(t.api.validateSession({ token }))).toMatchObject({
+        code: status.UNAUTHENTICATED,
+        errorCode: 'session_revoked',
+      });
     });
   });
 
@@ -109,7 +112,10 @@ describe('session.v1.SessionService over a real server and database', () => {
         code: status.NOT_FOUND,
         errorCode: 'session_not_found',
       });
-      expect(await failureOf(t.api.getSession({ session_id: 'nope' }))).toMatchObject({ code: status.INVALID_ARGUMENT, errorCode: 'bad_request' });
+      expect(await failureOf(t.api.getSession({ session_id: 'nope' }))).toMatchObject({
+        code: status.INVALID_ARGUMENT,
+        errorCode: 'bad_request',
+      });
     });
   });
 
@@ -159,7 +165,9 @@ describe('session.v1.SessionService over a real server and database', () => {
       const before = await t.collection.findOne({ _id: session!.session_id });
       const tooBig = await failureOf(t.api.updateSessionData({ token, user_data: jsonToStruct({ more: 'y'.repeat(200) }) }));
       expect(tooBig).toMatchObject({ code: status.INVALID_ARGUMENT, errorCode: 'payload_too_large' });
-      const badKey = await failureOf(t.api.updateSessionData({ token, user_data: jsonToStruct({ 'a.b': 1 }), mode: 'UPDATE_MODE_REPLACE' }));
+      const badKey = await failureOf(
+        t.api.updateSessionData({ token, user_data: jsonToStruct({ 'a.b': 1 }), mode: 'UPDATE_MODE_REPLACE' }),
+      );
       expect(badKey).toMatchObject({ code: status.INVALID_ARGUMENT, errorCode: 'invalid_user_data' });
       expect(await t.collection.findOne({ _id: session!.session_id })).toEqual(before);
     });
@@ -175,7 +183,9 @@ describe('session.v1.SessionService over a real server and database', () => {
     it('answers UNAUTHENTICATED for a revoked session', async () => {
       const { token } = await create();
       await t.api.revokeSession({ token });
-      expect(await failureOf(t.api.updateSessionData({ token, user_data: jsonToStruct({ a: 1 }) }))).toMatchObject({ errorCode: 'session_revoked' });
+      expect(await failureOf(t.api.updateSessionData({ token, user_data: jsonToStruct({ a: 1 }) }))).toMatchObject({
+        errorCode: 'session_revoked',
+      });
     });
   });
 
@@ -190,7 +200,10 @@ describe('session.v1.SessionService over a real server and database', () => {
     });
 
     it('answers UNAUTHENTICATED for a bad token', async () => {
-      expect(await failureOf(t.api.touchSession({ token: 'x' }))).toMatchObject({ code: status.UNAUTHENTICATED, errorCode: 'invalid_token' });
+      expect(await failureOf(t.api.touchSession({ token: 'x' }))).toMatchObject({
+        code: status.UNAUTHENTICATED,
+        errorCode: 'invalid_token',
+      });
     });
   });
 
@@ -235,7 +248,10 @@ describe('session.v1.SessionService over a real server and database', () => {
     });
 
     it('needs a target', async () => {
-      expect(await failureOf(t.api.revokeSession({ user_id: 'u' }))).toMatchObject({ code: status.INVALID_ARGUMENT, errorCode: 'bad_request' });
+      expect(await failureOf(t.api.revokeSession({ user_id: 'u' }))).toMatchObject({
+        code: status.INVALID_ARGUMENT,
+        errorCode: 'bad_request',
+      });
     });
   });
 
@@ -248,7 +264,10 @@ describe('session.v1.SessionService over a real server and database', () => {
       expect(res.token.split('.')[0]).toBe(session!.session_id);
       expect(res.session!.user_id).toBe('user-42');
       expect(structToJson(res.session!.user_data)).toEqual({ cart: [1] });
-      expect(await failureOf(t.api.validateSession({ token }))).toMatchObject({ code: status.UNAUTHENTICATED, errorCode: 'session_not_found' });
+      expect(await failureOf(t.api.validateSession({ token }))).toMatchObject({
+        code: status.UNAUTHENTICATED,
+        errorCode: 'session_not_found',
+      });
       expect((await t.api.validateSession({ token: res.token })).session!.user_id).toBe('user-42');
       const after = await t.collection.findOne({ _id: session!.session_id });
       expect(after!.secret_hash).not.toBe(doc!.secret_hash);
@@ -268,7 +287,10 @@ describe('session.v1.SessionService over a real server and database', () => {
 
     it('refuses an empty, multi-line or overlong user_id with bad_request', async () => {
       const { token } = await create();
-      expect(await failureOf(t.api.bindUser({ token, user_id: '' }))).toMatchObject({ code: status.INVALID_ARGUMENT, errorCode: 'bad_request' });
+      expect(await failureOf(t.api.bindUser({ token, user_id: '' }))).toMatchObject({
+        code: status.INVALID_ARGUMENT,
+        errorCode: 'bad_request',
+      });
       expect(await failureOf(t.api.bindUser({ token, user_id: 'a\nb' }))).toMatchObject({ errorCode: 'bad_request' });
       expect(await failureOf(t.api.bindUser({ token, user_id: 'u'.repeat(257) }))).toMatchObject({ errorCode: 'bad_request' });
       expect((await t.api.validateSession({ token })).session!.user_id).toBe('');
@@ -309,8 +331,13 @@ describe('session.v1.SessionService over a real server and database', () => {
     });
 
     it('refuses a malformed except_session_id or user_id', async () => {
-      expect(await failureOf(t.api.revokeUserSessions({ user_id: 'u', except_session_id: 'x' }))).toMatchObject({ errorCode: 'bad_request' });
-      expect(await failureOf(t.api.listUserSessions({ user_id: '' }))).toMatchObject({ code: status.INVALID_ARGUMENT, errorCode: 'bad_request' });
+      expect(await failureOf(t.api.revokeUserSessions({ user_id: 'u', except_session_id: 'x' }))).toMatchObject({
+        errorCode: 'bad_request',
+      });
+      expect(await failureOf(t.api.listUserSessions({ user_id: '' }))).toMatchObject({
+        code: status.INVALID_ARGUMENT,
+        errorCode: 'bad_request',
+      });
     });
   });
 

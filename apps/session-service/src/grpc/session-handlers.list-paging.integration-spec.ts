@@ -17,7 +17,8 @@ describe('ListUserSessions pages over a real server and database', () => {
       const batch = await Promise.all(
         Array.from({ length: Math.min(perBatch, count - i) }, async () => {
           const { token } = await t.api.bindUser({ token: (await t.api.createSession({})).token, user_id: userId });
-          return (await t.api.updateSessionData({ token, user_data: jsonToStruct(userData), mode: 'UPDATE_MODE_REPLACE' })).session!.session_id;
+          return (await t.api.updateSessionData({ token, user_data: jsonToStruct(userData), mode: 'UPDATE_MODE_REPLACE' })).session!
+            .session_id;
         }),
       );
       ids.push(...batch);
@@ -62,7 +63,12 @@ describe('ListUserSessions pages over a real server and database', () => {
     const ids = await signedIn('heavy', 5, { blob: 'x'.repeat(390_000) }, 5);
     const pages = await allPages({ user_id: 'heavy', page_size: 10, include_user_data: true });
     expect(pages.map((p) => p.length)).toEqual([2, 2, 1]);
-    expect(pages.flat().map((s) => s.session_id).sort()).toEqual([...ids].sort());
+    expect(
+      pages
+        .flat()
+        .map((s) => s.session_id)
+        .sort(),
+    ).toEqual([...ids].sort());
   });
 
   it('refuses a page size above 200 and a page token it did not write with INVALID_ARGUMENT', async () => {

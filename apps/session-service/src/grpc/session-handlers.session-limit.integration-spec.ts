@@ -29,7 +29,10 @@ describe('SESSION_MAX_PER_USER over a real port', () => {
     t.clock.advance(2 * MINUTE);
     const fourth = await signIn('limit-order');
     expect(await live('limit-order')).toBe(3);
-    expect(await failureOf(t.api.validateSession({ token: bound[1].token }))).toMatchObject({ code: status.UNAUTHENTICATED, errorCode: 'session_revoked' });
+    expect(await failureOf(t.api.validateSession({ token: bound[1].token }))).toMatchObject({
+      code: status.UNAUTHENTICATED,
+      errorCode: 'session_revoked',
+    });
     for (const kept of [bound[0], bound[2], fourth]) await t.api.validateSession({ token: kept.token, extend: false });
 
     const evictedId = bound[1].session!.session_id;
@@ -50,7 +53,10 @@ describe('SESSION_MAX_PER_USER over a real port', () => {
     const last = ids.at(-1)!;
     const liveIds = (await t.collection.find({ user_id: 'limit-ties', revoked_at: null }).toArray()).map((d) => d._id).sort();
     // The last bind keeps itself and the two highest ids among the others.
-    const others = ids.filter((id) => id !== last).sort().reverse();
+    const others = ids
+      .filter((id) => id !== last)
+      .sort()
+      .reverse();
     expect(liveIds).toEqual([last, ...others.slice(0, 2)].sort());
     expect(await live('bystander')).toBe(1);
     expect(await t.collection.countDocuments({ user_id: null, revoked_at: null })).toBe(anonymousBefore);

@@ -21,7 +21,10 @@ describe('what a sign-in (BindUser) records, over a real port', () => {
   let t: TestService;
   const watchers: FeedWatcher[] = [];
   beforeAll(async () => {
-    t = await startTestService({ db, env: { SESSION_ABSOLUTE_TTL: '30d', SESSION_BROWSER_ABSOLUTE_TTL: '12h', SESSION_IDLE_TTL: '7d', SESSION_TOUCH_INTERVAL: '60s' } });
+    t = await startTestService({
+      db,
+      env: { SESSION_ABSOLUTE_TTL: '30d', SESSION_BROWSER_ABSOLUTE_TTL: '12h', SESSION_IDLE_TTL: '7d', SESSION_TOUCH_INTERVAL: '60s' },
+    });
   });
   afterEach(() => watchers.splice(0).forEach((w) => w.close()));
   afterAll(async () => t?.close());
@@ -38,7 +41,10 @@ describe('what a sign-in (BindUser) records, over a real port', () => {
     expect(bound.session!.authentication_method).toBe('password');
     // The stored expiry is what the sweeper and every read go by: the session ends after 12h.
     t.clock.advance(12 * HOUR);
-    expect(await failureOf(t.api.validateSession({ token: bound.token }))).toMatchObject({ code: status.UNAUTHENTICATED, errorCode: 'session_expired' });
+    expect(await failureOf(t.api.validateSession({ token: bound.token }))).toMatchObject({
+      code: status.UNAUTHENTICATED,
+      errorCode: 'session_expired',
+    });
   });
 
   it('with remember_me: the full SESSION_ABSOLUTE_TTL from creation, also after a bind without it had shortened it', async () => {
@@ -98,8 +104,14 @@ describe('what a sign-in (BindUser) records, over a real port', () => {
 
   it('refuses a negative max_authentication_age and a malformed authentication_method as INVALID_ARGUMENT, binding nothing', async () => {
     const token = await anonymous();
-    expect(await failureOf(t.api.validateSession({ token, max_authentication_age: { seconds: '-1', nanos: 0 } }))).toMatchObject({ code: status.INVALID_ARGUMENT, errorCode: 'bad_request' });
-    expect(await failureOf(t.api.bindUser({ token, user_id: 'u', authentication_method: 'pass word' }))).toMatchObject({ code: status.INVALID_ARGUMENT, errorCode: 'bad_request' });
+    expect(await failureOf(t.api.validateSession({ token, max_authentication_age: { seconds: '-1', nanos: 0 } }))).toMatchObject({
+      code: status.INVALID_ARGUMENT,
+      errorCode: 'bad_request',
+    });
+    expect(await failureOf(t.api.bindUser({ token, user_id: 'u', authentication_method: 'pass word' }))).toMatchObject({
+      code: status.INVALID_ARGUMENT,
+      errorCode: 'bad_request',
+    });
     expect((await t.api.validateSession({ token })).session!.user_id).toBe('');
   });
 
@@ -109,7 +121,12 @@ describe('what a sign-in (BindUser) records, over a real port', () => {
     await watcher.untilChanges(1);
     const bound = await t.api.bindUser({ token: await anonymous(), user_id: 'feed-bind' });
     await watcher.untilChanges(2);
-    expect(watcher.changes[1]).toMatchObject({ kind: 'SESSION_CHANGE_KIND_ROTATED', session_id: bound.session!.session_id, user_id: 'feed-bind', version: bound.session!.version });
+    expect(watcher.changes[1]).toMatchObject({
+      kind: 'SESSION_CHANGE_KIND_ROTATED',
+      session_id: bound.session!.session_id,
+      user_id: 'feed-bind',
+      version: bound.session!.version,
+    });
   });
 });
 
@@ -145,7 +162,12 @@ describe('claims, over a real port', () => {
     expect(Number(set.session!.version)).toBe(Number(bound.session!.version) + 1);
     expect(structToJson((await t.api.validateSession({ token: bound.token })).session!.claims!)).toEqual({ tier: 'admin' });
     await watcher.untilChanges(2);
-    expect(watcher.changes[1]).toMatchObject({ kind: 'SESSION_CHANGE_KIND_UPDATED', session_id: bound.session!.session_id, user_id: 'claims-set', version: set.session!.version });
+    expect(watcher.changes[1]).toMatchObject({
+      kind: 'SESSION_CHANGE_KIND_UPDATED',
+      session_id: bound.session!.session_id,
+      user_id: 'claims-set',
+      version: set.session!.version,
+    });
   });
 
   it('refuses claims over SESSION_CLAIMS_MAX_BYTES or with unsafe keys, on both RPCs, changing nothing', async () => {
@@ -153,9 +175,18 @@ describe('claims, over a real port', () => {
     const id = bound.session!.session_id;
     const before = await t.collection.findOne({ _id: id });
     const tooLarge = jsonToStruct({ blob: 'x'.repeat(64) });
-    expect(await failureOf(t.api.setSessionClaims({ session_id: id, claims: tooLarge }))).toMatchObject({ code: status.INVALID_ARGUMENT, errorCode: 'payload_too_large' });
-    expect(await failureOf(t.api.setSessionClaims({ session_id: id, claims: jsonToStruct({ $where: 1 }) }))).toMatchObject({ code: status.INVALID_ARGUMENT, errorCode: 'bad_request' });
-    expect(await failureOf(t.api.bindUser({ token: bound.token, user_id: 'claims-limit', claims: tooLarge }))).toMatchObject({ code: status.INVALID_ARGUMENT, errorCode: 'payload_too_large' });
+    expect(await failureOf(t.api.setSessionClaims({ session_id: id, claims: tooLarge }))).toMatchObject({
+      code: status.INVALID_ARGUMENT,
+      errorCode: 'payload_too_large',
+    });
+    expect(await failureOf(t.api.setSessionClaims({ session_id: id, claims: jsonToStruct({ $where: 1 }) }))).toMatchObject({
+      code: status.INVALID_ARGUMENT,
+      errorCode: 'bad_request',
+    });
+    expect(await failureOf(t.api.bindUser({ token: bound.token, user_id: 'claims-limit', claims: tooLarge }))).toMatchObject({
+      code: status.INVALID_ARGUMENT,
+      errorCode: 'payload_too_large',
+    });
     expect(await t.collection.findOne({ _id: id })).toEqual(before);
     // Exactly at the limit is accepted: {"b":"<56 x>"} is 64 bytes.
     await t.api.setSessionClaims({ session_id: id, claims: jsonToStruct({ b: 'x'.repeat(56) }) });
@@ -175,8 +206,13 @@ describe('claims, over a real port', () => {
     const bound = await signedIn('claims-gone');
     await t.api.revokeSession({ token: bound.token });
     const claims = jsonToStruct({ role: 'x' });
-    expect(await failureOf(t.api.setSessionClaims({ session_id: bound.session!.session_id, claims }))).toMatchObject({ code: status.NOT_FOUND, errorCode: 'session_not_found' });
-    expect(await failureOf(t.api.setSessionClaims({ session_id: '2c5ea4c0-4067-41b5-8b0e-6a1d3d6c7a11', claims }))).toMatchObject({ code: status.NOT_FOUND });
+    expect(await failureOf(t.api.setSessionClaims({ session_id: bound.session!.session_id, claims }))).toMatchObject({
+      code: status.NOT_FOUND,
+      errorCode: 'session_not_found',
+    });
+    expect(await failureOf(t.api.setSessionClaims({ session_id: '2c5ea4c0-4067-41b5-8b0e-6a1d3d6c7a11', claims }))).toMatchObject({
+      code: status.NOT_FOUND,
+    });
     expect(await failureOf(t.api.setSessionClaims({ session_id: 'nope', claims }))).toMatchObject({ code: status.INVALID_ARGUMENT });
   });
 });
@@ -198,7 +234,11 @@ describe.each([
     expect(created.session!.device).toEqual({ user_agent: agent, client_address: v4 });
     const stored = await t.collection.findOne({ _id: created.session!.session_id });
     expect(stored!.device).toEqual({ user_agent: agent, client_address: v4 });
-    const bound = await t.api.bindUser({ token: created.token, user_id: `dev-${storage}`, device: { user_agent: 'Other', client_address: '2001:db8:1234:5678::9' } });
+    const bound = await t.api.bindUser({
+      token: created.token,
+      user_id: `dev-${storage}`,
+      device: { user_agent: 'Other', client_address: '2001:db8:1234:5678::9' },
+    });
     expect(bound.session!.device).toEqual({ user_agent: 'Other', client_address: v6 });
     const listed = await t.api.listUserSessions({ user_id: `dev-${storage}` });
     expect(listed.sessions[0].device).toEqual({ user_agent: 'Other', client_address: v6 });
@@ -208,7 +248,10 @@ describe.each([
     const long = await t.api.createSession({ device: { user_agent: 'a'.repeat(5_000), client_address: '' } });
     expect(long.session!.device!.user_agent).toHaveLength(512);
     const count = await t.collection.countDocuments({});
-    expect(await failureOf(t.api.createSession({ device: { user_agent: agent, client_address: 'evil.example' } }))).toMatchObject({ code: status.INVALID_ARGUMENT, errorCode: 'bad_request' });
+    expect(await failureOf(t.api.createSession({ device: { user_agent: agent, client_address: 'evil.example' } }))).toMatchObject({
+      code: status.INVALID_ARGUMENT,
+      errorCode: 'bad_request',
+    });
     expect(await t.collection.countDocuments({})).toBe(count);
   });
 });

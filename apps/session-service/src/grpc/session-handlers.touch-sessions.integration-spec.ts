@@ -48,9 +48,17 @@ describe('TouchSessions over a real port', () => {
     expect(await feed.touchSessions({ session_ids: ids })).toEqual({ touched_count: 2 });
 
     const newIdle = now + 10 * MINUTE;
-    expect(await doc(uncapped)).toMatchObject({ last_seen_at: new Date(now), idle_expires_at: new Date(newIdle), expires_at: new Date(newIdle) });
+    expect(await doc(uncapped)).toMatchObject({
+      last_seen_at: new Date(now),
+      idle_expires_at: new Date(newIdle),
+      expires_at: new Date(newIdle),
+    });
     // Created at 1 min: its absolute expiry (13 min) comes before the new idle one.
-    expect(await doc(capped)).toMatchObject({ last_seen_at: new Date(now), idle_expires_at: new Date(newIdle), expires_at: new Date(t0 + 13 * MINUTE) });
+    expect(await doc(capped)).toMatchObject({
+      last_seen_at: new Date(now),
+      idle_expires_at: new Date(newIdle),
+      expires_at: new Date(t0 + 13 * MINUTE),
+    });
     expect(await Promise.all([expired, revoked.session!.session_id, fresh].map(doc))).toEqual(before);
 
     await watcher.untilChanges(4);
@@ -69,7 +77,10 @@ describe('TouchSessions over a real port', () => {
     t.clock.advance(2 * MINUTE);
     const before = await doc(id);
     const tooMany = Array.from({ length: 1001 }, () => id);
-    expect(await failureOf(feed.touchSessions({ session_ids: tooMany }))).toMatchObject({ code: status.INVALID_ARGUMENT, errorCode: 'bad_request' });
+    expect(await failureOf(feed.touchSessions({ session_ids: tooMany }))).toMatchObject({
+      code: status.INVALID_ARGUMENT,
+      errorCode: 'bad_request',
+    });
     expect(await failureOf(feed.touchSessions({ session_ids: [id, 'not-a-uuid'] }))).toMatchObject({
       code: status.INVALID_ARGUMENT,
       details: expect.stringContaining('session_ids[1]'),
@@ -77,7 +88,9 @@ describe('TouchSessions over a real port', () => {
     expect(await failureOf(feed.touchSessions({ session_ids: [`${id}.secret`] }))).toMatchObject({ code: status.INVALID_ARGUMENT });
     expect(await doc(id)).toEqual(before);
     // One thousand is allowed, and the one due session among them moves.
-    expect(await feed.touchSessions({ session_ids: [...Array.from({ length: 999 }, () => randomUUID()), id] })).toEqual({ touched_count: 1 });
+    expect(await feed.touchSessions({ session_ids: [...Array.from({ length: 999 }, () => randomUUID()), id] })).toEqual({
+      touched_count: 1,
+    });
     await watcher.untilChanges(2);
     expect(watcher.changes.slice(1).map((m) => [m.kind, m.session_id])).toEqual([['SESSION_CHANGE_KIND_EXTENDED', id]]);
   });

@@ -67,7 +67,11 @@ export function createSessionHandlers(service: SessionService, deps: RpcDependen
       lifecycle(ctx, bound.session.sessionId, 'session bound to user');
       if (bound.evicted.length > 0) metrics.sessionsRevoked(bound.evicted.length);
       for (const id of bound.evicted) lifecycle(ctx, id, 'session revoked: over the per-user limit');
-      if (bound.evictionError !== undefined) logger.warn({ requestId: ctx.requestId, err: bound.evictionError }, 'per-user session limit not enforced on this bind; the next bind tries again');
+      if (bound.evictionError !== undefined)
+        logger.warn(
+          { requestId: ctx.requestId, err: bound.evictionError },
+          'per-user session limit not enforced on this bind; the next bind tries again',
+        );
       return { token: bound.token, session: toProtoSession(bound.session) };
     }),
 
@@ -78,7 +82,11 @@ export function createSessionHandlers(service: SessionService, deps: RpcDependen
     }),
 
     ListUserSessions: wrap('ListUserSessions', async (req, ctx) => {
-      const page = await service.listForUser(req.user_id, { pageSize: req.page_size, pageToken: req.page_token, includeUserData: req.include_user_data }, ctx);
+      const page = await service.listForUser(
+        req.user_id,
+        { pageSize: req.page_size, pageToken: req.page_token, includeUserData: req.include_user_data },
+        ctx,
+      );
       return { sessions: page.sessions.map((s) => toProtoSession(s, req.include_user_data)), next_page_token: page.nextPageToken };
     }),
 

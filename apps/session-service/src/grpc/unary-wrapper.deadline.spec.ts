@@ -13,7 +13,10 @@ function setup() {
   const call = <Res>(handler: RpcHandler<object, Res>, deadline: grpc.Deadline, callback?: grpc.sendUnaryData<Res>) => {
     const answers: { err: Partial<grpc.StatusObject> | null; value?: Res; at: number }[] = [];
     const first = new Promise<(typeof answers)[number]>((resolve) => {
-      const grpcCall = { request: {}, metadata: new grpc.Metadata(), getDeadline: () => deadline } as unknown as grpc.ServerUnaryCall<object, Res>;
+      const grpcCall = { request: {}, metadata: new grpc.Metadata(), getDeadline: () => deadline } as unknown as grpc.ServerUnaryCall<
+        object,
+        Res
+      >;
       wrap('Test', handler)(grpcCall, (err, value) => {
         const answer = { err: err as Partial<grpc.StatusObject> | null, value: value ?? undefined, at: Date.now() };
         answers.push(answer);

@@ -14,7 +14,10 @@ function setup() {
     new Promise<{ err: Partial<grpc.StatusObject> | null; value?: Res }>((resolve) => {
       const metadata = new grpc.Metadata();
       if (options.requestId) metadata.set('x-request-id', options.requestId);
-      const call = { request: { x: 1 }, metadata, getDeadline: () => options.deadline ?? Infinity } as unknown as grpc.ServerUnaryCall<{ x: number }, Res>;
+      const call = { request: { x: 1 }, metadata, getDeadline: () => options.deadline ?? Infinity } as unknown as grpc.ServerUnaryCall<
+        { x: number },
+        Res
+      >;
       wrap('Test', handler)(call, (err, value) => resolve({ err: err as Partial<grpc.StatusObject> | null, value: value ?? undefined }));
     });
   return { lines, metrics, invoke, logs: () => lines.join('') };
@@ -27,7 +30,9 @@ describe('the unary wrapper', () => {
     const { invoke, metrics, logs } = setup();
     const res = await invoke(async (req, ctx) => ({ got: req.x, requestId: ctx.requestId }), { requestId: 'r-1' });
     expect(res).toEqual({ err: null, value: { got: 1, requestId: 'r-1' } });
-    expect(await metrics.registry.getSingleMetricAsString('grpc_server_handled_total')).toContain('grpc_server_handled_total{method="Test",code="OK"} 1');
+    expect(await metrics.registry.getSingleMetricAsString('grpc_server_handled_total')).toContain(
+      'grpc_server_handled_total{method="Test",code="OK"} 1',
+    );
     expect(logs()).toContain('"requestId":"r-1"');
   });
 
@@ -85,7 +90,10 @@ describe('the unary wrapper', () => {
     const lines: string[] = [];
     const logger = createLogger('info', { write: (l: string) => void lines.push(l) });
     const wrap = createRpcWrapper({ logger, metrics: new ServiceMetrics() });
-    const call = { request: {}, metadata: new grpc.Metadata(), getDeadline: () => Infinity } as unknown as grpc.ServerUnaryCall<object, string>;
+    const call = { request: {}, metadata: new grpc.Metadata(), getDeadline: () => Infinity } as unknown as grpc.ServerUnaryCall<
+      object,
+      string
+    >;
     wrap('Test', async () => 'value')(call, () => {
       throw new Error('stream already closed');
     });

@@ -109,7 +109,8 @@ export function createRpcWrapper({ logger, metrics }: RpcDependencies) {
             first(() => {
               const seconds = (performance.now() - started) / 1_000;
               metrics.rpcHandled(method, 'OK', seconds);
-              if (logger.isLevelEnabled('debug')) logger.debug({ requestId: ctx.requestId, caller, method, code: 'OK', ms: seconds * 1_000 }, 'rpc handled');
+              if (logger.isLevelEnabled('debug'))
+                logger.debug({ requestId: ctx.requestId, caller, method, code: 'OK', ms: seconds * 1_000 }, 'rpc handled');
               callback(null, response);
             }),
           fail,

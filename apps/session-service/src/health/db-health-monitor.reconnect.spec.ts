@@ -76,7 +76,9 @@ describe('DbHealthMonitor: reconnecting a client that stays unhealthy', () => {
     expect(h.state.reconnects).toBe(0);
     await h.checkAfter(1);
     expect(h.state.reconnects).toBe(1);
-    expect(h.logged('database pings keep failing: reconnecting the client')).toEqual([expect.objectContaining({ level: 40, failingForMs: 6_000 })]);
+    expect(h.logged('database pings keep failing: reconnecting the client')).toEqual([
+      expect.objectContaining({ level: 40, failingForMs: 6_000 }),
+    ]);
     expect(h.logged('database client reconnected')).toHaveLength(1);
     // Reconnected but still failing (the database really is down): the wait starts over.
     await h.checkAfter(5_999);
@@ -116,7 +118,9 @@ describe('DbHealthMonitor: reconnecting a client that stays unhealthy', () => {
     await h.checkAfter(0);
     await h.checkAfter(0);
     expect(h.state.reconnects).toBe(3);
-    expect(h.logged('database client reconnect failed; retrying at every check')).toEqual([expect.objectContaining({ level: 40, reason: 'connect ECONNREFUSED' })]);
+    expect(h.logged('database client reconnect failed; retrying at every check')).toEqual([
+      expect.objectContaining({ level: 40, reason: 'connect ECONNREFUSED' }),
+    ]);
     expect(h.logged('database pings keep failing: reconnecting the client')).toHaveLength(1);
     h.state.reconnectOk = true;
     h.state.pingOk = true;
@@ -133,7 +137,9 @@ describe('DbHealthMonitor: reconnecting a client that stays unhealthy', () => {
     h.state.reconnectHangs = true;
     await h.failPings();
     await h.checkAfter(6_000);
-    expect(h.logged('database client reconnect failed; retrying at every check')).toEqual([expect.objectContaining({ reason: 'reconnect took over 20 ms' })]);
+    expect(h.logged('database client reconnect failed; retrying at every check')).toEqual([
+      expect.objectContaining({ reason: 'reconnect took over 20 ms' }),
+    ]);
     h.state.reconnectHangs = false;
     await h.checkAfter(0);
     expect(h.state.reconnects).toBe(2);

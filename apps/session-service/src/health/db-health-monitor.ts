@@ -104,7 +104,10 @@ export class DbHealthMonitor {
   private schedule(): void {
     if (this.stopped) return;
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.check().finally(() => this.schedule()), this.reachable ? this.intervalMs : this.retryIntervalMs);
+    this.timer = setTimeout(
+      () => void this.check().finally(() => this.schedule()),
+      this.reachable ? this.intervalMs : this.retryIntervalMs,
+    );
     this.timer.unref();
   }
 
@@ -137,9 +140,17 @@ export class DbHealthMonitor {
 
   private async reconnectClient(): Promise<void> {
     const retry = this.reconnectFailed;
-    if (!retry) this.logger.warn({ failingForMs: this.now() - (this.failingSince as number) }, 'database pings keep failing: reconnecting the client');
+    if (!retry)
+      this.logger.warn(
+        { failingForMs: this.now() - (this.failingSince as number) },
+        'database pings keep failing: reconnecting the client',
+      );
     try {
-      await within((this.options.reconnect as () => Promise<void>)(), this.reconnectTimeoutMs, () => new Error(`reconnect took over ${this.reconnectTimeoutMs} ms`));
+      await within(
+        (this.options.reconnect as () => Promise<void>)(),
+        this.reconnectTimeoutMs,
+        () => new Error(`reconnect took over ${this.reconnectTimeoutMs} ms`),
+      );
       this.reconnectFailed = false;
       this.logger.warn('database client reconnected');
     } catch (err) {

@@ -9,7 +9,10 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
     {
       level,
       base: { service: 'session-service' },
-      redact: { paths: ['token', 'secret', 'secret_hash', 'secretHash', '*.token', '*.secret', '*.secret_hash', '*.secretHash'], censor: '[redacted]' },
+      redact: {
+        paths: ['token', 'secret', 'secret_hash', 'secretHash', '*.token', '*.secret', '*.secret_hash', '*.secretHash'],
+        censor: '[redacted]',
+      },
     },
     destination,
   );

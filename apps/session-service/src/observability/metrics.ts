@@ -12,17 +12,61 @@ const SECONDS_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0
  */
 export class ServiceMetrics implements DbObserver, FeedObserver {
   readonly registry = new Registry();
-  private readonly handled = new Counter({ name: 'grpc_server_handled_total', help: 'RPCs completed, by method and gRPC status code', labelNames: ['method', 'code'], registers: [this.registry] });
-  private readonly handling = new Histogram({ name: 'grpc_server_handling_seconds', help: 'RPC handling time', labelNames: ['method'], buckets: SECONDS_BUCKETS, registers: [this.registry] });
+  private readonly handled = new Counter({
+    name: 'grpc_server_handled_total',
+    help: 'RPCs completed, by method and gRPC status code',
+    labelNames: ['method', 'code'],
+    registers: [this.registry],
+  });
+  private readonly handling = new Histogram({
+    name: 'grpc_server_handling_seconds',
+    help: 'RPC handling time',
+    labelNames: ['method'],
+    buckets: SECONDS_BUCKETS,
+    registers: [this.registry],
+  });
   private readonly created = new Counter({ name: 'sessions_created_total', help: 'Sessions minted', registers: [this.registry] });
-  private readonly validated = new Counter({ name: 'sessions_validated_total', help: 'Successful validations', registers: [this.registry] });
-  private readonly rejected = new Counter({ name: 'sessions_rejected_total', help: 'Tokens refused, by reason', labelNames: ['reason'], registers: [this.registry] });
+  private readonly validated = new Counter({
+    name: 'sessions_validated_total',
+    help: 'Successful validations',
+    registers: [this.registry],
+  });
+  private readonly rejected = new Counter({
+    name: 'sessions_rejected_total',
+    help: 'Tokens refused, by reason',
+    labelNames: ['reason'],
+    registers: [this.registry],
+  });
   private readonly revoked = new Counter({ name: 'sessions_revoked_total', help: 'Sessions revoked', registers: [this.registry] });
-  private readonly swept = new Counter({ name: 'sessions_swept_total', help: 'Sessions removed by the sweeper, by rule', labelNames: ['kind'], registers: [this.registry] });
-  private readonly dbDuration = new Histogram({ name: 'db_operation_seconds', help: 'Database operation time', labelNames: ['operation'], buckets: SECONDS_BUCKETS, registers: [this.registry] });
-  private readonly feedSubscriberCount = new Gauge({ name: 'session_feed_subscribers', help: 'Open WatchSessionChanges streams', registers: [this.registry] });
-  private readonly feedPublished = new Counter({ name: 'session_feed_events_published_total', help: 'Changes published on the feed, by kind', labelNames: ['kind'], registers: [this.registry] });
-  private readonly feedOverflows = new Counter({ name: 'session_feed_stream_overflows_total', help: 'Feed streams ended because the subscriber fell behind', registers: [this.registry] });
+  private readonly swept = new Counter({
+    name: 'sessions_swept_total',
+    help: 'Sessions removed by the sweeper, by rule',
+    labelNames: ['kind'],
+    registers: [this.registry],
+  });
+  private readonly dbDuration = new Histogram({
+    name: 'db_operation_seconds',
+    help: 'Database operation time',
+    labelNames: ['operation'],
+    buckets: SECONDS_BUCKETS,
+    registers: [this.registry],
+  });
+  private readonly feedSubscriberCount = new Gauge({
+    name: 'session_feed_subscribers',
+    help: 'Open WatchSessionChanges streams',
+    registers: [this.registry],
+  });
+  private readonly feedPublished = new Counter({
+    name: 'session_feed_events_published_total',
+    help: 'Changes published on the feed, by kind',
+    labelNames: ['kind'],
+    registers: [this.registry],
+  });
+  private readonly feedOverflows = new Counter({
+    name: 'session_feed_stream_overflows_total',
+    help: 'Feed streams ended because the subscriber fell behind',
+    registers: [this.registry],
+  });
   private readonly children = new Map<string, { inc(): void } | { observe(v: number): void }>();
 
   constructor(options: { defaultMetrics?: boolean } = {}) {

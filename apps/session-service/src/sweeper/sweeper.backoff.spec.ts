@@ -27,7 +27,13 @@ describe('Sweeper backoff', () => {
       calls++;
       return calls < 7 || calls > 9;
     });
-    const sweeper = new Sweeper(repository, { intervalMs: 5, batchSize: 10, revokedRetentionMs: 1, orphanTtlMs: 1 }, systemClock, logger, NO_CHANGE_FEED);
+    const sweeper = new Sweeper(
+      repository,
+      { intervalMs: 5, batchSize: 10, revokedRetentionMs: 1, orphanTtlMs: 1 },
+      systemClock,
+      logger,
+      NO_CHANGE_FEED,
+    );
     sweeper.start();
     await waitUntil(() => warnings.length >= 7, { what: 'seven sweep warnings', timeoutMs: 5_000, intervalMs: 5 });
     await sweeper.stop();

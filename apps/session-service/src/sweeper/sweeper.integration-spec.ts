@@ -13,12 +13,20 @@ describe('Sweeper', () => {
   let t: TestService;
   beforeAll(async () => {
     t = await startTestService({
-      env: { SESSION_IDLE_TTL: '48h', SESSION_ABSOLUTE_TTL: '30d', SESSION_ORPHAN_TTL: '24h', SESSION_REVOKED_RETENTION: '1h', SWEEP_BATCH_SIZE: '3', SWEEP_INTERVAL: '1s' },
+      env: {
+        SESSION_IDLE_TTL: '48h',
+        SESSION_ABSOLUTE_TTL: '30d',
+        SESSION_ORPHAN_TTL: '24h',
+        SESSION_REVOKED_RETENTION: '1h',
+        SWEEP_BATCH_SIZE: '3',
+        SWEEP_INTERVAL: '1s',
+      },
     });
   });
   afterAll(async () => t?.close());
 
-  const sweeper = (maxBatchesPerRun?: number) => new Sweeper(t.repository, { ...sweeperSettings(t.config), maxBatchesPerRun }, t.clock, t.logger, t.changes, t.metrics);
+  const sweeper = (maxBatchesPerRun?: number) =>
+    new Sweeper(t.repository, { ...sweeperSettings(t.config), maxBatchesPerRun }, t.clock, t.logger, t.changes, t.metrics);
   const ids = async () => (await t.collection.find({}, { projection: { _id: 1 } }).toArray()).map((d) => d._id).sort();
 
   it('removes expired, revoked-past-retention and orphaned sessions in batches and keeps live ones', async () => {
@@ -58,7 +66,11 @@ describe('Sweeper', () => {
     const touched = await t.api.createSession({ user_data: data });
     const updated = await t.api.createSession({ user_data: data });
     // remember_me: the full absolute lifetime, so only the orphan rule is under test here.
-    const bound = await t.api.bindUser({ token: (await t.api.createSession({ user_data: data })).token, user_id: 'orphan-check', remember_me: true });
+    const bound = await t.api.bindUser({
+      token: (await t.api.createSession({ user_data: data })).token,
+      user_id: 'orphan-check',
+      remember_me: true,
+    });
     t.clock.advance(HOUR);
     await t.api.touchSession({ token: touched.token });
     await t.api.updateSessionData({ token: updated.token, user_data: jsonToStruct({ blob: 'y' }) });
@@ -76,7 +88,9 @@ describe('Sweeper', () => {
   it('bounds one run to a number of batches and finishes in the next run', async () => {
     await t.collection.deleteMany({});
     // Bound to a user, so only the expiry rule applies to them.
-    await Promise.all(Array.from({ length: 8 }, async () => t.api.bindUser({ token: (await t.api.createSession({})).token, user_id: 'batched' })));
+    await Promise.all(
+      Array.from({ length: 8 }, async () => t.api.bindUser({ token: (await t.api.createSession({})).token, user_id: 'batched' })),
+    );
     t.clock.advance(50 * HOUR);
     const s = sweeper(2);
     expect(await s.runOnce()).toEqual({ expired: 6, revoked: 0, orphan: 0 });
@@ -99,7 +113,10 @@ describe('Sweeper', () => {
     const s = new Sweeper(t.repository, { ...sweeperSettings(t.config), intervalMs: 20 }, t.clock, t.logger, t.changes);
     s.start();
     s.start(); // a second start is ignored
-    await waitUntil(async () => (await t.collection.countDocuments()) === 0, { what: 'the interval runs to sweep every session', timeoutMs: 5_000 });
+    await waitUntil(async () => (await t.collection.countDocuments()) === 0, {
+      what: 'the interval runs to sweep every session',
+      timeoutMs: 5_000,
+    });
     await s.stop();
   });
 });
@@ -115,7 +132,10 @@ describe('Sweeper without a database', () => {
     const s = new Sweeper(repository, { ...sweeperSettings(t.config), intervalMs: 10 }, t.clock, logger, t.changes);
     try {
       s.start();
-      await waitUntil(() => lines.filter((l) => l.includes('sweep failed')).length >= 2, { what: 'two failed runs to be logged', timeoutMs: 5_000 });
+      await waitUntil(() => lines.filter((l) => l.includes('sweep failed')).length >= 2, {
+        what: 'two failed runs to be logged',
+        timeoutMs: 5_000,
+      });
     } finally {
       await s.stop();
       await t.close();

@@ -42,9 +42,15 @@ export class FeedWatcher {
     const deadline = Date.now() + timeoutMs;
     while (!check(this)) {
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`feed watcher: no ${what} within ${timeoutMs} ms (got ${this.messages.length} messages, ended: ${JSON.stringify(this.ended)})`);
+      if (left <= 0)
+        throw new Error(
+          `feed watcher: no ${what} within ${timeoutMs} ms (got ${this.messages.length} messages, ended: ${JSON.stringify(this.ended)})`,
+        );
       const waiting = new AbortController();
-      await Promise.race([once(this.events, 'change', { signal: waiting.signal }).catch(() => undefined), new Promise((r) => setTimeout(r, Math.min(left, 100)))]);
+      await Promise.race([
+        once(this.events, 'change', { signal: waiting.signal }).catch(() => undefined),
+        new Promise((r) => setTimeout(r, Math.min(left, 100))),
+      ]);
       waiting.abort();
     }
   }

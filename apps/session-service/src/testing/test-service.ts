@@ -70,7 +70,11 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
   await repository.ensureIndexes();
   const changes = new ChangeBus(metrics);
   const service = new SessionService(repository, config.session, clock, changes);
-  const server = createGrpcServer(createServiceHandlers(service, changes, config.feed, { logger, metrics }), health, grpcServerOptions(config.grpc, logger, metrics.registry));
+  const server = createGrpcServer(
+    createServiceHandlers(service, changes, config.feed, { logger, metrics }),
+    health,
+    grpcServerOptions(config.grpc, logger, metrics.registry),
+  );
   const port = await bindServer(server, '127.0.0.1', 0);
   await monitor.start();
   const address = `127.0.0.1:${port}`;

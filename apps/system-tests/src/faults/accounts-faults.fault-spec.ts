@@ -51,7 +51,12 @@ async function startAccountsStack(teardown: Teardown) {
     accounts: undefined as unknown as AccountsServiceProcess,
   };
   teardown.add(() => stack.session.stop('SIGKILL'));
-  stack.accounts = await startAccountsService({ mongoUri: db.uri, dbName, sessionServiceAddress: sessionEnv.SESSION_SERVICE_URL, env: { GRPC_DEADLINE_MS: '1500' } });
+  stack.accounts = await startAccountsService({
+    mongoUri: db.uri,
+    dbName,
+    sessionServiceAddress: sessionEnv.SESSION_SERVICE_URL,
+    env: { GRPC_DEADLINE_MS: '1500' },
+  });
   teardown.add(() => stack.accounts.stop('SIGKILL'));
   const sessions = new SessionApi(createSessionClient({ address: sessionEnv.SESSION_SERVICE_URL }), 3_000);
   const accounts = new AccountsApi(createAccountsClient({ address: stack.accounts.address }), DEADLINE_MS);
@@ -60,7 +65,13 @@ async function startAccountsStack(teardown: Teardown) {
     sessions.close();
     accounts.close();
   });
-  const signIn = async (email: string) => accounts.signIn({ session_token: (await sessions.createSession({})).token, email, password: PASSWORD, device: { user_agent: 'fault', client_address: '10.9.0.1' } });
+  const signIn = async (email: string) =>
+    accounts.signIn({
+      session_token: (await sessions.createSession({})).token,
+      email,
+      password: PASSWORD,
+      device: { user_agent: 'fault', client_address: '10.9.0.1' },
+    });
   return { stack, sessions, accounts, health, signIn };
 }
 
@@ -70,7 +81,11 @@ describe('accounts service faults (real processes)', () => {
     let env: Awaited<ReturnType<typeof startAccountsStack>>;
     beforeAll(async () => {
       env = await startAccountsStack(teardown);
-      await env.accounts.signUp({ session_token: (await env.sessions.createSession({})).token, email: 'db-down@example.org', password: PASSWORD });
+      await env.accounts.signUp({
+        session_token: (await env.sessions.createSession({})).token,
+        email: 'db-down@example.org',
+        password: PASSWORD,
+      });
     });
     afterAll(() => teardown.run());
 
@@ -85,10 +100,13 @@ describe('accounts service faults (real processes)', () => {
       expect(env.stack.accounts.process.child.exitCode).toBeNull();
       await env.stack.db.restart();
       await waitUntil(async () => (await checkHealth(env.health)) === 'SERVING', { what: 'health SERVING again', timeoutMs: 20_000 });
-      const after = await waitUntil(async () => {
-        const a = await answer(env.signIn('db-down@example.org'));
-        return a.code === grpc.status.OK ? a : undefined;
-      }, { what: 'a sign-in to succeed after the database returned', timeoutMs: 20_000, intervalMs: 250 });
+      const after = await waitUntil(
+        async () => {
+          const a = await answer(env.signIn('db-down@example.org'));
+          return a.code === grpc.status.OK ? a : undefined;
+        },
+        { what: 'a sign-in to succeed after the database returned', timeoutMs: 20_000, intervalMs: 250 },
+      );
       expect(after.code).toBe(grpc.status.OK);
     });
   });
@@ -98,7 +116,11 @@ describe('accounts service faults (real processes)', () => {
     let env: Awaited<ReturnType<typeof startAccountsStack>>;
     beforeAll(async () => {
       env = await startAccountsStack(teardown);
-      await env.accounts.signUp({ session_token: (await env.sessions.createSession({})).token, email: 'ss-killed@example.org', password: PASSWORD });
+      await env.accounts.signUp({
+        session_token: (await env.sessions.createSession({})).token,
+        email: 'ss-killed@example.org',
+        password: PASSWORD,
+      });
     });
     afterAll(() => teardown.run());
 
@@ -110,10 +132,13 @@ describe('accounts service faults (real processes)', () => {
       expect(during.ms).toBeLessThan(DEADLINE_MS);
       expect(env.stack.accounts.process.child.exitCode).toBeNull();
       await env.stack.restartSession();
-      const after = await waitUntil(async () => {
-        const a = await answer(env.signIn('ss-killed@example.org'));
-        return a.code === grpc.status.OK ? a : undefined;
-      }, { what: 'a sign-in after the session service restarted', timeoutMs: 20_000, intervalMs: 250 });
+      const after = await waitUntil(
+        async () => {
+          const a = await answer(env.signIn('ss-killed@example.org'));
+          return a.code === grpc.status.OK ? a : undefined;
+        },
+        { what: 'a sign-in after the session service restarted', timeoutMs: 20_000, intervalMs: 250 },
+      );
       expect(after.code).toBe(grpc.status.OK);
     });
   });
@@ -123,7 +148,11 @@ describe('accounts service faults (real processes)', () => {
     let env: Awaited<ReturnType<typeof startAccountsStack>>;
     beforeAll(async () => {
       env = await startAccountsStack(teardown);
-      await env.accounts.signUp({ session_token: (await env.sessions.createSession({})).token, email: 'drain@example.org', password: PASSWORD });
+      await env.accounts.signUp({
+        session_token: (await env.sessions.createSession({})).token,
+        email: 'drain@example.org',
+        password: PASSWORD,
+      });
     });
     afterAll(() => teardown.run());
 
@@ -132,7 +161,10 @@ describe('accounts service faults (real processes)', () => {
       const drain = await sigtermWhileHeld({
         target: env.stack.accounts.process,
         dependencyPid: env.stack.session.process.child.pid,
-        burst: () => Promise.all(tokens.map((token) => answer(env.accounts.signIn({ session_token: token, email: 'drain@example.org', password: PASSWORD })))),
+        burst: () =>
+          Promise.all(
+            tokens.map((token) => answer(env.accounts.signIn({ session_token: token, email: 'drain@example.org', password: PASSWORD }))),
+          ),
         // Hashing (a few hundred ms each, two at a time) happens before BindUser reaches the frozen service.
         holdAfterSignalMs: 600,
         exitWithinMs: 10_000,

@@ -83,7 +83,10 @@ describe('the database going away under load and coming back', () => {
     run.cold = new RequestStream({ baseUrl: gateway.url, sessions: coldSessions, workers: COLD_WORKERS, label: 'outage-cold' }).start();
     teardown.add(() => run.cold.stop());
     // The window opens once nothing sent before the stop is in flight: such an answer could still be an OK from the service.
-    await waitUntil(() => run.stream.settledBefore(stoppedAt), { what: 'the requests in flight at the stop to be answered', timeoutMs: DEADLINE_MS * 3 });
+    await waitUntil(() => run.stream.settledBefore(stoppedAt), {
+      what: 'the requests in flight at the stop to be answered',
+      timeoutMs: DEADLINE_MS * 3,
+    });
     const before = { hits: await hits(gateway), serviceOks: await serviceOks(gateway), at: Date.now() };
     run.warmReads = [await readSession(gateway.url, warmSession, 'outage-warm-first')];
     run.notServingMs = await timeUntil(async () => (await health()) === 'NOT_SERVING', 10_000);
@@ -110,14 +113,17 @@ describe('the database going away under load and coming back', () => {
     run.readyzAfter = await send(gateway.url, { op: 'readyz', path: '/readyz', requestId: 'outage-readyz-after' });
     run.aliveAtEnd = alive();
     run.stored = new Map();
-    for (const s of [...sessions, ...coldSessions]) run.stored.set(s.sessionId, await readUserData(gateway.url, s, `outage-readback-${s.sessionId}`));
+    for (const s of [...sessions, ...coldSessions])
+      run.stored.set(s.sessionId, await readUserData(gateway.url, s, `outage-readback-${s.sessionId}`));
 
     // Requests that started and ended within the window, while the database was down; ones that outlive it may succeed.
     const inWindow = (o: Outcome) => o.startedAt >= before.at && o.endedAt <= windowEnd;
     run.outage = run.stream.outcomes.filter(inWindow);
     run.coldOutage = run.cold.outcomes.filter(inWindow);
     run.recovered = [...run.stream.startedBetween(recoveredAt), ...run.cold.startedBetween(recoveredAt)];
-    const firstUnavailable = [...run.stream.outcomes, ...run.cold.outcomes].filter((o) => o.startedAt >= stopping && isUnavailable(o)).sort((a, b) => a.endedAt - b.endedAt)[0];
+    const firstUnavailable = [...run.stream.outcomes, ...run.cold.outcomes]
+      .filter((o) => o.startedAt >= stopping && isUnavailable(o))
+      .sort((a, b) => a.endedAt - b.endedAt)[0];
     recordFigures('db-outage', {
       firstUnavailableAfterStopMs: firstUnavailable ? firstUnavailable.endedAt - stopping : null,
       slowestOutageAnswerMs: Math.max(0, ...run.outage.map(tookMs)),
@@ -133,7 +139,13 @@ describe('the database going away under load and coming back', () => {
       // Anything the tests refuse, placed in time: when it started relative to the stop, and how long it took.
       unexpected: [...run.stream.outcomes, ...run.cold.outcomes]
         .filter((o) => o.status !== 200 && !isUnavailable(o))
-        .map((o) => ({ requestId: o.requestId, status: o.status ?? o.error, startedAfterStopMs: o.startedAt - stopping, restartAfterStopMs: restarting - stopping, tookMs: tookMs(o) })),
+        .map((o) => ({
+          requestId: o.requestId,
+          status: o.status ?? o.error,
+          startedAfterStopMs: o.startedAt - stopping,
+          restartAfterStopMs: restarting - stopping,
+          tookMs: tookMs(o),
+        })),
       acknowledgedKeys: run.stream.acknowledgedKeys,
       serviceErrors: errorsLogged(service.process.output()),
       gatewayErrors: errorsLogged(gateway.process.output()),

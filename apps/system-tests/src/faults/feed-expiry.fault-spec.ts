@@ -25,7 +25,11 @@ async function expectRefusedAt(stack: FeedStack, field: 'idle_expires_at' | 'abs
   const expiresAt = Date.parse((res.body as Body).session![field]);
   const before = await misses(gateway, missReason);
   let i = 0;
-  const refusedIn = await timeUntil(async () => (await readSession(gateway.url, session, `${missReason}-${i++}`)).status === 401, 10_000, 20);
+  const refusedIn = await timeUntil(
+    async () => (await readSession(gateway.url, session, `${missReason}-${i++}`)).status === 401,
+    10_000,
+    20,
+  );
   const refusedAt = Date.now();
   recordFigures(`feed-${missReason}`, { refusedAfterExpiryMs: refusedAt - expiresAt });
   expect(refusedIn).not.toBeNull();
@@ -36,38 +40,59 @@ async function expectRefusedAt(stack: FeedStack, field: 'idle_expires_at' | 'abs
 
 describe('a cached entry is refused at its idle expiry', () => {
   // No touches from the cache within the test, so only the miss's own extension counts.
-  withStack({ serviceEnv: { SESSION_IDLE_TTL: '3s', SESSION_TOUCH_INTERVAL: '1s' }, gatewayEnv: { SESSION_TOUCH_INTERVAL: '1h' } }, (stack) => {
-    it('serves it from the cache until idle_expires_at, then 401 (missed as idle_expired)', () => expectRefusedAt(stack(), 'idle_expires_at', 'idle_expired'));
-  });
+  withStack(
+    { serviceEnv: { SESSION_IDLE_TTL: '3s', SESSION_TOUCH_INTERVAL: '1s' }, gatewayEnv: { SESSION_TOUCH_INTERVAL: '1h' } },
+    (stack) => {
+      it('serves it from the cache until idle_expires_at, then 401 (missed as idle_expired)', () =>
+        expectRefusedAt(stack(), 'idle_expires_at', 'idle_expired'));
+    },
+  );
 });
 
 describe('a cached entry is refused at its absolute expiry', () => {
-  withStack({ serviceEnv: { SESSION_IDLE_TTL: '1h', SESSION_ABSOLUTE_TTL: '4s', SESSION_TOUCH_INTERVAL: '1s' }, gatewayEnv: { SESSION_TOUCH_INTERVAL: '1s' } }, (stack) => {
-    it('serves it from the cache until absolute_expires_at, then 401 (missed as absolute_expired)', () => expectRefusedAt(stack(), 'absolute_expires_at', 'absolute_expired'));
-  });
+  withStack(
+    {
+      serviceEnv: { SESSION_IDLE_TTL: '1h', SESSION_ABSOLUTE_TTL: '4s', SESSION_TOUCH_INTERVAL: '1s' },
+      gatewayEnv: { SESSION_TOUCH_INTERVAL: '1s' },
+    },
+    (stack) => {
+      it('serves it from the cache until absolute_expires_at, then 401 (missed as absolute_expired)', () =>
+        expectRefusedAt(stack(), 'absolute_expires_at', 'absolute_expired'));
+    },
+  );
 });
 
 describe('touch batching keeps alive a session served only from the cache', () => {
-  withStack({ serviceEnv: { SESSION_IDLE_TTL: '2s', SESSION_TOUCH_INTERVAL: '500ms' }, gatewayEnv: { SESSION_TOUCH_INTERVAL: '500ms', SESSION_CACHE_MAX_AGE: '1h' } }, (stack) => {
-    it('outlives four idle TTLs with every read a hit (the miss counter stays flat)', async () => {
-      const gateway = stack().replicas.gateways[0];
-      const session = await createSession(gateway.url, 'touch-create');
-      await warm(gateway, session);
-      const [missesBefore, hitsBefore] = [await misses(gateway), await hits(gateway)];
-      const started = Date.now();
-      const statuses: number[] = [];
-      let i = 0;
-      // Reads for 8 s (four idle TTLs); the loop's condition is elapsed time, each read waits on its answer.
-      await timeUntil(async () => {
-        statuses.push((await readSession(gateway.url, session, `touch-${i++}`)).status ?? 0);
-        return Date.now() - started >= 8_000;
-      }, 20_000, 100);
-      recordFigures('feed-touch-batching', { reads: statuses.length, hits: (await hits(gateway)) - hitsBefore });
-      expect(statuses.every((s) => s === 200)).toBe(true);
-      expect(await misses(gateway)).toBe(missesBefore);
-      expect((await hits(gateway)) - hitsBefore).toBe(statuses.length);
-    });
-  });
+  withStack(
+    {
+      serviceEnv: { SESSION_IDLE_TTL: '2s', SESSION_TOUCH_INTERVAL: '500ms' },
+      gatewayEnv: { SESSION_TOUCH_INTERVAL: '500ms', SESSION_CACHE_MAX_AGE: '1h' },
+    },
+    (stack) => {
+      it('outlives four idle TTLs with every read a hit (the miss counter stays flat)', async () => {
+        const gateway = stack().replicas.gateways[0];
+        const session = await createSession(gateway.url, 'touch-create');
+        await warm(gateway, session);
+        const [missesBefore, hitsBefore] = [await misses(gateway), await hits(gateway)];
+        const started = Date.now();
+        const statuses: number[] = [];
+        let i = 0;
+        // Reads for 8 s (four idle TTLs); the loop's condition is elapsed time, each read waits on its answer.
+        await timeUntil(
+          async () => {
+            statuses.push((await readSession(gateway.url, session, `touch-${i++}`)).status ?? 0);
+            return Date.now() - started >= 8_000;
+          },
+          20_000,
+          100,
+        );
+        recordFigures('feed-touch-batching', { reads: statuses.length, hits: (await hits(gateway)) - hitsBefore });
+        expect(statuses.every((s) => s === 200)).toBe(true);
+        expect(await misses(gateway)).toBe(missesBefore);
+        expect((await hits(gateway)) - hitsBefore).toBe(statuses.length);
+      });
+    },
+  );
 });
 
 describe('the max-age backstop for a change made directly in the database', () => {

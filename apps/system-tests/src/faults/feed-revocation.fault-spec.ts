@@ -41,7 +41,13 @@ describe('revocation through the near cache across replicas (two services, two g
 
   it('logout through gateway A is refused by gateway B within the bound (B had it cached)', async () => {
     const { session, probes } = await warmEverywhere('logout');
-    const out = await send(gw(0).url, { op: 'logout', method: 'DELETE', path: '/api/sessions/current', token: session.token, requestId: 'logout-a' });
+    const out = await send(gw(0).url, {
+      op: 'logout',
+      method: 'DELETE',
+      path: '/api/sessions/current',
+      token: session.token,
+      requestId: 'logout-a',
+    });
     const returnedAt = Date.now();
     expect(out.status).toBe(204);
     // The gateway that made the write refuses at once.
@@ -77,7 +83,8 @@ describe('revocation through the near cache across replicas (two services, two g
     const { session, probes } = await warmEverywhere('rotate');
     const rotated = await stack.apis[0].bindUser({ token: session.token, user_id: `user-rotate-${session.sessionId}` });
     await expectRefusedEverywhere('rotate', session, probes, Date.now());
-    for (const g of [0, 1]) expect((await readSession(gw(g).url, { token: rotated.token, sessionId: session.sessionId }, `rotate-new-${g}`)).status).toBe(200);
+    for (const g of [0, 1])
+      expect((await readSession(gw(g).url, { token: rotated.token, sessionId: session.sessionId }, `rotate-new-${g}`)).status).toBe(200);
   });
 
   it('a PATCH through gateway A is read back through gateway B (which had the old version cached)', async () => {
@@ -88,10 +95,14 @@ describe('revocation through the near cache across replicas (two services, two g
     const patchedAt = Date.now();
     expect(patched.status).toBe(200);
     const version = (patched.body as { session: { version: number } }).session.version;
-    const seenIn = await timeUntil(async () => {
-      const res = await readSession(gw(1).url, session, 'rw-read-b');
-      return (res.body as { session?: { version: number } }).session?.version === version;
-    }, 5_000, 10);
+    const seenIn = await timeUntil(
+      async () => {
+        const res = await readSession(gw(1).url, session, 'rw-read-b');
+        return (res.body as { session?: { version: number } }).session?.version === version;
+      },
+      5_000,
+      10,
+    );
     recordFigures('feed-read-your-write', { seenOnBInMs: seenIn, sincePatchMs: Date.now() - patchedAt });
     expect(seenIn).not.toBeNull();
     expect(seenIn!).toBeLessThanOrEqual(PROPAGATION_BOUND_MS);

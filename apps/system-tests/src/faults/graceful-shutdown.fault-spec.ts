@@ -31,7 +31,14 @@ const EXIT_WITHIN_MS = 10_000;
  */
 describe('the gateway on SIGTERM under load', () => {
   const teardown = new Teardown();
-  const run = {} as { outcomes: Outcome[]; burst: Outcome[]; received: Set<string>; signalledAt: number; exitCode: number | null; drainMs: number | null };
+  const run = {} as {
+    outcomes: Outcome[];
+    burst: Outcome[];
+    received: Set<string>;
+    signalledAt: number;
+    exitCode: number | null;
+    drainMs: number | null;
+  };
 
   beforeAll(async () => {
     const { db, dbName } = await startDb(teardown);
@@ -40,7 +47,9 @@ describe('the gateway on SIGTERM under load', () => {
     const gateway = await startGatewayFor(teardown, service.address, { INVALID_TOKEN_LIMIT: '1000' });
     const sessions = await Promise.all([0, 1, 2, 3].map((i) => createSession(gateway.url, `drain-create-${i}`)));
     // Created but never read before the burst: creating does not fill the cache, so their reads are misses.
-    const unseen = await Promise.all(Array.from({ length: GATEWAY_BURST / 2 }, (_, i) => createSession(gateway.url, `drain-create-unseen-${i}`)));
+    const unseen = await Promise.all(
+      Array.from({ length: GATEWAY_BURST / 2 }, (_, i) => createSession(gateway.url, `drain-create-unseen-${i}`)),
+    );
     const stream = new RequestStream({ baseUrl: gateway.url, sessions, workers: WORKERS, label: 'drain' }).start();
     teardown.add(() => stream.stop());
     await answersSince(stream, 2 * WORKERS);
@@ -52,7 +61,9 @@ describe('the gateway on SIGTERM under load', () => {
       burst: () =>
         Promise.all(
           burstIds.map((id, i) =>
-            i % 2 === 0 ? patchData(gateway.url, sessions[i % sessions.length], { burst: i }, id) : readSession(gateway.url, unseen[(i - 1) / 2], id),
+            i % 2 === 0
+              ? patchData(gateway.url, sessions[i % sessions.length], { burst: i }, id)
+              : readSession(gateway.url, unseen[(i - 1) / 2], id),
           ),
         ),
       arrived: () => {
@@ -63,7 +74,11 @@ describe('the gateway on SIGTERM under load', () => {
       exitWithinMs: EXIT_WITHIN_MS,
     });
     await stream.stop();
-    Object.assign(run, drain, { outcomes: [...stream.outcomes, ...drain.burst], burst: drain.burst, received: requestsReceived(gateway.process.output()) });
+    Object.assign(run, drain, {
+      outcomes: [...stream.outcomes, ...drain.burst],
+      burst: drain.burst,
+      received: requestsReceived(gateway.process.output()),
+    });
     recordFigures('gateway-sigterm', {
       drainMs: run.drainMs,
       exitCode: run.exitCode,
@@ -117,7 +132,8 @@ describe('the session service on SIGTERM with gRPC calls in flight', () => {
     const drain = await sigtermWhileHeld({
       target: service.process,
       dependencyPid: db.process.child.pid,
-      burst: () => Promise.all(Array.from({ length: BURST }, (_, i) => timedCall(`burst-${i}`, sessionCall(api, tokens[i % tokens.length], i)))),
+      burst: () =>
+        Promise.all(Array.from({ length: BURST }, (_, i) => timedCall(`burst-${i}`, sessionCall(api, tokens[i % tokens.length], i)))),
       holdAfterSignalMs: HOLD_AFTER_SIGNAL_MS,
       exitWithinMs: EXIT_WITHIN_MS,
     });

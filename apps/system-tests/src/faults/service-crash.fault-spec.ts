@@ -54,7 +54,10 @@ describe('the session service killed under load and replaced on the same port', 
     const replacement = await startService(teardown, db, dbName, { SESSION_SERVICE_URL: address });
     const listeningAt = Date.now();
     let probe = 0;
-    run.firstOkAfterStartMs = await timeUntil(async () => (await readSession(gateway.url, sessions[0], `crash-probe-${probe++}`)).status === 200, 15_000);
+    run.firstOkAfterStartMs = await timeUntil(
+      async () => (await readSession(gateway.url, sessions[0], `crash-probe-${probe++}`)).status === 200,
+      15_000,
+    );
     const recoveredAt = Date.now();
     await answersSince(run.stream, 2 * WORKERS, recoveredAt);
     await run.stream.stop();

@@ -57,14 +57,23 @@ describe('near cache agrees with the database after random writes through random
     await fc.assert(
       fc.asyncProperty(fc.array(command, { minLength: 1, maxLength: 8 }), async (commands) => {
         const gateways = stack.replicas.gateways;
-        const sessions = await Promise.all(Array.from({ length: SESSIONS }, (_, i) => createSession(gateways[i % 2].url, `prop-create-${i}`)));
+        const sessions = await Promise.all(
+          Array.from({ length: SESSIONS }, (_, i) => createSession(gateways[i % 2].url, `prop-create-${i}`)),
+        );
         // Warm every gateway's cache for every session first, so stale entries are possible at all.
         await agrees(sessions);
         await agrees(sessions);
         for (const c of commands) {
           const s = sessions[c.session];
           if (c.op === 'patch') await patchData(gateways[c.gateway].url, s, { k: c.value }, 'prop-patch');
-          else if (c.op === 'logout') await send(gateways[c.gateway].url, { op: 'logout', method: 'DELETE', path: '/api/sessions/current', token: s.token, requestId: 'prop-logout' });
+          else if (c.op === 'logout')
+            await send(gateways[c.gateway].url, {
+              op: 'logout',
+              method: 'DELETE',
+              path: '/api/sessions/current',
+              token: s.token,
+              requestId: 'prop-logout',
+            });
           else if (c.op === 'revoke') await stack.apis[c.replica].revokeSession({ token: s.token }).catch(() => undefined);
           else await readSession(gateways[c.gateway].url, s, 'prop-read');
           const agreedIn = await timeUntil(() => agrees(sessions), AGREEMENT_BOUND_MS, 10);

@@ -21,7 +21,12 @@ const call = fc.oneof(
   fc.record({ rpc: fc.constant('GetSession' as const), id: idSpec }),
   fc.record({ rpc: fc.constant('UpdateSessionData' as const), token: tokenSpec, userData: anyStruct, mode: updateMode, expectedVersion }),
   fc.record({ rpc: fc.constant('TouchSession' as const), token: tokenSpec }),
-  fc.record({ rpc: fc.constant('RevokeSession' as const), token: fc.option(tokenSpec, { nil: undefined }), id: fc.option(idSpec, { nil: undefined }), userId: fc.option(userId, { nil: undefined }) }),
+  fc.record({
+    rpc: fc.constant('RevokeSession' as const),
+    token: fc.option(tokenSpec, { nil: undefined }),
+    id: fc.option(idSpec, { nil: undefined }),
+    userId: fc.option(userId, { nil: undefined }),
+  }),
   fc.record({ rpc: fc.constant('BindUser' as const), token: tokenSpec, userId }),
   fc.record({ rpc: fc.constant('ListUserSessions' as const), userId }),
   fc.record({ rpc: fc.constant('RevokeUserSessions' as const), userId, except: fc.option(idSpec, { nil: undefined }) }),
@@ -103,7 +108,11 @@ describe('gRPC: arbitrary requests get only documented statuses', () => {
           const e = err as ServiceError;
           const code = String(e.metadata?.get('x-error-code')[0]);
           seen.add(`${c.rpc} ${status[e.code]}`);
-          expect({ status: status[e.code], code, documented: DOCUMENTED[e.code]?.includes(code) ?? false }).toEqual({ status: status[e.code], code, documented: true });
+          expect({ status: status[e.code], code, documented: DOCUMENTED[e.code]?.includes(code) ?? false }).toEqual({
+            status: status[e.code],
+            code,
+            documented: true,
+          });
           // Messages are short sentences for people: no token, no driver text.
           expect(e.details.length).toBeLessThan(120);
           expect(e.details).not.toMatch(/Mongo|Ferret|stack|\bat \w+ \(/);

@@ -13,7 +13,10 @@ const badEscape = fc.oneof(
 );
 
 /** Control characters HTTP forbids in header values (tab excepted); node:http will not send them, a socket will. */
-const controlChar = fc.integer({ min: 0, max: 0x1f }).filter((c) => c !== 0x09 && c !== 0x0a && c !== 0x0d).map((c) => String.fromCharCode(c));
+const controlChar = fc
+  .integer({ min: 0, max: 0x1f })
+  .filter((c) => c !== 0x09 && c !== 0x0a && c !== 0x0d)
+  .map((c) => String.fromCharCode(c));
 
 describe('malformed requests get a problem answer and leave both processes serving', () => {
   const stack = usePropertyStack();
@@ -21,7 +24,9 @@ describe('malformed requests get a problem answer and leave both processes servi
   // Fastify answers these from its router with its own JSON unless the server has a `frameworkErrors` handler.
   it('answers a URL with a broken percent-escape, or an over-long path parameter, with a 400 problem', async () => {
     const path = fc.oneof(
-      fc.tuple(fc.constantFrom(...API_PATHS), badEscape, fc.constantFrom('', '/x', '?a=1')).map(([base, bad, tail]) => ({ method: 'GET', path: `${base}${bad}${tail}` })),
+      fc
+        .tuple(fc.constantFrom(...API_PATHS), badEscape, fc.constantFrom('', '/x', '?a=1'))
+        .map(([base, bad, tail]) => ({ method: 'GET', path: `${base}${bad}${tail}` })),
       fc.tuple(badEscape, fc.uuid()).map(([bad, id]) => ({ method: 'DELETE', path: `/api/sessions/${id}${bad}` })),
       fc.integer({ min: 101, max: 4_000 }).map((n) => ({ method: 'DELETE', path: `/api/sessions/${'a'.repeat(n)}` })),
     );
@@ -38,8 +43,16 @@ describe('malformed requests get a problem answer and leave both processes servi
   // Node's parser refuses these before Fastify routes them; Fastify's default clientErrorHandler answers in its own JSON.
   it('answers control characters in a header value with a 400 problem', async () => {
     const request = fc
-      .tuple(fc.constantFrom('authorization: Bearer ', 'cookie: session=', 'x-request-id: ', 'if-match: ', 'origin: http://'), fc.string({ maxLength: 10 }), controlChar, fc.string({ maxLength: 10 }))
-      .map(([header, before, bad, after]) => `GET /api/sessions/current HTTP/1.1\r\nhost: 127.0.0.1\r\n${header}${before}${bad}${after}\r\nconnection: close\r\n\r\n`);
+      .tuple(
+        fc.constantFrom('authorization: Bearer ', 'cookie: session=', 'x-request-id: ', 'if-match: ', 'origin: http://'),
+        fc.string({ maxLength: 10 }),
+        controlChar,
+        fc.string({ maxLength: 10 }),
+      )
+      .map(
+        ([header, before, bad, after]) =>
+          `GET /api/sessions/current HTTP/1.1\r\nhost: 127.0.0.1\r\n${header}${before}${bad}${after}\r\nconnection: close\r\n\r\n`,
+      );
     await fc.assert(
       fc.asyncProperty(request, async (raw) => {
         const res = await sendRawHttp(stack.gateway.url, raw);

@@ -18,23 +18,28 @@ const PARSER_REFUSED: JsonObject = JSON.parse('{" ":[{"__proto__":null}]}');
 const DATA_PATH = '/api/sessions/current/data';
 
 /** Data the service would store as it is: used as a session's starting point. */
-const storable = anyObject.filter((o) => avoidsStorageDefects(o) && !hasForbiddenKey(o) && depthOf(o) <= MAX_DEPTH && jsonBytes(asStored(o)) <= USER_DATA_MAX_BYTES);
+const storable = anyObject.filter(
+  (o) => avoidsStorageDefects(o) && !hasForbiddenKey(o) && depthOf(o) <= MAX_DEPTH && jsonBytes(asStored(o)) <= USER_DATA_MAX_BYTES,
+);
 
 /** Bodies shaped like the route's (so many are accepted), mixed with anything at all. */
 const bodyAround = (required: boolean) =>
-  fc.oneof(
-    { weight: 4, arbitrary: fc.record({ user_data: anyObject }, { requiredKeys: required ? ['user_data'] : [] }) },
-    { weight: 1, arbitrary: fc.record({ user_data: anyJson }) },
-    { weight: 1, arbitrary: anyObject },
-    { weight: 1, arbitrary: anyJson },
-  ).filter(avoidsStorageDefects);
+  fc
+    .oneof(
+      { weight: 4, arbitrary: fc.record({ user_data: anyObject }, { requiredKeys: required ? ['user_data'] : [] }) },
+      { weight: 1, arbitrary: fc.record({ user_data: anyJson }) },
+      { weight: 1, arbitrary: anyObject },
+      { weight: 1, arbitrary: anyJson },
+    )
+    .filter(avoidsStorageDefects);
 
 describe('REST bodies: arbitrary JSON never crashes, stores an operator or answers 5xx', () => {
   const stack = usePropertyStack();
 
   const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
   const sessionWith = async (data: Json) => (await stack.grpc.createSession({ user_data: jsonToStruct(data as JsonObject) })).token;
-  const current = async (token: string) => JSON.parse((await stack.http.send({ path: '/api/sessions/current', headers: bearer(token) })).body).session;
+  const current = async (token: string) =>
+    JSON.parse((await stack.http.send({ path: '/api/sessions/current', headers: bearer(token) })).body).session;
 
   it('POST /api/sessions answers the predicted status and code, and stores exactly what it accepted', async () => {
     await fc.assert(
@@ -62,22 +67,33 @@ describe('REST bodies: arbitrary JSON never crashes, stores an operator or answe
         if (predicted.status === 200) expect(after).toMatchObject({ version: 1, user_data: asStored((body as JsonObject)['user_data']) });
         else expect(after).toMatchObject({ version: 0, user_data: asStored(initial) });
       }),
-      { ...RUNS, examples: [[PARSER_REFUSED, { user_data: { a: 1 } }], [{}, { user_data: PARSER_REFUSED }]] },
+      {
+        ...RUNS,
+        examples: [
+          [PARSER_REFUSED, { user_data: { a: 1 } }],
+          [{}, { user_data: PARSER_REFUSED }],
+        ],
+      },
     );
   });
 
   it('PATCH data answers the predicted status and code, and leaves exactly the RFC 7396 merge when it says 200', async () => {
     const patch = fc.oneof({ weight: 4, arbitrary: anyObject }, { weight: 1, arbitrary: anyJson }).filter(avoidsStorageDefects);
     await fc.assert(
-      fc.asyncProperty(storable, patch, fc.constantFrom('application/json', 'application/merge-patch+json'), async (initial, body, type) => {
-        const token = await sessionWith(initial);
-        const res = await stack.http.sendJson('PATCH', DATA_PATH, body, { ...bearer(token), 'content-type': type });
-        const { outcome, data } = predictMerge(asStored(initial), body);
-        expect(outcomeOf(res)).toEqual(outcome);
-        const after = await current(token);
-        if (data) expect(after).toMatchObject({ version: 1, user_data: data });
-        else expect(after).toMatchObject({ version: 0, user_data: asStored(initial) });
-      }),
+      fc.asyncProperty(
+        storable,
+        patch,
+        fc.constantFrom('application/json', 'application/merge-patch+json'),
+        async (initial, body, type) => {
+          const token = await sessionWith(initial);
+          const res = await stack.http.sendJson('PATCH', DATA_PATH, body, { ...bearer(token), 'content-type': type });
+          const { outcome, data } = predictMerge(asStored(initial), body);
+          expect(outcomeOf(res)).toEqual(outcome);
+          const after = await current(token);
+          if (data) expect(after).toMatchObject({ version: 1, user_data: data });
+          else expect(after).toMatchObject({ version: 0, user_data: asStored(initial) });
+        },
+      ),
       {
         ...RUNS,
         examples: [
@@ -93,10 +109,25 @@ describe('REST bodies: arbitrary JSON never crashes, stores an operator or answe
     const token = await sessionWith({});
     const route = fc.constantFrom(['POST', '/api/sessions'], ['PATCH', DATA_PATH], ['PUT', DATA_PATH]);
     const mediaType = fc.oneof(
-      fc.constantFrom('application/json', 'application/merge-patch+json', 'application/json; charset=utf-16', 'APPLICATION/JSON', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/octet-stream', ''),
+      fc.constantFrom(
+        'application/json',
+        'application/merge-patch+json',
+        'application/json; charset=utf-16',
+        'APPLICATION/JSON',
+        'text/plain',
+        'application/x-www-form-urlencoded',
+        'multipart/form-data; boundary=x',
+        'application/octet-stream',
+        '',
+      ),
       fc.string({ maxLength: 40 }).filter((s) => /^[\t\x20-\x7e]*$/.test(s)),
     );
-    const body = fc.oneof(fc.string({ unit: 'binary', maxLength: 200 }), fc.json(), fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b)), fc.constant(''));
+    const body = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 200 }),
+      fc.json(),
+      fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b)),
+      fc.constant(''),
+    );
     await fc.assert(
       fc.asyncProperty(route, mediaType, body, async ([method, path], type, payload) => {
         const headers = { ...bearer(token), ...(type ? { 'content-type': type } : {}) };

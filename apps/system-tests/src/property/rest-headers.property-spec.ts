@@ -32,7 +32,16 @@ const tokenKind: fc.Arbitrary<TokenKind> = fc.oneof(
 
 const pathId = fc.oneof(
   fc.constantFrom('own', 'other-user', 'unknown').map((which) => ({ which })),
-  fc.oneof(fc.uuid(), fc.string({ maxLength: 60 }).map(encodeURIComponent).filter((id) => id.length <= 100), fc.constantFrom('%00', '..', '%2e%2e', 'a%2Fb', 'x'.repeat(100), '%F0%9F%98%80', '%20', '?x=%')).map((raw) => ({ raw })),
+  fc
+    .oneof(
+      fc.uuid(),
+      fc
+        .string({ maxLength: 60 })
+        .map(encodeURIComponent)
+        .filter((id) => id.length <= 100),
+      fc.constantFrom('%00', '..', '%2e%2e', 'a%2Fb', 'x'.repeat(100), '%F0%9F%98%80', '%20', '?x=%'),
+    )
+    .map((raw) => ({ raw })),
 );
 
 type ValueOf<A> = A extends fc.Arbitrary<infer T> ? T : never;
@@ -41,9 +50,20 @@ const optional = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined })
 
 const headersArb = fc.record({
   credentialIn: fc.constantFrom('bearer', 'cookie', 'both', 'lowercase-bearer', 'basic'),
-  contentType: optional(fc.oneof(fc.constantFrom('application/json', 'application/merge-patch+json', 'text/plain', 'application/json; charset=latin1'), headerValue(60))),
+  contentType: optional(
+    fc.oneof(
+      fc.constantFrom('application/json', 'application/merge-patch+json', 'text/plain', 'application/json; charset=latin1'),
+      headerValue(60),
+    ),
+  ),
   ifMatch: optional(fc.oneof(fc.constantFrom('*', 'W/"v0"', '"v0"', 'W/"v1"', 'W/"v999999999999999999"'), headerValue(100))),
-  origin: optional(fc.oneof(fc.webUrl().map((u) => new URL(u).origin), fc.constantFrom('null', 'http://127.0.0.1'), headerValue(60))),
+  origin: optional(
+    fc.oneof(
+      fc.webUrl().map((u) => new URL(u).origin),
+      fc.constantFrom('null', 'http://127.0.0.1'),
+      headerValue(60),
+    ),
+  ),
   secFetchSite: optional(fc.oneof(fc.constantFrom('same-origin', 'same-site', 'cross-site', 'none'), headerValue(20))),
   requestId: optional(headerValue(200)),
   extraCookie: optional(headerValue(80)),
@@ -131,7 +151,12 @@ describe('REST headers, tokens and path ids: any value gets a well-formed answer
         const token = await resolveToken(kind);
         const method = route.split(' ')[0].toUpperCase();
         const headers = headersFor(h, token);
-        const res = await stack.http.send({ method, path: await resolvePath(route, id, token), headers, body: payload === undefined ? undefined : JSON.stringify(payload) });
+        const res = await stack.http.send({
+          method,
+          path: await resolvePath(route, id, token),
+          headers,
+          body: payload === undefined ? undefined : JSON.stringify(payload),
+        });
         expectWellFormedAnswer(res);
         observed.record(route, res.status);
 
@@ -142,15 +167,28 @@ describe('REST headers, tokens and path ids: any value gets a well-formed answer
         if (res.status !== 201) expect(setCookie).not.toMatch(/session=[^;]/);
 
         const cookieOnly = headers['cookie']?.toString().includes('session=') && !String(headers['authorization'] ?? '').match(/^bearer/i);
-        const foreign = h.secFetchSite?.toLowerCase() === 'cross-site' || (h.origin !== undefined && !h.origin.startsWith(stack.gateway.url));
+        const foreign =
+          h.secFetchSite?.toLowerCase() === 'cross-site' || (h.origin !== undefined && !h.origin.startsWith(stack.gateway.url));
         if (cookieOnly && foreign && STATE_CHANGING.has(method)) expect(res.status).toBeGreaterThanOrEqual(400);
       }),
       {
         numRuns: 250,
         // Bodies on DELETE are rare among generated values; these make sure every run checks them.
         examples: [
-          ['delete /api/sessions/current', { kind: 'anonymous' }, { ...NO_HEADERS, contentType: 'text/plain' }, { which: 'unknown' }, { theme: 'dark' }],
-          ['delete /api/sessions/{sessionId}', { kind: 'bound' }, { ...NO_HEADERS, contentType: 'text/plain' }, { which: 'unknown' }, { theme: 'dark' }],
+          [
+            'delete /api/sessions/current',
+            { kind: 'anonymous' },
+            { ...NO_HEADERS, contentType: 'text/plain' },
+            { which: 'unknown' },
+            { theme: 'dark' },
+          ],
+          [
+            'delete /api/sessions/{sessionId}',
+            { kind: 'bound' },
+            { ...NO_HEADERS, contentType: 'text/plain' },
+            { which: 'unknown' },
+            { theme: 'dark' },
+          ],
         ],
       },
     );
@@ -165,20 +203,26 @@ describe('REST headers, tokens and path ids: any value gets a well-formed answer
     try {
       await fc.assert(
         // A value with inner whitespace is no Bearer credential at all, so it is not an invalid token either.
-        fc.asyncProperty(fc.oneof(junkToken.filter((t) => !/\s/.test(t)).map((token) => ({ token })), fc.constant({ create: true })), async (req) => {
-          const res =
-            'token' in req
-              ? await http.send({ path: '/api/sessions/current', headers: { authorization: `Bearer ${req.token}` } })
-              : await http.send({ method: 'POST', path: '/api/sessions' });
-          const count = 'token' in req ? ++invalid : ++creates;
-          const problem = expectWellFormedAnswer(res);
-          if (count > 5) {
-            expect(problem).toMatchObject({ status: 429, code: 'rate_limited' });
-            expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
-          } else {
-            expect(res.status).toBe('token' in req ? 401 : 201);
-          }
-        }),
+        fc.asyncProperty(
+          fc.oneof(
+            junkToken.filter((t) => !/\s/.test(t)).map((token) => ({ token })),
+            fc.constant({ create: true }),
+          ),
+          async (req) => {
+            const res =
+              'token' in req
+                ? await http.send({ path: '/api/sessions/current', headers: { authorization: `Bearer ${req.token}` } })
+                : await http.send({ method: 'POST', path: '/api/sessions' });
+            const count = 'token' in req ? ++invalid : ++creates;
+            const problem = expectWellFormedAnswer(res);
+            if (count > 5) {
+              expect(problem).toMatchObject({ status: 429, code: 'rate_limited' });
+              expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+            } else {
+              expect(res.status).toBe('token' in req ? 401 : 201);
+            }
+          },
+        ),
         { numRuns: 40 },
       );
     } finally {
@@ -191,7 +235,9 @@ describe('REST headers, tokens and path ids: any value gets a well-formed answer
     const declared = await openApiStatusesOf(stack.http);
     const entries = observed.entries();
     expect(entries.length).toBe(ROUTES.length);
-    const undeclared = entries.flatMap(([operation, statuses]) => statuses.filter((s) => !declared.get(operation)?.includes(s)).map((s) => `${operation} ${s}`));
+    const undeclared = entries.flatMap(([operation, statuses]) =>
+      statuses.filter((s) => !declared.get(operation)?.includes(s)).map((s) => `${operation} ${s}`),
+    );
     expect(undeclared).toEqual([]);
   });
 });

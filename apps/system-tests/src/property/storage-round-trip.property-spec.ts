@@ -13,7 +13,8 @@ const scalar = fc.oneof(fc.integer(), fc.boolean(), fc.string({ maxLength: 10 })
 const smallObject = fc.array(fc.tuple(plainKey, scalar), { maxLength: 3 }).map(objectOf);
 
 /** Puts `value` under `key`, a few plain objects down. */
-const nestUnder = (key: string, value: Json, path: string[]) => path.reduceRight<Json>((inner, step) => objectOf([[step, inner]]), objectOf([[key, value]]));
+const nestUnder = (key: string, value: Json, path: string[]) =>
+  path.reduceRight<Json>((inner, step) => objectOf([[step, inner]]), objectOf([[key, value]]));
 
 describe('user_data round-trips through storage unchanged', () => {
   const stack = usePropertyStack();
@@ -25,7 +26,11 @@ describe('user_data round-trips through storage unchanged', () => {
   // like count as "return raw" and such arrays come back as BSON buffers: the session is unreadable from then on.
   it('keeps an array of objects under a key that Object.prototype also has (valueOf, toString, constructor, ...)', async () => {
     const data = fc
-      .tuple(fc.constantFrom(...PROTOTYPE_NAMES), fc.array(smallObject, { minLength: 1, maxLength: 3 }), fc.array(plainKey, { maxLength: 2 }))
+      .tuple(
+        fc.constantFrom(...PROTOTYPE_NAMES),
+        fc.array(smallObject, { minLength: 1, maxLength: 3 }),
+        fc.array(plainKey, { maxLength: 2 }),
+      )
       .map(([key, items, path]) => nestUnder(key, items, path));
     await fc.assert(
       fc.asyncProperty(data, async (userData) => {

@@ -21,11 +21,19 @@ interface Rejected {
 
 /** A non-null value under a forbidden key, at the top or a few objects down, among arbitrary siblings. */
 const withForbiddenKey = fc
-  .tuple(fc.constantFrom(...HOSTILE_KEYS.filter(isForbiddenKey)), anyJson.filter((v) => v !== null), fc.array(fc.constantFrom('a', 'b', 'ü'), { maxLength: 3 }), anyObject)
+  .tuple(
+    fc.constantFrom(...HOSTILE_KEYS.filter(isForbiddenKey)),
+    anyJson.filter((v) => v !== null),
+    fc.array(fc.constantFrom('a', 'b', 'ü'), { maxLength: 3 }),
+    anyObject,
+  )
   .map(([key, value, path, siblings]) => {
     let nested: Json = objectOf([[key, value]]);
     for (const step of path.reverse()) nested = objectOf([[step, nested]]);
-    return objectOf([...Object.entries(siblings).filter(([k]) => !Object.hasOwn(nested as object, k)), ...Object.entries(nested as object)]);
+    return objectOf([
+      ...Object.entries(siblings).filter(([k]) => !Object.hasOwn(nested as object, k)),
+      ...Object.entries(nested as object),
+    ]);
   });
 
 const tooDeep = fc.integer({ min: 17, max: 60 }).map((depth) => {
@@ -56,28 +64,72 @@ describe('a rejected request never changes the stored session', () => {
 
   const rejected = (): fc.Arbitrary<Rejected> =>
     fc.oneof(
-      withForbiddenKey.map((patch) => ({ what: 'patch with a forbidden key', method: 'PATCH', headers: bearer(), body: json(patch), statuses: [400, 413] })),
-      fc.oneof(withForbiddenKey, tooDeep, anyJson.filter((v) => typeof v !== 'object' || v === null || Array.isArray(v))).map((data) => ({
-        what: 'replacement that is not storable user_data',
-        method: 'PUT' as const,
+      withForbiddenKey.map((patch) => ({
+        what: 'patch with a forbidden key',
+        method: 'PATCH',
         headers: bearer(),
-        body: json({ user_data: data }),
+        body: json(patch),
         statuses: [400, 413],
       })),
-      tooDeep.map((patch) => ({ what: 'patch nested too deep', method: 'PATCH', headers: bearer(), body: json({ d: patch }), statuses: [400] })),
+      fc
+        .oneof(
+          withForbiddenKey,
+          tooDeep,
+          anyJson.filter((v) => typeof v !== 'object' || v === null || Array.isArray(v)),
+        )
+        .map((data) => ({
+          what: 'replacement that is not storable user_data',
+          method: 'PUT' as const,
+          headers: bearer(),
+          body: json({ user_data: data }),
+          statuses: [400, 413],
+        })),
+      tooDeep.map((patch) => ({
+        what: 'patch nested too deep',
+        method: 'PATCH',
+        headers: bearer(),
+        body: json({ d: patch }),
+        statuses: [400],
+      })),
       headerValue(90)
         .filter((tag) => tag.trim() !== '*' && tag.trim() !== '' && etagToVersion(tag) !== 1)
-        .map((tag) => ({ what: 'stale or foreign If-Match', method: 'PATCH', headers: { ...bearer(), 'if-match': tag }, body: json({ theme: 'light' }), statuses: [400, 412] })),
-      fc.integer({ min: 0, max: 20 }).map((v) => ({ what: 'If-Match of another version', method: 'PUT', headers: { ...bearer(), 'if-match': `W/"v${v === 1 ? 2 : v}"` }, body: json({ user_data: {} }), statuses: [412] })),
-      fc.integer({ min: 1_300, max: USER_DATA_MAX_BYTES - 100 }).map((n) => ({ what: 'patch whose merge outgrows the limit', method: 'PATCH', headers: bearer(), body: json({ extra: 'x'.repeat(n) }), statuses: [413] })),
-      fc.integer({ min: USER_DATA_MAX_BYTES, max: BODY_LIMIT_BYTES * 2 }).map((n) => ({ what: 'oversize body', method: 'PUT', headers: bearer(), body: json({ user_data: { s: 'x'.repeat(n) } }), statuses: [413] })),
-      fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'application/xml', 'multipart/form-data; boundary=b').map((type) => ({
-        what: 'unsupported media type',
-        method: 'PATCH',
-        headers: { ...bearer(), 'content-type': type },
-        body: json({ theme: 'light' }),
-        statuses: [415],
+        .map((tag) => ({
+          what: 'stale or foreign If-Match',
+          method: 'PATCH',
+          headers: { ...bearer(), 'if-match': tag },
+          body: json({ theme: 'light' }),
+          statuses: [400, 412],
+        })),
+      fc.integer({ min: 0, max: 20 }).map((v) => ({
+        what: 'If-Match of another version',
+        method: 'PUT',
+        headers: { ...bearer(), 'if-match': `W/"v${v === 1 ? 2 : v}"` },
+        body: json({ user_data: {} }),
+        statuses: [412],
       })),
+      fc.integer({ min: 1_300, max: USER_DATA_MAX_BYTES - 100 }).map((n) => ({
+        what: 'patch whose merge outgrows the limit',
+        method: 'PATCH',
+        headers: bearer(),
+        body: json({ extra: 'x'.repeat(n) }),
+        statuses: [413],
+      })),
+      fc.integer({ min: USER_DATA_MAX_BYTES, max: BODY_LIMIT_BYTES * 2 }).map((n) => ({
+        what: 'oversize body',
+        method: 'PUT',
+        headers: bearer(),
+        body: json({ user_data: { s: 'x'.repeat(n) } }),
+        statuses: [413],
+      })),
+      fc
+        .constantFrom('text/plain', 'application/x-www-form-urlencoded', 'application/xml', 'multipart/form-data; boundary=b')
+        .map((type) => ({
+          what: 'unsupported media type',
+          method: 'PATCH',
+          headers: { ...bearer(), 'content-type': type },
+          body: json({ theme: 'light' }),
+          statuses: [415],
+        })),
       fc.webUrl().map((origin) => ({
         what: 'cookie-authenticated write from a foreign origin',
         method: 'PATCH',
@@ -85,13 +137,16 @@ describe('a rejected request never changes the stored session', () => {
         body: json({ theme: 'light' }),
         statuses: [403],
       })),
-      fc.constant(null).chain(() => nearToken(token)).map((other) => ({
-        what: 'near-valid token',
-        method: 'PUT',
-        headers: { ...bearer(), authorization: `Bearer ${other}` },
-        body: json({ user_data: { theme: 'light' } }),
-        statuses: [401],
-      })),
+      fc
+        .constant(null)
+        .chain(() => nearToken(token))
+        .map((other) => ({
+          what: 'near-valid token',
+          method: 'PUT',
+          headers: { ...bearer(), authorization: `Bearer ${other}` },
+          body: json({ user_data: { theme: 'light' } }),
+          statuses: [401],
+        })),
     ) as fc.Arbitrary<Rejected>;
 
   const stored = () => stack.sessions.findOne({ session_id: sessionId });

@@ -9,7 +9,13 @@ export interface SignInOptions {
 }
 
 /** The sign-in or sign-up card, as a person fills it in. */
-async function submitCredentials(web: WebPage, card: 'Sign in' | 'Create an account', email: string, password: string, { rememberMe = false }: SignInOptions) {
+async function submitCredentials(
+  web: WebPage,
+  card: 'Sign in' | 'Create an account',
+  email: string,
+  password: string,
+  { rememberMe = false }: SignInOptions,
+) {
   const form = web.page.getByRole('region', { name: card, exact: true });
   await form.getByLabel('Email').fill(email);
   await form.getByLabel('Password').fill(password);
@@ -44,7 +50,12 @@ export async function waitForAnonymous(web: WebPage, timeoutMs = 15_000): Promis
 export async function devices(web: WebPage): Promise<Array<{ current: boolean; text: string }>> {
   const list = web.page.getByRole('region', { name: 'Your devices' }).getByRole('listitem');
   await list.first().waitFor();
-  return Promise.all((await list.all()).map(async (item) => ({ current: (await item.getAttribute('aria-current')) === 'true', text: (await item.textContent()) ?? '' })));
+  return Promise.all(
+    (await list.all()).map(async (item) => ({
+      current: (await item.getAttribute('aria-current')) === 'true',
+      text: (await item.textContent()) ?? '',
+    })),
+  );
 }
 
 /** The cookie holding the token of the session `sessionId`. */

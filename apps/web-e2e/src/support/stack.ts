@@ -28,7 +28,10 @@ export async function startStack(sessionServiceEnv: NodeJS.ProcessEnv = {}): Pro
     stops.push(() => service.stop());
     const accounts = await startAccountsService({ mongoUri: db.uri, dbName, sessionServiceAddress: service.address });
     stops.push(() => accounts.stop());
-    const gateway = await startGateway({ sessionServiceUrl: service.address, env: { WEB_ROOT: webRoot, ACCOUNTS_SERVICE_URL: accounts.address } });
+    const gateway = await startGateway({
+      sessionServiceUrl: service.address,
+      env: { WEB_ROOT: webRoot, ACCOUNTS_SERVICE_URL: accounts.address },
+    });
     stops.push(() => gateway.stop());
     return { url: gateway.url, sessionServiceAddress: service.address, stop };
   } catch (error) {

@@ -42,7 +42,10 @@ export class WebPage {
 
   /** Resolves once the stored snapshot names `userId` as the session's user. */
   async waitForStoredUser(userId: string): Promise<void> {
-    await this.page.waitForFunction(([key, user]) => JSON.parse(localStorage.getItem(key) ?? 'null')?.session?.user_id === user, [SNAPSHOT_KEY, userId] as const);
+    await this.page.waitForFunction(([key, user]) => JSON.parse(localStorage.getItem(key) ?? 'null')?.session?.user_id === user, [
+      SNAPSHOT_KEY,
+      userId,
+    ] as const);
   }
 
   documentCookie(): Promise<string> {

@@ -16,7 +16,10 @@ export function ChangePasswordCard({ onChanged }: { onChanged(): void }) {
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setDone(false);
-    const checks = [checkPresent(currentPassword, 'current_password', 'Enter your current password.'), checkNewPassword(newPassword, 'new_password')];
+    const checks = [
+      checkPresent(currentPassword, 'current_password', 'Enter your current password.'),
+      checkNewPassword(newPassword, 'new_password'),
+    ];
     if (await form.submit(checks, () => changePassword({ currentPassword, newPassword }))) {
       setCurrentPassword('');
       setNewPassword('');

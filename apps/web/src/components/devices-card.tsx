@@ -79,7 +79,12 @@ export function DevicesCard({ language }: { language: string }) {
                     className="button danger"
                     disabled={busy}
                     aria-label={`Sign out ${name}, last active ${lastSeen}`}
-                    onClick={() => void act(() => signOutDevice(device.session_id), () => `${name} was signed out.`)}
+                    onClick={() =>
+                      void act(
+                        () => signOutDevice(device.session_id),
+                        () => `${name} was signed out.`,
+                      )
+                    }
                   >
                     Sign out
                   </button>
@@ -97,7 +102,11 @@ export function DevicesCard({ language }: { language: string }) {
           type="button"
           className="button danger"
           disabled={busy || others.length === 0}
-          onClick={() => void act(signOutOtherDevices, (count) => (count === 1 ? 'One other device was signed out.' : `${String(count)} other devices were signed out.`))}
+          onClick={() =>
+            void act(signOutOtherDevices, (count) =>
+              count === 1 ? 'One other device was signed out.' : `${String(count)} other devices were signed out.`,
+            )
+          }
         >
           Sign out everywhere else
         </button>

@@ -13,7 +13,9 @@ export function ExpiryBanner() {
   return (
     <div className="banner banner-warning" role="alert">
       <p>
-        {warning.kind === 'idle' ? 'Your session is about to expire after a period of inactivity.' : 'Your session reaches its maximum age soon; a new one will start automatically.'}{' '}
+        {warning.kind === 'idle'
+          ? 'Your session is about to expire after a period of inactivity.'
+          : 'Your session reaches its maximum age soon; a new one will start automatically.'}{' '}
         <span role="timer" className="countdown">
           {formatTimeLeft(timeLeftMs)}
         </span>{' '}

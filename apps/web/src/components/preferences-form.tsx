@@ -63,7 +63,12 @@ export function PreferencesForm({ preferences, saveState, disabled, onSave }: Pr
 
           <div className="field">
             <label htmlFor={`${id}-language`}>Language</label>
-            <select id={`${id}-language`} name="language" value={preferences.language} onChange={(e) => onSave({ language: e.target.value as Language })}>
+            <select
+              id={`${id}-language`}
+              name="language"
+              value={preferences.language}
+              onChange={(e) => onSave({ language: e.target.value as Language })}
+            >
               {Object.entries(LANGUAGES).map(([code, { label }]) => (
                 <option key={code} value={code} lang={code}>
                   {label}

@@ -6,7 +6,11 @@ import { StatusBadge } from './status-badge';
 export function SessionCard({ language }: { language: string }) {
   const { session, status, timeLeftMs, endSession, refresh } = useSession();
   const { busy, failed, run } = useAction();
-  const actionError = !failed ? null : status === 'ended' ? 'A new session could not be started. Please try again.' : 'The session could not be ended. Please try again.';
+  const actionError = !failed
+    ? null
+    : status === 'ended'
+      ? 'A new session could not be started. Please try again.'
+      : 'The session could not be ended. Please try again.';
 
   return (
     <section className="card" aria-labelledby="session-title">

@@ -78,7 +78,14 @@ export function SignInCard({ focusOnMount }: { focusOnMount: boolean }) {
             hint={mode === 'sign-up' ? PASSWORD_RULE : undefined}
           />
           <div className="field check">
-            <input id={`${id}-remember`} name="remember_me" type="checkbox" checked={rememberMe} onChange={(e) => setRememberMe(e.target.checked)} aria-describedby={`${id}-remember-hint`} />
+            <input
+              id={`${id}-remember`}
+              name="remember_me"
+              type="checkbox"
+              checked={rememberMe}
+              onChange={(e) => setRememberMe(e.target.checked)}
+              aria-describedby={`${id}-remember-hint`}
+            />
             <label htmlFor={`${id}-remember`}>Remember me on this device</label>
             <p id={`${id}-remember-hint`} className="field-hint muted">
               Without it, closing the browser signs you out.

@@ -45,7 +45,11 @@ export function TextField({ label, value, onChange, hint, error, inputRef, ...in
 }
 
 /** A TextField of an account form: named after its field, showing the form's error about it, focused when that error appears. */
-export function AccountTextField({ state, field, ...props }: Omit<TextFieldProps, 'name' | 'error' | 'inputRef'> & { state: AccountForm; field: AccountField }) {
+export function AccountTextField({
+  state,
+  field,
+  ...props
+}: Omit<TextFieldProps, 'name' | 'error' | 'inputRef'> & { state: AccountForm; field: AccountField }) {
   return <TextField {...props} name={field} error={state.fieldError(field)} inputRef={state.focusTarget(field)} />;
 }
 

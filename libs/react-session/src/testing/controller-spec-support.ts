@@ -25,8 +25,19 @@ export function useControllerClock() {
   };
 }
 
-export function controllerFor(api: FakeSessionApi, tab: FakeTab | null, fetch: FetchLike = api.fetch, revalidateMs?: number): SessionController {
-  return createSessionController({ client: createSessionRestClient({ fetch }), storage: tab?.storage ?? null, host: tab?.host ?? null, locks: null, revalidateMs });
+export function controllerFor(
+  api: FakeSessionApi,
+  tab: FakeTab | null,
+  fetch: FetchLike = api.fetch,
+  revalidateMs?: number,
+): SessionController {
+  return createSessionController({
+    client: createSessionRestClient({ fetch }),
+    storage: tab?.storage ?? null,
+    host: tab?.host ?? null,
+    locks: null,
+    revalidateMs,
+  });
 }
 
 /** Resolves with the first state (the current one included) that passes `ok`. */

@@ -69,7 +69,8 @@ export function createFakeAccounts(ctx: FakeAccountsContext) {
     return ctx.save(bound);
   }
 
-  const liveOf = (userId: string) => [...ctx.sessions.values()].filter((s) => s.user_id === userId && !s.revoked_at && Date.parse(s.expires_at) > ctx.now());
+  const liveOf = (userId: string) =>
+    [...ctx.sessions.values()].filter((s) => s.user_id === userId && !s.revoked_at && Date.parse(s.expires_at) > ctx.now());
 
   function revoke(session: SessionDto): void {
     ctx.save({ ...session, revoked_at: iso(ctx.now()) });
@@ -97,7 +98,8 @@ export function createFakeAccounts(ctx: FakeAccountsContext) {
   function changePassword(current: SessionDto, body: { current_password?: unknown; new_password?: unknown }): Answer {
     const account = [...accounts.values()].find((a) => a.userId === current.user_id);
     if (!account) return answer(ctx.problem(403, 'forbidden'));
-    if (!current.authenticated_at || ctx.now() - Date.parse(current.authenticated_at) > REAUTH_WINDOW_MS) return answer(ctx.problem(401, 'reauthentication_required'));
+    if (!current.authenticated_at || ctx.now() - Date.parse(current.authenticated_at) > REAUTH_WINDOW_MS)
+      return answer(ctx.problem(401, 'reauthentication_required'));
     if (body.current_password !== account.password) return answer(ctx.problem(401, 'invalid_credentials'));
     if (!validPassword(body.new_password)) return answer(ctx.problem(400, 'invalid_password'));
     account.password = body.new_password;
@@ -137,13 +139,18 @@ export function createFakeAccounts(ctx: FakeAccountsContext) {
     const body = (req.body ?? {}) as CredentialsBody;
     if (req.method === 'POST' && req.path === '/api/accounts') return signUp(current, body);
     if (req.method === 'POST' && req.path === '/api/sessions/current/sign-in') return signIn(current, body);
-    const signedIn = req.path === '/api/accounts/current/password' || req.path === '/api/sessions' || req.path.startsWith('/api/sessions?') || /^\/api\/sessions\/[0-9a-f-]{36}$/.test(req.path);
+    const signedIn =
+      req.path === '/api/accounts/current/password' ||
+      req.path === '/api/sessions' ||
+      req.path.startsWith('/api/sessions?') ||
+      /^\/api\/sessions\/[0-9a-f-]{36}$/.test(req.path);
     if (!signedIn) return null;
     if (!current.user_id) return answer(ctx.problem(403, 'forbidden'));
     if (req.method === 'POST' && req.path === '/api/accounts/current/password') return changePassword(current, req.body as never);
     if (req.method === 'GET' && req.path === '/api/sessions') return list(current);
     if (req.method === 'DELETE' && req.path === '/api/sessions?scope=others') return revokeOthers(current);
-    if (req.method === 'DELETE' && req.path.startsWith('/api/sessions/')) return revokeById(current, req.path.slice('/api/sessions/'.length));
+    if (req.method === 'DELETE' && req.path.startsWith('/api/sessions/'))
+      return revokeById(current, req.path.slice('/api/sessions/'.length));
     return null;
   }
 

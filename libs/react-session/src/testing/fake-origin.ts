@@ -29,7 +29,8 @@ export function createFakeOrigin(): FakeOrigin {
     const visibilityListeners = new Set<() => void>();
     const listeners = new Set<(change: StorageChange) => void>();
     const tell = (key: string, newValue: string | null) => {
-      for (const other of tabs) if (other.storage !== storage) other.listeners.forEach((listener) => listener({ key, newValue, storageArea: other.storage }));
+      for (const other of tabs)
+        if (other.storage !== storage) other.listeners.forEach((listener) => listener({ key, newValue, storageArea: other.storage }));
     };
     const storage: SnapshotStorage = {
       getItem: (key) => items.get(key) ?? null,

@@ -1,4 +1,12 @@
-import { etagToVersion, versionToEtag, type JsonValue, type Problem, type ProblemCode, type SessionDto, type UserData } from '@session/rest-contract';
+import {
+  etagToVersion,
+  versionToEtag,
+  type JsonValue,
+  type Problem,
+  type ProblemCode,
+  type SessionDto,
+  type UserData,
+} from '@session/rest-contract';
 import type { FetchLike, MergePatch, ResponseLike } from '../session-rest-client';
 import { createFakeAccounts, type Answer, type FakeAccount } from './fake-accounts';
 
@@ -56,7 +64,10 @@ export function createFakeSessionApi(options: FakeSessionApiOptions = {}): FakeS
   let counter = 0;
 
   const iso = (ms: number) => new Date(ms).toISOString();
-  const withExpiry = (s: SessionDto): SessionDto => ({ ...s, expires_at: iso(Math.min(Date.parse(s.idle_expires_at), Date.parse(s.absolute_expires_at))) });
+  const withExpiry = (s: SessionDto): SessionDto => ({
+    ...s,
+    expires_at: iso(Math.min(Date.parse(s.idle_expires_at), Date.parse(s.absolute_expires_at))),
+  });
 
   function live(): SessionDto | Problem {
     if (!api.cookie) return problem(401, 'unauthenticated');
@@ -134,8 +145,10 @@ export function createFakeSessionApi(options: FakeSessionApiOptions = {}): FakeS
     const ifMatch = req.headers['if-match'];
     let result: SessionDto | Problem = found;
     if (req.method === 'GET' && req.path === '/api/sessions/current') result = found;
-    else if (req.method === 'PATCH' && req.path === '/api/sessions/current/data') result = write(found, applyMergePatch(found.user_data, req.body as MergePatch), ifMatch);
-    else if (req.method === 'PUT' && req.path === '/api/sessions/current/data') result = write(found, (req.body as { user_data: UserData }).user_data, ifMatch);
+    else if (req.method === 'PATCH' && req.path === '/api/sessions/current/data')
+      result = write(found, applyMergePatch(found.user_data, req.body as MergePatch), ifMatch);
+    else if (req.method === 'PUT' && req.path === '/api/sessions/current/data')
+      result = write(found, (req.body as { user_data: UserData }).user_data, ifMatch);
     else if (req.method === 'POST' && req.path === '/api/sessions/current/touch') {
       result = save({ ...found, last_seen_at: iso(now()), idle_expires_at: iso(now() + idleTtl) });
     } else if (req.method === 'DELETE' && req.path === '/api/sessions/current') {
@@ -152,8 +165,15 @@ export function createFakeSessionApi(options: FakeSessionApiOptions = {}): FakeS
     cookie: null,
     onRequest: null,
     async fetch(url, init) {
-      const headers = Object.fromEntries(Object.entries((init.headers ?? {}) as Record<string, string>).map(([k, v]) => [k.toLowerCase(), v]));
-      const request: FakeRequest = { method: init.method ?? 'GET', path: url, headers, body: typeof init.body === 'string' ? JSON.parse(init.body) : null };
+      const headers = Object.fromEntries(
+        Object.entries((init.headers ?? {}) as Record<string, string>).map(([k, v]) => [k.toLowerCase(), v]),
+      );
+      const request: FakeRequest = {
+        method: init.method ?? 'GET',
+        path: url,
+        headers,
+        body: typeof init.body === 'string' ? JSON.parse(init.body) : null,
+      };
       api.requests.push(request);
       // Answer asynchronously, as a network would.
       await Promise.resolve();
@@ -170,7 +190,12 @@ export function createFakeSessionApi(options: FakeSessionApiOptions = {}): FakeS
     writeElsewhere(sessionId, patch) {
       const session = api.sessions.get(sessionId);
       if (!session) throw new Error(`no session ${sessionId}`);
-      return save({ ...session, user_data: applyMergePatch(session.user_data, patch), version: session.version + 1, updated_at: iso(now()) });
+      return save({
+        ...session,
+        user_data: applyMergePatch(session.user_data, patch),
+        version: session.version + 1,
+        updated_at: iso(now()),
+      });
     },
     alter(sessionId, changes) {
       const session = api.sessions.get(sessionId);
@@ -185,7 +210,13 @@ export function createFakeSessionApi(options: FakeSessionApiOptions = {}): FakeS
 
 /** What an anonymous session carries of the fields sign-in brings. */
 function anonymousFields(userAgent: string) {
-  return { claims: {}, authenticated_at: null, authentication_method: '', remember_me: false, device: { user_agent: userAgent, client_address: '127.0.0.0' } };
+  return {
+    claims: {},
+    authenticated_at: null,
+    authentication_method: '',
+    remember_me: false,
+    device: { user_agent: userAgent, client_address: '127.0.0.0' },
+  };
 }
 
 function problem(status: number, code: ProblemCode): Problem {

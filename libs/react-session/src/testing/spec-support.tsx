@@ -54,7 +54,12 @@ export function mountProvider(api: FakeSessionApi, options: MountOptions = {}) {
     return <output data-testid={testId}>{`${status}|${session?.session_id ?? '-'}|${JSON.stringify(session?.user_data ?? null)}`}</output>;
   }
   const view = render(
-    <SessionProvider client={createSessionRestClient({ fetch: options.fetch ?? api.fetch })} locks={options.locks ?? null} storage={options.storage} tickMs={options.tickMs}>
+    <SessionProvider
+      client={createSessionRestClient({ fetch: options.fetch ?? api.fetch })}
+      locks={options.locks ?? null}
+      storage={options.storage}
+      tickMs={options.tickMs}
+    >
       <Probe />
     </SessionProvider>,
   );

@@ -11,7 +11,18 @@ export class FakeFeed extends EventEmitter<FeedEvents> {
   caughtUp = true;
 
   change(kind: FeedChange['kind'], message: WatchSessionChangesResponse, receivedAt = 0): void {
-    const full = { stream_id: 's', sequence: '2', session_id: '', user_id: '', version: '0', idle_expires_at: null, except_session_id: '', changed_at: null, ...message, kind };
+    const full = {
+      stream_id: 's',
+      sequence: '2',
+      session_id: '',
+      user_id: '',
+      version: '0',
+      idle_expires_at: null,
+      except_session_id: '',
+      changed_at: null,
+      ...message,
+      kind,
+    };
     this.emit('change', { target: 't', kind, message: full as FeedChange['message'], receivedAt });
   }
 }

@@ -17,7 +17,9 @@ export default fp(
   async (fastify) => {
     const { config, metrics } = fastify;
     const client = createAccountsClient({ address: config.accountsServiceUrl, apiKey: config.grpcApiKey });
-    const api = meterSessionApi(new AccountsApi(client, config.accountsDeadlineMs), (method, code) => metrics.grpcCalls.inc({ method, code }));
+    const api = meterSessionApi(new AccountsApi(client, config.accountsDeadlineMs), (method, code) =>
+      metrics.grpcCalls.inc({ method, code }),
+    );
     fastify.decorate('accountsApi', api);
     fastify.addHook('onClose', async () => api.close());
   },

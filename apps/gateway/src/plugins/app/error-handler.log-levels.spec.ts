@@ -29,10 +29,15 @@ describe('error handler log levels: an unavailable or slow session service is an
     fake?.stop();
   });
 
-  const get = (requestId: string) => app.inject({ url: '/api/sessions/current', headers: { authorization: `Bearer ${TOKEN}`, 'x-request-id': requestId } });
+  const get = (requestId: string) =>
+    app.inject({ url: '/api/sessions/current', headers: { authorization: `Bearer ${TOKEN}`, 'x-request-id': requestId } });
 
   it('logs a 503 (UNAVAILABLE) at warn, with the reason and without a stack', async () => {
-    fake.on('ValidateSession', { fail: grpc.status.UNAVAILABLE, message: 'the session store is unavailable, retry later', errorCode: 'session_service_unavailable' });
+    fake.on('ValidateSession', {
+      fail: grpc.status.UNAVAILABLE,
+      message: 'the session store is unavailable, retry later',
+      errorCode: 'session_service_unavailable',
+    });
     const res = await get('unavailable-1');
     expect(res.statusCode).toBe(503);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);

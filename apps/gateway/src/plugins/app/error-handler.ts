@@ -27,11 +27,11 @@ export default fp(
       // A 5xx the gateway decided on (e.g. not ready) is expected; anything else is logged with the error.
       else if (error instanceof ProblemError) request.log.warn(summary, 'request failed');
       // Unavailable or out of time: an outage to watch, not a bug; the gRPC message says which, no stack needed.
-      else if (EXPECTED_UNAVAILABLE.has(problem.status)) request.log.warn({ ...summary, reason: (error as Error).message }, 'request failed');
+      else if (EXPECTED_UNAVAILABLE.has(problem.status))
+        request.log.warn({ ...summary, reason: (error as Error).message }, 'request failed');
       else request.log.error({ ...summary, err: error }, 'request failed');
       return reply.code(problem.status).headers(headers).type(PROBLEM_CONTENT_TYPE).send(problem);
     });
   },
   { name: 'error-handler' },
 );
-

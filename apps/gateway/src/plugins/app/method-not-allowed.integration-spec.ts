@@ -56,7 +56,10 @@ describe('405 Method Not Allowed over a real port', () => {
   });
 
   it('leaves CORS preflights (OPTIONS) and unknown paths alone', async () => {
-    const preflight = await send(port, 'OPTIONS', '/api/sessions', { origin: 'http://elsewhere.example', 'access-control-request-method': 'POST' });
+    const preflight = await send(port, 'OPTIONS', '/api/sessions', {
+      origin: 'http://elsewhere.example',
+      'access-control-request-method': 'POST',
+    });
     expect(preflight.status).not.toBe(405);
     const unknown = await send(port, 'TRACE', '/api/nothing-here');
     expect(unknown.status).toBe(404);

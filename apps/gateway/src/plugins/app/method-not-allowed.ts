@@ -39,7 +39,9 @@ export function undeclaredMethods(): { collect: FastifyPluginAsync; answer: Fast
 
 function addAnswerRoute(fastify: FastifyInstance, url: string, methods: ReadonlySet<string>): void {
   // hasRoute as well: a prefixed plugin route may be registered under two spellings ('/docs', '/docs/') with one onRoute call.
-  const others = fastify.supportedMethods.filter((m) => !methods.has(m) && !LEFT_TO_OTHERS.has(m) && !fastify.hasRoute({ method: m as HTTPMethods, url })) as HTTPMethods[];
+  const others = fastify.supportedMethods.filter(
+    (m) => !methods.has(m) && !LEFT_TO_OTHERS.has(m) && !fastify.hasRoute({ method: m as HTTPMethods, url }),
+  ) as HTTPMethods[];
   if (others.length === 0) return;
   const allow = [...methods].sort().join(', ');
   fastify.route({
@@ -47,7 +49,8 @@ function addAnswerRoute(fastify: FastifyInstance, url: string, methods: Readonly
     url,
     schema: { hide: true },
     // Answered at onRequest: before body parsing, so the body of a refused method is never read or judged.
-    onRequest: (request, _reply, done) => done(new ProblemError(405, 'method_not_allowed', `${request.method} is not allowed here; allowed: ${allow}.`, { allow })),
+    onRequest: (request, _reply, done) =>
+      done(new ProblemError(405, 'method_not_allowed', `${request.method} is not allowed here; allowed: ${allow}.`, { allow })),
     handler: async () => undefined,
   });
 }

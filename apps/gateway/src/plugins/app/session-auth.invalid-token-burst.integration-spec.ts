@@ -43,7 +43,12 @@ describe('invalid-token throttle under a concurrent burst (outside clients, real
     const { token } = (await (await fetch(`${fresh.url}/api/sessions`, { method: 'POST' })).json()) as { token: string };
     // Sequential rounds of five concurrent reads: each round fills every slot, and each answer frees its own.
     for (let round = 0; round < 8; round++) {
-      const statuses = await Promise.all(Array.from({ length: 5 }, async () => (await fetch(`${fresh.url}/api/sessions/current`, { headers: { authorization: `Bearer ${token}` } })).status));
+      const statuses = await Promise.all(
+        Array.from(
+          { length: 5 },
+          async () => (await fetch(`${fresh.url}/api/sessions/current`, { headers: { authorization: `Bearer ${token}` } })).status,
+        ),
+      );
       expect(statuses).toEqual([200, 200, 200, 200, 200]);
     }
   });

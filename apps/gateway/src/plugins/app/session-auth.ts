@@ -74,7 +74,11 @@ export default fp(
 
     const credentialOf = (request: FastifyRequest) => {
       if (hasDuplicateCookie(request.headers.cookie, cookieName)) {
-        throw new ProblemError(400, 'duplicate_session_cookie', `The ${cookieName} cookie was sent more than once; one was set by another host.`);
+        throw new ProblemError(
+          400,
+          'duplicate_session_cookie',
+          `The ${cookieName} cookie was sent more than once; one was set by another host.`,
+        );
       }
       return readCredential(request.headers.authorization, request.cookies[cookieName]);
     };
@@ -99,7 +103,8 @@ export default fp(
 
     fastify.decorate('requireCredential', async (request: FastifyRequest, reply: FastifyReply) => {
       const credential = credentialOf(request);
-      if (!credential) throw new ProblemError(401, 'unauthenticated', 'This request needs a session token (cookie or Authorization: Bearer).');
+      if (!credential)
+        throw new ProblemError(401, 'unauthenticated', 'This request needs a session token (cookie or Authorization: Bearer).');
       if (credential.source === 'cookie' && isStateChanging(request.method) && !fromThisSite(request)) {
         throw new ProblemError(403, 'forbidden_origin', 'Cookie-authenticated changes must come from this site.');
       }

@@ -20,7 +20,8 @@ describe('gateway near cache (outside clients, real session service, scripted fe
   const get = (token: string) => fetch(`${gateway.url}/api/sessions/current`, { headers: { authorization: `Bearer ${token}` } });
   const hits = () => metricValue(gateway.metricsUrl, 'session_cache_hits_total');
   const validations = () => grpcCalls(gateway.metricsUrl, 'ValidateSession');
-  const create = async () => (await (await fetch(`${gateway.url}/api/sessions`, { method: 'POST' })).json()) as { token: string; session: { session_id: string } };
+  const create = async () =>
+    (await (await fetch(`${gateway.url}/api/sessions`, { method: 'POST' })).json()) as { token: string; session: { session_id: string } };
 
   beforeAll(async () => {
     edge = await startEdgeStack();
@@ -28,7 +29,9 @@ describe('gateway near cache (outside clients, real session service, scripted fe
     await feed.start();
     // The scripted feed sends no heartbeats: a long stale bound keeps it trusted for the whole file.
     gateway = await edge.listen({ INVALID_TOKEN_LIMIT: String(LIMIT), SESSION_FEED_TARGETS: feed.target, FEED_STALE_AFTER: '600s' });
-    await waitUntil(async () => (await metricValue(gateway.metricsUrl, 'session_feed_connected', { target: feed.target })) === 1, { what: 'the feed to connect' });
+    await waitUntil(async () => (await metricValue(gateway.metricsUrl, 'session_feed_connected', { target: feed.target })) === 1, {
+      what: 'the feed to connect',
+    });
     api = new SessionApi(createSessionClient({ address: edge.stack.service.address }), 5_000);
   });
   afterAll(async () => {
@@ -71,7 +74,9 @@ describe('gateway near cache (outside clients, real session service, scripted fe
     const hitsBefore = await hits();
     expect((await get(token)).status).toBe(200);
     expect((await hits()) - hitsBefore).toBe(1); // it was served from the cache
-    expect((await fetch(`${gateway.url}/api/sessions/current`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } })).status).toBe(204);
+    expect(
+      (await fetch(`${gateway.url}/api/sessions/current`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } })).status,
+    ).toBe(204);
     const after = await get(token);
     expect(after.status).toBe(401);
     expect(((await after.json()) as { code: string }).code).toBe('session_revoked');
@@ -83,7 +88,12 @@ describe('gateway near cache (outside clients, real session service, scripted fe
     expect((await api.revokeSession({ token })).revoked).toBe(true);
     // No event yet: the scripted feed is the only source of changes here, so the entry still answers.
     expect((await get(token)).status).toBe(200);
-    feed.send({ sequence: ++sequence, kind: 'SESSION_CHANGE_KIND_REVOKED', session_id: session.session_id, changed_at: { seconds: Math.floor(Date.now() / 1000), nanos: 0 } });
+    feed.send({
+      sequence: ++sequence,
+      kind: 'SESSION_CHANGE_KIND_REVOKED',
+      session_id: session.session_id,
+      changed_at: { seconds: Math.floor(Date.now() / 1000), nanos: 0 },
+    });
     await waitUntil(async () => (await get(token)).status === 401, { what: 'the revoked token to be refused' });
   });
 
@@ -91,7 +101,8 @@ describe('gateway near cache (outside clients, real session service, scripted fe
     const plain = await edge.listen({ SESSION_CACHE_ENABLED: 'false', SESSION_FEED_TARGETS: feed.target });
     const { token } = (await (await fetch(`${plain.url}/api/sessions`, { method: 'POST' })).json()) as { token: string };
     const streams = feed.streams.length;
-    for (let i = 0; i < 3; i++) expect((await fetch(`${plain.url}/api/sessions/current`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+    for (let i = 0; i < 3; i++)
+      expect((await fetch(`${plain.url}/api/sessions/current`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
     expect(await metricValue(plain.metricsUrl, 'session_cache_hits_total')).toBe(0);
     expect(await metricValue(plain.metricsUrl, 'session_cache_misses_total', { reason: 'disabled' })).toBe(3);
     expect(await grpcCalls(plain.metricsUrl, 'ValidateSession')).toBe(3);
@@ -105,7 +116,9 @@ describe('gateway near cache (outside clients, real session service, scripted fe
     feed.autoReset = false;
     const reconnected = feed.nextStream();
     stream.end(); // the replica ends the stream (as on overflow or shutdown)
-    await waitUntil(async () => (await metricValue(gateway.metricsUrl, 'session_feed_connected', { target: feed.target })) === 0, { what: 'the feed to be down' });
+    await waitUntil(async () => (await metricValue(gateway.metricsUrl, 'session_feed_connected', { target: feed.target })) === 0, {
+      what: 'the feed to be down',
+    });
     const [hitsBefore, callsBefore] = [await hits(), await validations()];
     expect((await get(token)).status).toBe(200);
     expect((await get(token)).status).toBe(200);
@@ -115,7 +128,9 @@ describe('gateway near cache (outside clients, real session service, scripted fe
     feed.autoReset = true;
     sequence = 1;
     feed.send({ sequence, kind: 'SESSION_CHANGE_KIND_RESET' }, next);
-    await waitUntil(async () => (await metricValue(gateway.metricsUrl, 'session_feed_connected', { target: feed.target })) === 1, { what: 'the feed to be live again' });
+    await waitUntil(async () => (await metricValue(gateway.metricsUrl, 'session_feed_connected', { target: feed.target })) === 1, {
+      what: 'the feed to be live again',
+    });
     await get(token); // a miss that fills
     expect((await get(token)).status).toBe(200);
     expect((await hits()) - hitsBefore).toBe(1);

@@ -34,7 +34,9 @@ export default fp(
     const targets = settings.enabled ? await resolveFeedTargets(settings.feedTargets, config.sessionServiceUrl) : [];
     const feed = new FeedSubscriber({ targets, staleAfterMs: settings.feedStaleAfterMs, apiKey: config.grpcApiKey });
     feed.on('reset', ({ target, streamId }) => log.info({ target, streamId }, 'session feed connected'));
-    feed.on('down', ({ target, reason, detail }) => log.warn({ target, reason, detail }, 'session feed down; validations go to the session service'));
+    feed.on('down', ({ target, reason, detail }) =>
+      log.warn({ target, reason, detail }, 'session feed down; validations go to the session service'),
+    );
     const touches = touchOverGrpc({ address: config.sessionServiceUrl, apiKey: config.grpcApiKey, deadlineMs: config.grpcDeadlineMs });
     const validator = new CachedValidator({
       validate: validateOverGrpc(sessionApi),
@@ -49,7 +51,9 @@ export default fp(
       onTouchError: (err) => log.warn({ code: (err as { code?: unknown }).code }, 'TouchSessions failed'),
     });
     const stopFollowing = settings.enabled
-      ? followFeedTargets(feed, settings.feedTargets, config.sessionServiceUrl, FEED_TARGETS_REFRESH_MS, (err) => log.warn({ err }, 'session feed targets not re-resolved'))
+      ? followFeedTargets(feed, settings.feedTargets, config.sessionServiceUrl, FEED_TARGETS_REFRESH_MS, (err) =>
+          log.warn({ err }, 'session feed targets not re-resolved'),
+        )
       : () => undefined;
     if (settings.enabled) feed.start();
 

@@ -33,7 +33,10 @@ describe('the session service going away and coming back', () => {
     expect((await stack.inject({ url: '/healthz' })).statusCode).toBe(200);
 
     await stack.restartService();
-    await waitUntil(async () => (await read()).statusCode === 200, { what: 'a read to answer 200 on the restarted service', intervalMs: 100 });
+    await waitUntil(async () => (await read()).statusCode === 200, {
+      what: 'a read to answer 200 on the restarted service',
+      intervalMs: 100,
+    });
     expect((await stack.inject({ url: '/readyz' })).statusCode).toBe(200);
   });
 });

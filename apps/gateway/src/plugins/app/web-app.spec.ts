@@ -12,7 +12,10 @@ describe('the built web app served by the gateway', () => {
 
   beforeAll(async () => {
     mkdirSync(join(root, 'assets'));
-    writeFileSync(join(root, 'index.html'), '<!doctype html><div id="root"></div><script type="module" src="/assets/app-1a2b.js"></script>');
+    writeFileSync(
+      join(root, 'index.html'),
+      '<!doctype html><div id="root"></div><script type="module" src="/assets/app-1a2b.js"></script>',
+    );
     writeFileSync(join(root, 'assets', 'app-1a2b.js'), 'console.log(1)');
     // Nothing listens on port 1: these specs never reach the session service.
     app = await buildApp(loadGatewayConfig({ SESSION_SERVICE_URL: '127.0.0.1:1', WEB_ROOT: root }));

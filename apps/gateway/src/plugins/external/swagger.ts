@@ -20,19 +20,26 @@ export default fp(
           version: '1.0.0',
         },
         tags: [
-          { name: 'sessions', description: 'The current session and the current user\'s sessions' },
+          { name: 'sessions', description: "The current session and the current user's sessions" },
           { name: 'operations', description: 'Health, readiness and metrics' },
         ],
         components: {
           securitySchemes: {
             bearerAuth: { type: 'http', scheme: 'bearer', description: 'Authorization: Bearer <token> (API clients)' },
-            cookieAuth: { type: 'apiKey', in: 'cookie', name: sessionCookieName(fastify.config.cookieSecure), description: 'HttpOnly session cookie (browsers)' },
+            cookieAuth: {
+              type: 'apiKey',
+              in: 'cookie',
+              name: sessionCookieName(fastify.config.cookieSecure),
+              description: 'HttpOnly session cookie (browsers)',
+            },
           },
         },
       },
       // @fastify/swagger marks every body schema required; creating a session takes an empty POST by design.
       transformObject: (documentObject) => {
-        const openapi = (documentObject as { openapiObject: { paths?: Record<string, Record<string, { requestBody?: { required?: boolean } }>> } }).openapiObject;
+        const openapi = (
+          documentObject as { openapiObject: { paths?: Record<string, Record<string, { requestBody?: { required?: boolean } }>> } }
+        ).openapiObject;
         const create = openapi.paths?.['/api/sessions']?.post?.requestBody;
         if (create) create.required = false;
         return openapi as never;

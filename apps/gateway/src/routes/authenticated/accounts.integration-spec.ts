@@ -34,7 +34,14 @@ describe('sign-up, sign-in, password change and session lists (real accounts ser
     const remoteAddress = `203.0.113.${n}`;
     let token = '';
     const send = (method: 'GET' | 'POST' | 'DELETE', url: string, payload?: object, headers: Record<string, string> = {}) =>
-      stack.inject({ method, url, remoteAddress, cookies: token ? { session: token } : {}, headers: { 'user-agent': UA, ...headers }, ...(payload ? { payload } : {}) });
+      stack.inject({
+        method,
+        url,
+        remoteAddress,
+        cookies: token ? { session: token } : {},
+        headers: { 'user-agent': UA, ...headers },
+        ...(payload ? { payload } : {}),
+      });
     return {
       remoteAddress,
       get token() {
@@ -88,7 +95,11 @@ describe('sign-up, sign-in, password change and session lists (real accounts ser
     expect((await readWith(anonymous)).statusCode).toBe(401);
     const current = await readWith(token);
     expect(current.statusCode).toBe(200);
-    expect(current.json().session).toMatchObject({ user_id: session.user_id, authentication_method: 'password', claims: expect.any(Object) });
+    expect(current.json().session).toMatchObject({
+      user_id: session.user_id,
+      authentication_method: 'password',
+      claims: expect.any(Object),
+    });
   });
 
   it('keeps the cookie until the absolute expiry with remember_me', async () => {
@@ -148,7 +159,12 @@ describe('sign-up, sign-in, password change and session lists (real accounts ser
     const { address } = await accountOfAnotherBrowser();
     const b = browser();
     const token = await b.start();
-    const res = await b.send('POST', '/api/sessions/current/sign-in', { email: address, password: PASSWORD }, { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' });
+    const res = await b.send(
+      'POST',
+      '/api/sessions/current/sign-in',
+      { email: address, password: PASSWORD },
+      { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' },
+    );
     expect(res.statusCode).toBe(403);
     expect(res.json()).toMatchObject({ code: 'forbidden_origin' });
     expect((await readWith(token)).json().session.user_id).toBeNull();
@@ -169,10 +185,12 @@ describe('sign-up, sign-in, password change and session lists (real accounts ser
     // Another address is not affected.
     const other = browser();
     await other.start();
-    expect((await other.send('POST', '/api/sessions/current/sign-in', { email: 'nobody@example.com', password: PASSWORD })).statusCode).toBe(401);
+    expect(
+      (await other.send('POST', '/api/sessions/current/sign-in', { email: 'nobody@example.com', password: PASSWORD })).statusCode,
+    ).toBe(401);
   });
 
-  it('lists the user\'s sessions marking the current one, revokes the others with scope=others, and the gateway refuses them at once', async () => {
+  it("lists the user's sessions marking the current one, revokes the others with scope=others, and the gateway refuses them at once", async () => {
     const address = email();
     const devices = [browser(), browser(), browser()];
     await devices[0].start();
@@ -185,10 +203,17 @@ describe('sign-up, sign-in, password change and session lists (real accounts ser
     for (const d of devices) expect((await readWith(d.token)).statusCode).toBe(200);
     const list = await devices[0].send('GET', '/api/sessions');
     expect(list.statusCode).toBe(200);
-    const sessions = list.json().sessions as { session_id: string; current: boolean; device: { user_agent: string }; created_at: string; last_seen_at: string }[];
+    const sessions = list.json().sessions as {
+      session_id: string;
+      current: boolean;
+      device: { user_agent: string };
+      created_at: string;
+      last_seen_at: string;
+    }[];
     expect(sessions).toHaveLength(3);
     expect(sessions.filter((s) => s.current).map((s) => s.session_id)).toEqual([devices[0].token.split('.')[0]]);
-    for (const s of sessions) expect(s).toMatchObject({ device: { user_agent: UA }, created_at: expect.any(String), last_seen_at: expect.any(String) });
+    for (const s of sessions)
+      expect(s).toMatchObject({ device: { user_agent: UA }, created_at: expect.any(String), last_seen_at: expect.any(String) });
 
     const revoke = await devices[0].send('DELETE', '/api/sessions?scope=others');
     expect(revoke.statusCode).toBe(200);
@@ -222,14 +247,19 @@ describe('sign-up, sign-in, password change and session lists (real accounts ser
     expect((await readWith(a.token)).statusCode).toBe(200);
     const c = browser();
     await c.start();
-    expect((await c.send('POST', '/api/sessions/current/sign-in', { email: address, password: PASSWORD })).json()).toMatchObject({ code: 'invalid_credentials' });
+    expect((await c.send('POST', '/api/sessions/current/sign-in', { email: address, password: PASSWORD })).json()).toMatchObject({
+      code: 'invalid_credentials',
+    });
     expect((await c.send('POST', '/api/sessions/current/sign-in', { email: address, password: newPassword })).statusCode).toBe(200);
   });
 
   it('answers 401 reauthentication_required for a session without a sign-in, keeping its cookie', async () => {
     const b = browser();
     const token = await b.start();
-    const res = await b.send('POST', '/api/accounts/current/password', { current_password: PASSWORD, new_password: `${PASSWORD} and more` });
+    const res = await b.send('POST', '/api/accounts/current/password', {
+      current_password: PASSWORD,
+      new_password: `${PASSWORD} and more`,
+    });
     expect(res.statusCode).toBe(401);
     expect(res.json()).toMatchObject({ code: 'reauthentication_required' });
     expect(sessionCookie(res)).toBeUndefined();
@@ -240,7 +270,9 @@ describe('sign-up, sign-in, password change and session lists (real accounts ser
     const logs = stack.logs.join('\n');
     expect(logs).not.toContain(PASSWORD);
     for (const { response } of stack.responses) {
-      const token = response.headers['content-type']?.toString().startsWith('application/json') ? (response.json() as { token?: string }).token : undefined;
+      const token = response.headers['content-type']?.toString().startsWith('application/json')
+        ? (response.json() as { token?: string }).token
+        : undefined;
       if (token) expect(logs).not.toContain(token.split('.')[1]);
     }
   });

@@ -2,7 +2,7 @@ import { versionToEtag, type ChangePasswordRequestDto, type CreateSessionRespons
 import { fromProtoSession } from '@session/session-client';
 import type { Session__Output, SignInResponse__Output } from '@session/proto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { BODY_FAILURES, ETAG_HEADER, jsonBody, jsonResponse, problemResponses, SET_COOKIE_HEADER }  from '../../schemas/route-schemas';
+import { BODY_FAILURES, ETAG_HEADER, jsonBody, jsonResponse, problemResponses, SET_COOKIE_HEADER } from '../../schemas/route-schemas';
 import { toSessionDto } from '../../sessions/session-dto';
 import { acceptBody, callOptions, tokenOf } from '../route-context';
 import { accountsCall, deviceOf } from './accounts-call';
@@ -21,7 +21,11 @@ const accountsRoutes: FastifyPluginAsync = async (fastify) => {
   const throttled = { rateLimit: { max: config.signInRateLimit, timeWindow: 60_000 } };
   const SIGNED_IN = { ...ETAG_HEADER, ...SET_COOKIE_HEADER };
 
-  async function signedIn(request: FastifyRequest<SignInBody>, reply: FastifyReply, rpc: 'signUp' | 'signIn'): Promise<CreateSessionResponseDto> {
+  async function signedIn(
+    request: FastifyRequest<SignInBody>,
+    reply: FastifyReply,
+    rpc: 'signUp' | 'signIn',
+  ): Promise<CreateSessionResponseDto> {
     const token = tokenOf(request);
     const { email, password } = request.body;
     const remember_me = request.body.remember_me === true;
@@ -52,7 +56,10 @@ const accountsRoutes: FastifyPluginAsync = async (fastify) => {
           'the old one stops working. Without remember_me the cookie has no Expires (it ends with the browser).',
         tags: ['accounts'],
         body: jsonBody('SignInRequest'),
-        response: { 201: jsonResponse('Signed up and in', 'CreateSessionResponse', SIGNED_IN), ...problemResponses(...BODY_FAILURES, 403, 409) },
+        response: {
+          201: jsonResponse('Signed up and in', 'CreateSessionResponse', SIGNED_IN),
+          ...problemResponses(...BODY_FAILURES, 403, 409),
+        },
       },
       preValidation: acceptBody(['application/json']),
     },
@@ -95,7 +102,12 @@ const accountsRoutes: FastifyPluginAsync = async (fastify) => {
       const { current_password, new_password } = request.body;
       const token = tokenOf(request);
       // The other sessions' entries go when the feed's USER_REVOKED arrives (this gateway's too).
-      await accountsCall(request, () => fastify.accountsApi.changePassword({ session_token: token, current_password, new_password, device: deviceOf(request) }, callOptions(request)));
+      await accountsCall(request, () =>
+        fastify.accountsApi.changePassword(
+          { session_token: token, current_password, new_password, device: deviceOf(request) },
+          callOptions(request),
+        ),
+      );
       return reply.code(204).send();
     },
   );

@@ -23,9 +23,16 @@ describe('current session over cookie and bearer (real session service)', () => 
     expect(cookie.attributes).toMatchObject({ httponly: true, samesite: 'Lax', path: '/' });
     expect(cookie.attributes.secure).toBeUndefined();
     expect(new Date(cookie.attributes.expires as string).getTime()).toBe(Math.floor(Date.parse(session.absolute_expires_at) / 1000) * 1000);
-    expect(res.headers).toMatchObject({ 'cache-control': 'no-store', etag: 'W/"v0"', location: '/api/sessions/current', 'x-request-id': 'create-spec-1' });
+    expect(res.headers).toMatchObject({
+      'cache-control': 'no-store',
+      etag: 'W/"v0"',
+      location: '/api/sessions/current',
+      'x-request-id': 'create-spec-1',
+    });
     // The request id reaches the session service as gRPC metadata.
-    await waitUntil(() => stack.service.process.output().includes('"requestId":"create-spec-1"'), { what: 'the session service to log the request id' });
+    await waitUntil(() => stack.service.process.output().includes('"requestId":"create-spec-1"'), {
+      what: 'the session service to log the request id',
+    });
   });
 
   it('creates a session from an empty POST', async () => {
@@ -48,7 +55,11 @@ describe('current session over cookie and bearer (real session service)', () => 
   it('prefers the bearer token when both are present', async () => {
     const a = await create();
     const b = await create();
-    const res = await stack.inject({ url: '/api/sessions/current', cookies: { session: a.token }, headers: { authorization: `Bearer ${b.token}` } });
+    const res = await stack.inject({
+      url: '/api/sessions/current',
+      cookies: { session: a.token },
+      headers: { authorization: `Bearer ${b.token}` },
+    });
     expect(res.json().session.session_id).toBe(b.session.session_id);
   });
 

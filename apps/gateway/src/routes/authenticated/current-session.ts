@@ -37,7 +37,11 @@ const currentSessionRoutes: FastifyPluginAsync = async (fastify) => {
     },
     async (request, reply) => {
       const token = tokenOf(request);
-      const session = await writeThroughCache(fastify.sessionCache, token, async () => (await fastify.sessionApi.touchSession({ token }, callOptions(request))).session);
+      const session = await writeThroughCache(
+        fastify.sessionCache,
+        token,
+        async () => (await fastify.sessionApi.touchSession({ token }, callOptions(request))).session,
+      );
       return sessionBody(reply, session);
     },
   );
@@ -54,7 +58,9 @@ const currentSessionRoutes: FastifyPluginAsync = async (fastify) => {
     async (request, reply) => {
       const token = tokenOf(request);
       // Dropped whatever the answer: after a logout attempt this gateway asks the service again.
-      const { revoked } = await fastify.sessionApi.revokeSession({ token }, callOptions(request)).finally(() => fastify.sessionCache.drop(token));
+      const { revoked } = await fastify.sessionApi
+        .revokeSession({ token }, callOptions(request))
+        .finally(() => fastify.sessionCache.drop(token));
       // Already revoked or expired: the token no longer authenticates anything.
       if (!revoked) throw new ProblemError(401, 'unauthenticated', 'The session has already ended.');
       if (request.credential?.source === 'cookie') reply.clearSessionCookie();

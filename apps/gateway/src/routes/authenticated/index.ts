@@ -26,7 +26,13 @@ const SHARED_FAILURES = problemResponses(...COMMON_FAILURES, 401);
 export function withAuthenticatedSchema(route: RouteOptions): void {
   const own: FastifySchema = { ...route.schema };
   // Every route in here declares its own responses; the shared failures go under them.
-  route.schema = { tags: ['sessions'], headers: requestHeaders, ...own, security: SESSION_SECURITY, response: { ...SHARED_FAILURES, ...(own.response as object) } };
+  route.schema = {
+    tags: ['sessions'],
+    headers: requestHeaders,
+    ...own,
+    security: SESSION_SECURITY,
+    response: { ...SHARED_FAILURES, ...(own.response as object) },
+  };
 }
 
 export default authenticatedRoutes;

@@ -3,11 +3,14 @@ import { startGatewayStack, type GatewayStack } from '../../testing/gateway-stac
 describe('session data writes (real session service)', () => {
   let stack: GatewayStack;
   beforeAll(async () => {
-    stack = await startGatewayStack({ env: { USER_DATA_MAX_BYTES: '1024', BODY_LIMIT_BYTES: '4096', ALLOWED_ORIGINS: 'http://localhost:5173' } });
+    stack = await startGatewayStack({
+      env: { USER_DATA_MAX_BYTES: '1024', BODY_LIMIT_BYTES: '4096', ALLOWED_ORIGINS: 'http://localhost:5173' },
+    });
   });
   afterAll(async () => stack?.close());
 
-  const newToken = async (userData: object = {}) => (await stack.inject({ method: 'POST', url: '/api/sessions', payload: { user_data: userData } })).json().token as string;
+  const newToken = async (userData: object = {}) =>
+    (await stack.inject({ method: 'POST', url: '/api/sessions', payload: { user_data: userData } })).json().token as string;
   const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
   const patch = (token: string, payload: unknown, headers: Record<string, string> = {}) =>
     stack.inject({
@@ -17,7 +20,12 @@ describe('session data writes (real session service)', () => {
       payload: JSON.stringify(payload),
     });
   const put = (token: string, payload: unknown, headers: Record<string, string> = {}) =>
-    stack.inject({ method: 'PUT', url: '/api/sessions/current/data', headers: { ...bearer(token), ...headers }, payload: payload as object });
+    stack.inject({
+      method: 'PUT',
+      url: '/api/sessions/current/data',
+      headers: { ...bearer(token), ...headers },
+      payload: payload as object,
+    });
 
   it('merge-patches user_data (merge-patch+json or plain JSON) and returns the new ETag', async () => {
     const token = await newToken({ theme: 'dark', lang: 'en' });
@@ -71,12 +79,22 @@ describe('session data writes (real session service)', () => {
 
   it('answers 415 for content types a route does not take', async () => {
     const token = await newToken();
-    const text = await stack.inject({ method: 'PATCH', url: '/api/sessions/current/data', headers: { ...bearer(token), 'content-type': 'text/plain' }, payload: 'a=1' });
+    const text = await stack.inject({
+      method: 'PATCH',
+      url: '/api/sessions/current/data',
+      headers: { ...bearer(token), 'content-type': 'text/plain' },
+      payload: 'a=1',
+    });
     expect(text.statusCode).toBe(415);
     expect(text.json()).toMatchObject({ code: 'unsupported_media_type' });
     const mergeOnPut = await put(token, JSON.stringify({ user_data: {} }), { 'content-type': 'application/merge-patch+json' });
     expect(mergeOnPut.statusCode).toBe(415);
-    const form = await stack.inject({ method: 'POST', url: '/api/sessions', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'a=1' });
+    const form = await stack.inject({
+      method: 'POST',
+      url: '/api/sessions',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'a=1',
+    });
     expect(form.statusCode).toBe(415);
   });
 
@@ -92,9 +110,19 @@ describe('session data writes (real session service)', () => {
     const noBody = await stack.inject({ method: 'PATCH', url: '/api/sessions/current/data', headers: bearer(token) });
     expect(noBody.json()).toMatchObject({ status: 400, code: 'bad_request' });
     expect((await stack.inject({ method: 'PUT', url: '/api/sessions/current/data', headers: bearer(token) })).statusCode).toBe(400);
-    const nullCreate = await stack.inject({ method: 'POST', url: '/api/sessions', headers: { 'content-type': 'application/json' }, payload: 'null' });
+    const nullCreate = await stack.inject({
+      method: 'POST',
+      url: '/api/sessions',
+      headers: { 'content-type': 'application/json' },
+      payload: 'null',
+    });
     expect(nullCreate.statusCode).toBe(400);
-    const badJson = await stack.inject({ method: 'PATCH', url: '/api/sessions/current/data', headers: { ...bearer(token), 'content-type': 'application/json' }, payload: '{"a":' });
+    const badJson = await stack.inject({
+      method: 'PATCH',
+      url: '/api/sessions/current/data',
+      headers: { ...bearer(token), 'content-type': 'application/json' },
+      payload: '{"a":',
+    });
     expect(badJson.json()).toMatchObject({ status: 400, code: 'bad_request' });
     const dollar = await patch(token, { $where: 'x' });
     expect(dollar.json()).toMatchObject({ status: 400, code: 'invalid_user_data' });
@@ -113,18 +141,40 @@ describe('session data writes (real session service)', () => {
       token = await newToken();
     });
     const cookiePatch = (headers: Record<string, string>) =>
-      stack.inject({ method: 'PATCH', url: '/api/sessions/current/data', cookies: { session: token }, headers: { 'content-type': 'application/json', ...headers }, payload: { n: 1 } });
+      stack.inject({
+        method: 'PATCH',
+        url: '/api/sessions/current/data',
+        cookies: { session: token },
+        headers: { 'content-type': 'application/json', ...headers },
+        payload: { n: 1 },
+      });
 
     it('refuses a foreign Origin or a cross-site fetch with 403 forbidden_origin', async () => {
       const foreign = await cookiePatch({ origin: 'https://evil.example' });
       expect(foreign.statusCode).toBe(403);
       expect(foreign.json()).toMatchObject({ code: 'forbidden_origin' });
       expect((await cookiePatch({ 'sec-fetch-site': 'cross-site' })).statusCode).toBe(403);
-      const logout = await stack.inject({ method: 'DELETE', url: '/api/sessions/current', cookies: { session: token }, headers: { origin: 'https://evil.example' } });
+      const logout = await stack.inject({
+        method: 'DELETE',
+        url: '/api/sessions/current',
+        cookies: { session: token },
+        headers: { origin: 'https://evil.example' },
+      });
       expect(logout.statusCode).toBe(403);
-      const touch = await stack.inject({ method: 'POST', url: '/api/sessions/current/touch', cookies: { session: token }, headers: { origin: 'null' } });
+      const touch = await stack.inject({
+        method: 'POST',
+        url: '/api/sessions/current/touch',
+        cookies: { session: token },
+        headers: { origin: 'null' },
+      });
       expect(touch.statusCode).toBe(403);
-      const create = await stack.inject({ method: 'POST', url: '/api/sessions', cookies: { session: token }, headers: { origin: 'https://evil.example' }, payload: {} });
+      const create = await stack.inject({
+        method: 'POST',
+        url: '/api/sessions',
+        cookies: { session: token },
+        headers: { origin: 'https://evil.example' },
+        payload: {},
+      });
       expect(create.statusCode).toBe(403);
     });
 
@@ -142,7 +192,11 @@ describe('session data writes (real session service)', () => {
       const create = await stack.inject({ method: 'POST', url: '/api/sessions', payload: {} });
       expect(create.statusCode).toBe(201);
       // Reads are not state-changing: a cross-site GET with the cookie still works.
-      const read = await stack.inject({ url: '/api/sessions/current', cookies: { session: token }, headers: { 'sec-fetch-site': 'cross-site' } });
+      const read = await stack.inject({
+        url: '/api/sessions/current',
+        cookies: { session: token },
+        headers: { 'sec-fetch-site': 'cross-site' },
+      });
       expect(read.json().session.user_data).toEqual({ n: 2 });
     });
   });

@@ -2,7 +2,15 @@ import { jsonToStruct } from '@session/proto';
 import { etagToVersion, MERGE_PATCH_CONTENT_TYPE, type UserData } from '@session/rest-contract';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { ProblemError } from '../../errors/problem-error';
-import { BODY_FAILURES, conditionalWriteHeaders, ETAG_HEADER, jsonResponse, mergePatchBody, problemResponses, replaceDataBody } from '../../schemas/route-schemas';
+import {
+  BODY_FAILURES,
+  conditionalWriteHeaders,
+  ETAG_HEADER,
+  jsonResponse,
+  mergePatchBody,
+  problemResponses,
+  replaceDataBody,
+} from '../../schemas/route-schemas';
 import { userDataErrorFormatter } from '../../schemas/user-data-errors';
 import { assertUserDataFits } from '../../sessions/user-data-guard';
 import { writeThroughCache } from '../../sessions/write-through-cache';
@@ -33,7 +41,11 @@ const sessionDataRoutes: FastifyPluginAsync = async (fastify) => {
     const expected = expectedVersion(request.headers['if-match']);
     const token = tokenOf(request);
     const update = { token, user_data: jsonToStruct(userData), mode, ...(expected === undefined ? {} : { expected_version: expected }) };
-    return writeThroughCache(fastify.sessionCache, token, async () => (await fastify.sessionApi.updateSessionData(update, callOptions(request))).session);
+    return writeThroughCache(
+      fastify.sessionCache,
+      token,
+      async () => (await fastify.sessionApi.updateSessionData(update, callOptions(request))).session,
+    );
   };
 
   fastify.patch<{ Body: UserData; Headers: { 'if-match'?: string } }>(
@@ -41,7 +53,8 @@ const sessionDataRoutes: FastifyPluginAsync = async (fastify) => {
     {
       schema: {
         summary: 'Merge-patch the current session data',
-        description: 'Applies a JSON merge patch (RFC 7396) to user_data. Send the last ETag as If-Match to fail with 412 instead of overwriting a newer version.',
+        description:
+          'Applies a JSON merge patch (RFC 7396) to user_data. Send the last ETag as If-Match to fail with 412 instead of overwriting a newer version.',
         headers: conditionalWriteHeaders,
         body: mergePatchBody,
         response: WRITE_RESPONSES,
@@ -57,7 +70,8 @@ const sessionDataRoutes: FastifyPluginAsync = async (fastify) => {
     {
       schema: {
         summary: 'Replace the current session data',
-        description: 'Replaces user_data as a whole. Send the last ETag as If-Match to fail with 412 instead of overwriting a newer version.',
+        description:
+          'Replaces user_data as a whole. Send the last ETag as If-Match to fail with 412 instead of overwriting a newer version.',
         headers: conditionalWriteHeaders,
         body: replaceDataBody,
         response: WRITE_RESPONSES,

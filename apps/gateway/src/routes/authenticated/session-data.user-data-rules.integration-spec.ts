@@ -12,7 +12,8 @@ describe('user_data rules over HTTP (real session service)', () => {
   afterAll(async () => stack?.close());
 
   const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
-  const newToken = async () => (await stack.inject({ method: 'POST', url: '/api/sessions', payload: { user_data: { kept: 1 } } })).json().token as string;
+  const newToken = async () =>
+    (await stack.inject({ method: 'POST', url: '/api/sessions', payload: { user_data: { kept: 1 } } })).json().token as string;
   const current = async (token: string) => (await stack.inject({ url: '/api/sessions/current', headers: bearer(token) })).json().session;
   const errorLogs = () => stack.logs.filter((line) => (JSON.parse(line) as { level: number }).level >= 50);
   const sessionCount = async () => {
@@ -31,8 +32,18 @@ describe('user_data rules over HTTP (real session service)', () => {
     const json = { 'content-type': 'application/json' };
     const answers = [
       await stack.inject({ method: 'POST', url: '/api/sessions', headers: json, payload: `{"user_data":${deepJson(10_000)}}` }),
-      await stack.inject({ method: 'PUT', url: '/api/sessions/current/data', headers: { ...json, ...bearer(token) }, payload: `{"user_data":${deepJson(10_000)}}` }),
-      await stack.inject({ method: 'PATCH', url: '/api/sessions/current/data', headers: { 'content-type': 'application/merge-patch+json', ...bearer(token) }, payload: deepJson(10_000) }),
+      await stack.inject({
+        method: 'PUT',
+        url: '/api/sessions/current/data',
+        headers: { ...json, ...bearer(token) },
+        payload: `{"user_data":${deepJson(10_000)}}`,
+      }),
+      await stack.inject({
+        method: 'PATCH',
+        url: '/api/sessions/current/data',
+        headers: { 'content-type': 'application/merge-patch+json', ...bearer(token) },
+        payload: deepJson(10_000),
+      }),
     ];
     for (const res of answers) {
       expect(res.statusCode).toBe(400);
@@ -46,9 +57,19 @@ describe('user_data rules over HTTP (real session service)', () => {
 
   it('takes user_data exactly at the nesting limit (16) and refuses one level more with invalid_user_data', async () => {
     const token = await newToken();
-    const atLimit = await stack.inject({ method: 'PUT', url: '/api/sessions/current/data', headers: { 'content-type': 'application/json', ...bearer(token) }, payload: `{"user_data":${deepJson(16)}}` });
+    const atLimit = await stack.inject({
+      method: 'PUT',
+      url: '/api/sessions/current/data',
+      headers: { 'content-type': 'application/json', ...bearer(token) },
+      payload: `{"user_data":${deepJson(16)}}`,
+    });
     expect(atLimit.statusCode).toBe(200);
-    const over = await stack.inject({ method: 'PUT', url: '/api/sessions/current/data', headers: { 'content-type': 'application/json', ...bearer(token) }, payload: `{"user_data":${deepJson(17)}}` });
+    const over = await stack.inject({
+      method: 'PUT',
+      url: '/api/sessions/current/data',
+      headers: { 'content-type': 'application/json', ...bearer(token) },
+      payload: `{"user_data":${deepJson(17)}}`,
+    });
     expect(over.json()).toMatchObject({ status: 400, code: 'invalid_user_data' });
     expect((await current(token)).version).toBe(1);
   });
@@ -61,15 +82,30 @@ describe('user_data rules over HTTP (real session service)', () => {
     ['an array directly in an array', { a: [[1]] }],
   ])('refuses %s with 400 invalid_user_data, naming the rule, before anything is stored', async (_name, userData) => {
     const token = await newToken();
-    const res = await stack.inject({ method: 'PUT', url: '/api/sessions/current/data', headers: bearer(token), payload: { user_data: userData } });
+    const res = await stack.inject({
+      method: 'PUT',
+      url: '/api/sessions/current/data',
+      headers: bearer(token),
+      payload: { user_data: userData },
+    });
     expect(res.statusCode).toBe(400);
-    expect(res.json()).toMatchObject({ code: 'invalid_user_data', field: expect.stringMatching(/^body\/user_data/), detail: expect.stringContaining('"$"') });
+    expect(res.json()).toMatchObject({
+      code: 'invalid_user_data',
+      field: expect.stringMatching(/^body\/user_data/),
+      detail: expect.stringContaining('"$"'),
+    });
     expect((await current(token)).version).toBe(0);
   });
 
   it('holds a merge patch to the same key rules, null values included, and merges one that follows them', async () => {
     const token = await newToken();
-    const patch = (body: string) => stack.inject({ method: 'PATCH', url: '/api/sessions/current/data', headers: { 'content-type': 'application/merge-patch+json', ...bearer(token) }, payload: body });
+    const patch = (body: string) =>
+      stack.inject({
+        method: 'PATCH',
+        url: '/api/sessions/current/data',
+        headers: { 'content-type': 'application/merge-patch+json', ...bearer(token) },
+        payload: body,
+      });
     for (const body of ['{"":null}', '{"$x":null}', '{"n":{"a.b":1}}']) {
       const res = await patch(body);
       expect({ body, answer: res.json() }).toMatchObject({ body, answer: { status: 400, code: 'invalid_user_data' } });
@@ -82,7 +118,12 @@ describe('user_data rules over HTTP (real session service)', () => {
 
   it('keeps a body that is not an object at all a plain bad_request', async () => {
     const token = await newToken();
-    const res = await stack.inject({ method: 'PUT', url: '/api/sessions/current/data', headers: bearer(token), payload: { user_data: 'text' } });
+    const res = await stack.inject({
+      method: 'PUT',
+      url: '/api/sessions/current/data',
+      headers: bearer(token),
+      payload: { user_data: 'text' },
+    });
     expect(res.json()).toMatchObject({ status: 400, code: 'bad_request', field: 'body/user_data' });
   });
 

@@ -14,7 +14,11 @@ describe("the current user's sessions (real session service)", () => {
     await stack?.close();
   });
 
-  const anonymous = async () => (await stack.inject({ method: 'POST', url: '/api/sessions', payload: {} })).json() as { token: string; session: { session_id: string } };
+  const anonymous = async () =>
+    (await stack.inject({ method: 'POST', url: '/api/sessions', payload: {} })).json() as {
+      token: string;
+      session: { session_id: string };
+    };
   const signedIn = async (userId: string) => {
     const { token } = await anonymous();
     const bound = await trusted.bindUser({ token, user_id: userId });
@@ -60,7 +64,11 @@ describe("the current user's sessions (real session service)", () => {
     const other = await stack.inject({ method: 'DELETE', url: `/api/sessions/${theirs.id}`, headers: bearer(mine.token) });
     expect(other.statusCode).toBe(404);
     expect((await stack.inject({ url: '/api/sessions/current', headers: bearer(theirs.token) })).statusCode).toBe(200);
-    const unknown = await stack.inject({ method: 'DELETE', url: '/api/sessions/1b6f7b4e-93c5-4c8e-9d4f-2a6c1f0e8b7a', headers: bearer(mine.token) });
+    const unknown = await stack.inject({
+      method: 'DELETE',
+      url: '/api/sessions/1b6f7b4e-93c5-4c8e-9d4f-2a6c1f0e8b7a',
+      headers: bearer(mine.token),
+    });
     expect(unknown.statusCode).toBe(404);
     const malformed = await stack.inject({ method: 'DELETE', url: '/api/sessions/not-a-uuid', headers: bearer(mine.token) });
     expect(malformed.statusCode).toBe(400);

@@ -37,13 +37,15 @@ describe('GET /api/sessions pages (real session service)', () => {
   }
 
   /** Gives the session `bytes` of user_data. */
-  const fill = (token: string, bytes: number) => trusted.updateSessionData({ token, user_data: jsonToStruct({ blob: 'x'.repeat(bytes - 11) }), mode: 'UPDATE_MODE_REPLACE' });
+  const fill = (token: string, bytes: number) =>
+    trusted.updateSessionData({ token, user_data: jsonToStruct({ blob: 'x'.repeat(bytes - 11) }), mode: 'UPDATE_MODE_REPLACE' });
 
   /** `count` signed-in sessions of `userId` with `bytes` each. Every bind reads the user's sessions (the
    *  concurrent-session limit), so all are bound while small and filled afterwards. */
   async function manySignedIn(userId: string, count: number, bytes: number): Promise<{ token: string; id: string }[]> {
     const sessions: { token: string; id: string }[] = [];
-    for (let i = 0; i < count; i += 25) sessions.push(...(await Promise.all(Array.from({ length: Math.min(25, count - i) }, () => signedIn(userId)))));
+    for (let i = 0; i < count; i += 25)
+      sessions.push(...(await Promise.all(Array.from({ length: Math.min(25, count - i) }, () => signedIn(userId)))));
     for (let i = 0; i < count; i += 25) await Promise.all(sessions.slice(i, i + 25).map((s) => fill(s.token, bytes)));
     return sessions;
   }
@@ -83,7 +85,10 @@ describe('GET /api/sessions pages (real session service)', () => {
     const forged = Buffer.from('c1:12:not-a-session-id').toString('base64url');
     const badToken = await stack.inject({ url: `/api/sessions?page_token=${forged}`, headers: bearer(me.token) });
     expect(badToken.statusCode).toBe(400);
-    expect(badToken.json()).toMatchObject({ code: 'bad_request', detail: 'page_token is malformed; pass the next_page_token of the previous page' });
+    expect(badToken.json()).toMatchObject({
+      code: 'bad_request',
+      detail: 'page_token is malformed; pass the next_page_token of the previous page',
+    });
     for (const query of ['page_size=201', 'page_size=0', 'page_size=ten', 'page_token=has%20space']) {
       const res = await stack.inject({ url: `/api/sessions?${query}`, headers: bearer(me.token) });
       expect(res.statusCode).toBe(400);
@@ -97,7 +102,9 @@ describe('GET /api/sessions pages (real session service)', () => {
     expect(res.statusCode).toBe(413);
     expect(res.json()).toMatchObject({ code: 'payload_too_large', detail: 'user_data is larger than 1024 bytes' });
     expect(await stored()).toBe(before);
-    expect((await stack.inject({ method: 'POST', url: '/api/sessions', payload: { user_data: { s: 'x'.repeat(900) } } })).statusCode).toBe(201);
+    expect((await stack.inject({ method: 'POST', url: '/api/sessions', payload: { user_data: { s: 'x'.repeat(900) } } })).statusCode).toBe(
+      201,
+    );
   });
 });
 
@@ -134,7 +141,11 @@ describe('GET /api/sessions when the answer is over the gRPC message limit (scri
     fake.on('ListUserSessions', { reply: { sessions: [session({ blob: 'x'.repeat(5_000_000) })], next_page_token: '' } });
     const res = await app.inject({ url: '/api/sessions', headers: bearer(TOKEN) });
     expect(res.statusCode).toBe(502);
-    expect(res.json()).toMatchObject({ status: 502, code: 'internal', detail: 'The session service sent an answer the gateway could not use.' });
+    expect(res.json()).toMatchObject({
+      status: 502,
+      code: 'internal',
+      detail: 'The session service sent an answer the gateway could not use.',
+    });
     expect(res.headers['retry-after']).toBeUndefined();
     expect(res.body).not.toMatch(/larger than max|4194304/);
     // The operator still sees what happened.

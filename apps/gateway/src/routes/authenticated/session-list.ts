@@ -1,7 +1,14 @@
 import type { RevokeOtherSessionsResponseDto, SessionDto, SessionListResponseDto, SessionSummaryDto } from '@session/rest-contract';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { ProblemError } from '../../errors/problem-error';
-import { BODY_FAILURES, jsonResponse, problemResponses, revokeScopeQuery, sessionIdParams, sessionListQuery } from '../../schemas/route-schemas';
+import {
+  BODY_FAILURES,
+  jsonResponse,
+  problemResponses,
+  revokeScopeQuery,
+  sessionIdParams,
+  sessionListQuery,
+} from '../../schemas/route-schemas';
 import { toSessionDto } from '../../sessions/session-dto';
 import { callOptions } from '../route-context';
 
@@ -23,7 +30,10 @@ const sessionListRoutes: FastifyPluginAsync = async (fastify) => {
     async (request): Promise<SessionListResponseDto> => {
       const { userId, sessionId: currentId } = await signedInSession(request);
       const { page_size, page_token = '' } = request.query;
-      const page = await fastify.sessionApi.listUserSessions({ user_id: userId, page_size: Number(page_size ?? 0), page_token }, callOptions(request));
+      const page = await fastify.sessionApi.listUserSessions(
+        { user_id: userId, page_size: Number(page_size ?? 0), page_token },
+        callOptions(request),
+      );
       return {
         sessions: page.sessions.map((session) => {
           // The service sent no user_data; the REST shape has no empty stand-in either, and claims are read on the session itself.
@@ -49,7 +59,10 @@ const sessionListRoutes: FastifyPluginAsync = async (fastify) => {
     },
     async (request): Promise<RevokeOtherSessionsResponseDto> => {
       const { userId, sessionId } = await signedInSession(request);
-      const { revoked_count } = await fastify.sessionApi.revokeUserSessions({ user_id: userId, except_session_id: sessionId }, callOptions(request));
+      const { revoked_count } = await fastify.sessionApi.revokeUserSessions(
+        { user_id: userId, except_session_id: sessionId },
+        callOptions(request),
+      );
       // Refused at once on this gateway; the others evict them when the feed's USER_REVOKED arrives.
       fastify.sessionCache.dropUserSessions(userId, sessionId);
       return { revoked_count: Number(revoked_count) };

@@ -22,7 +22,10 @@ export interface FeedStack {
  * front of both (each takes both feeds), with short feed settings; resolves
  * once every gateway's feed of every replica is live.
  */
-export async function startFeedStack(teardown: Teardown, options: { serviceEnv?: NodeJS.ProcessEnv; gatewayEnv?: NodeJS.ProcessEnv; services?: number; gateways?: number } = {}): Promise<FeedStack> {
+export async function startFeedStack(
+  teardown: Teardown,
+  options: { serviceEnv?: NodeJS.ProcessEnv; gatewayEnv?: NodeJS.ProcessEnv; services?: number; gateways?: number } = {},
+): Promise<FeedStack> {
   const { db, dbName } = await startDb(teardown);
   const replicas = await startReplicaStack({
     mongoUri: db.uri,
@@ -43,12 +46,16 @@ export async function startFeedStack(teardown: Teardown, options: { serviceEnv?:
 
 /** Resolves once every gateway reports every replica's feed connected; throws after timeoutMs. */
 export async function feedsLive(replicas: ReplicaStack, timeoutMs = 20_000): Promise<void> {
-  const live = async () => (await Promise.all(replicas.gateways.map((g) => metricValue(g.metricsUrl, 'session_feed_connected')))).every((n) => n === replicas.services.length);
+  const live = async () =>
+    (await Promise.all(replicas.gateways.map((g) => metricValue(g.metricsUrl, 'session_feed_connected')))).every(
+      (n) => n === replicas.services.length,
+    );
   if ((await timeUntil(live, timeoutMs)) === null) throw new Error('the gateways never had every feed live');
 }
 
 export const hits = (g: GatewayProcess) => metricValue(g.metricsUrl, 'session_cache_hits_total');
-export const misses = (g: GatewayProcess, reason?: string) => metricValue(g.metricsUrl, 'session_cache_misses_total', reason ? { reason } : {});
+export const misses = (g: GatewayProcess, reason?: string) =>
+  metricValue(g.metricsUrl, 'session_cache_misses_total', reason ? { reason } : {});
 
 /** Reads until a read is served from the cache (the hit counter moves across it): the entry is warm. */
 export async function warm(gateway: GatewayProcess, session: RestSession, timeoutMs = 10_000): Promise<void> {

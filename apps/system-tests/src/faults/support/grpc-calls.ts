@@ -54,7 +54,10 @@ export class CallStream {
 
   private async loop(worker: number): Promise<void> {
     for (let i = 0; this.running; i++) {
-      const outcome = await timedCall(i % 2 === 0 ? 'validate' : 'update', sessionCall(this.api, this.tokens[(worker + i) % this.tokens.length], i));
+      const outcome = await timedCall(
+        i % 2 === 0 ? 'validate' : 'update',
+        sessionCall(this.api, this.tokens[(worker + i) % this.tokens.length], i),
+      );
       this.outcomes.push(outcome);
       await sleep(outcome.code === 'OK' ? 10 : 30);
     }

@@ -30,7 +30,9 @@ export function errorsLogged(output: string): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const line of logLines(output)) {
     if (line.level < 50) continue;
-    const err = line.err ? ` (${[line.err.type, line.err.code].filter(Boolean).join(' ')}: ${(line.err.message ?? '').split(',')[0].replace(/\d+(\.\d+)?/g, '#')})` : '';
+    const err = line.err
+      ? ` (${[line.err.type, line.err.code].filter(Boolean).join(' ')}: ${(line.err.message ?? '').split(',')[0].replace(/\d+(\.\d+)?/g, '#')})`
+      : '';
     const key = `${line.msg}${err}`;
     counts[key] = (counts[key] ?? 0) + 1;
   }

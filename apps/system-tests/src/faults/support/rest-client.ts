@@ -1,4 +1,9 @@
-import { MERGE_PATCH_CONTENT_TYPE, PROBLEM_CONTENT_TYPE, type CreateSessionResponseDto, type SessionResponseDto } from '@session/rest-contract';
+import {
+  MERGE_PATCH_CONTENT_TYPE,
+  PROBLEM_CONTENT_TYPE,
+  type CreateSessionResponseDto,
+  type SessionResponseDto,
+} from '@session/rest-contract';
 
 /** What became of one HTTP request: a status (and problem code), or the error that stood in for an answer. */
 export interface Outcome {

@@ -12,7 +12,10 @@ import { thaw } from './freeze';
 import type { Teardown } from './teardown';
 
 /** Stops a process at the end of a spec even if a test left it frozen or already killed it. */
-function stopAtTeardown(teardown: Teardown, target: { process: { child: { pid?: number } }; stop(signal?: NodeJS.Signals): Promise<unknown> }): void {
+function stopAtTeardown(
+  teardown: Teardown,
+  target: { process: { child: { pid?: number } }; stop(signal?: NodeJS.Signals): Promise<unknown> },
+): void {
   teardown.add(async () => {
     thaw(target.process.child.pid);
     await target.stop('SIGKILL');

@@ -10,9 +10,16 @@ export { timeUntil } from '@session/testing';
  * at or after `from`: "the load ran" is then a fact the scenario saw, not a
  * guessed duration of it. The tests judge those answers afterwards.
  */
-export function answersSince(stream: { readonly outcomes: readonly { readonly startedAt: number }[] }, count: number, from = 0): Promise<true> {
+export function answersSince(
+  stream: { readonly outcomes: readonly { readonly startedAt: number }[] },
+  count: number,
+  from = 0,
+): Promise<true> {
   const answered = () => stream.outcomes.reduce((n, o) => n + (o.startedAt >= from ? 1 : 0), 0);
-  return waitUntil(() => answered() >= count, { what: `${count} answers to requests started at or after ${new Date(from).toISOString()}`, timeoutMs: 15_000 });
+  return waitUntil(() => answered() >= count, {
+    what: `${count} answers to requests started at or after ${new Date(from).toISOString()}`,
+    timeoutMs: 15_000,
+  });
 }
 
 /** Whether a child process is still running (no exit code, no terminating signal). */

@@ -31,7 +31,9 @@ describe('/openapi.json against the running gateway, judged by Schemathesis (eve
     async () => {
       const { code, output } = await runSchemathesis();
       if (code !== 0) console.log(findings(output));
-      expect({ code, summary: output.split('\n').filter((line) => /exit codes:|^=+ .* in [\d.]+s =+$/.test(line)) }).toMatchObject({ code: 0 });
+      expect({ code, summary: output.split('\n').filter((line) => /exit codes:|^=+ .* in [\d.]+s =+$/.test(line)) }).toMatchObject({
+        code: 0,
+      });
     },
     LIMIT_MS,
   );

@@ -45,7 +45,14 @@ async function bindUser(address, token, userId) {
   const require = createRequire(import.meta.url);
   const grpc = require('@grpc/grpc-js');
   const loader = require('@grpc/proto-loader');
-  const definition = loader.loadSync('session/v1/session.proto', { includeDirs: [join(root, 'protos')], keepCase: true, longs: String, enums: String, defaults: true, oneofs: true });
+  const definition = loader.loadSync('session/v1/session.proto', {
+    includeDirs: [join(root, 'protos')],
+    keepCase: true,
+    longs: String,
+    enums: String,
+    defaults: true,
+    oneofs: true,
+  });
   const { SessionService } = grpc.loadPackageDefinition(definition).session.v1;
   const client = new SessionService(address, grpc.credentials.createInsecure());
   try {

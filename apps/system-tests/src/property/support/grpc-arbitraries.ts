@@ -19,12 +19,20 @@ const rawScalar: fc.Arbitrary<RawValue> = fc.oneof(
 );
 
 const rawTree = fc.letrec<{ value: RawValue; struct: RawValue; item: RawValue }>((tie) => ({
-  value: fc.oneof({ depthSize: 'small', withCrossShrink: true }, rawScalar, tie('struct').map((structValue) => ({ structValue })), fc.array(tie('item'), { maxLength: 3 }).map((values) => ({ listValue: { values } }))),
+  value: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    rawScalar,
+    tie('struct').map((structValue) => ({ structValue })),
+    fc.array(tie('item'), { maxLength: 3 }).map((values) => ({ listValue: { values } })),
+  ),
   // No list directly inside a list, and no list under a key Object.prototype has: see avoidsStorageDefects.
-  item: fc.oneof(rawScalar, tie('struct').map((structValue) => ({ structValue }))),
-  struct: fc
-    .array(fc.tuple(anyKey, tie('value')), { maxLength: 4 })
-    .map((entries) => ({ fields: Object.fromEntries(entries.filter(([key, value]) => !(key in Object.prototype && 'listValue' in value))) })),
+  item: fc.oneof(
+    rawScalar,
+    tie('struct').map((structValue) => ({ structValue })),
+  ),
+  struct: fc.array(fc.tuple(anyKey, tie('value')), { maxLength: 4 }).map((entries) => ({
+    fields: Object.fromEntries(entries.filter(([key, value]) => !(key in Object.prototype && 'listValue' in value))),
+  })),
 }));
 
 /** A Struct nested `depth` levels: deep enough to cross the 16-level rule, shallow enough for protobuf's own limit. */
@@ -62,7 +70,11 @@ export const userId = fc.oneof(fc.constantFrom('user-1', 'user-2', 'user-3'), an
 
 /** int64 as the loader takes it: decimal strings, including negative and past 2^63. */
 export const expectedVersion = fc.option(
-  fc.oneof(fc.nat(3).map(String), fc.bigInt({ min: -(2n ** 63n), max: 2n ** 64n - 1n }).map(String), fc.constantFrom('9007199254740993', '-1')),
+  fc.oneof(
+    fc.nat(3).map(String),
+    fc.bigInt({ min: -(2n ** 63n), max: 2n ** 64n - 1n }).map(String),
+    fc.constantFrom('9007199254740993', '-1'),
+  ),
   { nil: undefined },
 );
 

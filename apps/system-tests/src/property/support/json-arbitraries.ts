@@ -4,7 +4,26 @@ export type Json = null | boolean | number | string | Json[] | { [key: string]: 
 export type JsonObject = { [key: string]: Json };
 
 /** Keys a naive store would read as operators, paths or prototype access, plus odd but legal ones. */
-export const HOSTILE_KEYS = ['$set', '$where', '$gt', '$', 'a.b', '.', '', 'x\u0000y', '\u0000', '__proto__', 'constructor', 'prototype', 'toString', 'é', '\u{1F600}', 'ключ', ' ', '\t'];
+export const HOSTILE_KEYS = [
+  '$set',
+  '$where',
+  '$gt',
+  '$',
+  'a.b',
+  '.',
+  '',
+  'x\u0000y',
+  '\u0000',
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'é',
+  '\u{1F600}',
+  'ключ',
+  ' ',
+  '\t',
+];
 
 const plainKey = fc.string({ minLength: 1, maxLength: 8 });
 /** Mostly storable keys (so writes succeed often enough to matter), sometimes hostile or arbitrary UTF-16. */
@@ -17,7 +36,10 @@ export const anyKey = fc.oneof(
 /** Strings of every size class: empty, short arbitrary UTF-16 (lone surrogates included), and huge. */
 export const anyString = fc.oneof(
   { weight: 4, arbitrary: fc.string({ unit: 'binary', maxLength: 12 }) },
-  { weight: 1, arbitrary: fc.tuple(fc.integer({ min: 1, max: 24_000 }), fc.constantFrom('x', 'é', '\u{1F600}')).map(([n, c]) => c.repeat(n)) },
+  {
+    weight: 1,
+    arbitrary: fc.tuple(fc.integer({ min: 1, max: 24_000 }), fc.constantFrom('x', 'é', '\u{1F600}')).map(([n, c]) => c.repeat(n)),
+  },
 );
 
 const leaf: fc.Arbitrary<Json> = fc.oneof(
@@ -51,7 +73,11 @@ const tree = fc.letrec<{ value: Json; array: Json[]; object: JsonObject }>((tie)
 }));
 
 /** Any JSON value: scalars, shallow trees with hostile keys, deep nests. */
-export const anyJson: fc.Arbitrary<Json> = fc.oneof({ weight: 4, arbitrary: tree.value }, { weight: 1, arbitrary: deepValue }, { weight: 1, arbitrary: fc.jsonValue() as fc.Arbitrary<Json> });
+export const anyJson: fc.Arbitrary<Json> = fc.oneof(
+  { weight: 4, arbitrary: tree.value },
+  { weight: 1, arbitrary: deepValue },
+  { weight: 1, arbitrary: fc.jsonValue() as fc.Arbitrary<Json> },
+);
 
 /** A JSON object whose values are anything above (top-level keys hostile or not). */
 export const anyObject: fc.Arbitrary<JsonObject> = fc.array(fc.tuple(anyKey, anyJson), { maxLength: 6 }).map(objectOf);

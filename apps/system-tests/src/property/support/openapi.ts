@@ -11,7 +11,10 @@ export interface OpenApiOperation {
   security?: Record<string, string[]>[];
   parameters?: OpenApiParameter[];
   requestBody?: { required?: boolean; content: Record<string, { schema?: unknown }> };
-  responses: Record<string, { description?: string; headers?: Record<string, unknown>; content?: Record<string, { schema?: { $ref?: string } }> }>;
+  responses: Record<
+    string,
+    { description?: string; headers?: Record<string, unknown>; content?: Record<string, { schema?: { $ref?: string } }> }
+  >;
 }
 
 export interface OpenApiDocument {
@@ -31,7 +34,8 @@ export async function openApiStatusesOf(http: HttpClient): Promise<Map<string, n
   const doc = await fetchOpenApi(http);
   const out = new Map<string, number[]>();
   for (const [path, operations] of Object.entries(doc.paths)) {
-    for (const [method, operation] of Object.entries(operations)) out.set(`${method} ${path}`, Object.keys(operation.responses).map(Number));
+    for (const [method, operation] of Object.entries(operations))
+      out.set(`${method} ${path}`, Object.keys(operation.responses).map(Number));
   }
   return out;
 }

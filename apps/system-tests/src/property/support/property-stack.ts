@@ -12,7 +12,6 @@ import { MongoClient, type Collection, type Document } from 'mongodb';
 import { createHttpClient, type HttpClient } from './http-client';
 import { BODY_LIMIT_BYTES, USER_DATA_MAX_BYTES } from './limits';
 
-
 export interface PropertyStack {
   readonly db: EmbeddedDb;
   readonly service: SessionServiceProcess;
@@ -84,7 +83,10 @@ export async function startPropertyStack(options: { gatewayEnv?: Record<string, 
       for (const extra of extraGateways) await extra.stop();
       await gateway.stop();
       await service.stop();
-      await mongo.db(dbName).dropDatabase().catch(() => undefined);
+      await mongo
+        .db(dbName)
+        .dropDatabase()
+        .catch(() => undefined);
       await mongo.close();
       await db.stop({ removeData: true });
     },

@@ -55,9 +55,17 @@ export function callWithBytes(address: string, method: string, bytes: Buffer): P
   const client = new grpc.Client(address, grpc.credentials.createInsecure());
   const identity = (b: Buffer) => b;
   return new Promise((resolve) => {
-    client.makeUnaryRequest(`/session.v1.SessionService/${method}`, identity, identity, bytes, new grpc.Metadata(), { deadline: Date.now() + 5_000 }, (err) => {
-      client.close();
-      resolve(err);
-    });
+    client.makeUnaryRequest(
+      `/session.v1.SessionService/${method}`,
+      identity,
+      identity,
+      bytes,
+      new grpc.Metadata(),
+      { deadline: Date.now() + 5_000 },
+      (err) => {
+        client.close();
+        resolve(err);
+      },
+    );
   });
 }

@@ -17,7 +17,11 @@ export const asStored = (value: Json): Json => wellFormed(JSON.parse(JSON.string
  * the depth pre-check (no body deeper than { user_data: <16 levels> }), the body's shape, then the
  * user data rules the schema states (keys, arrays in arrays) in `userData(body)`.
  */
-function bodyRefusal(body: Json, schemaOk: (body: JsonObject) => boolean, userData: (body: JsonObject) => Json | undefined): Outcome | null {
+function bodyRefusal(
+  body: Json,
+  schemaOk: (body: JsonObject) => boolean,
+  userData: (body: JsonObject) => Json | undefined,
+): Outcome | null {
   if (jsonBytes(body) > BODY_LIMIT_BYTES) return { status: 413, code: 'payload_too_large' };
   if (hasPrototypePoison(body)) return { status: 400, code: 'bad_request' };
   if (depthOf(body) > MAX_DEPTH + 1) return { status: 400, code: 'invalid_user_data' };
@@ -42,11 +46,17 @@ function storeRefusal(data: Json): Outcome | null {
 }
 
 const onlyUserData = (body: JsonObject, required: boolean) =>
-  Object.keys(body).every((k) => k === 'user_data') && (required ? Object.hasOwn(body, 'user_data') : true) && (!Object.hasOwn(body, 'user_data') || isObject(body['user_data']));
+  Object.keys(body).every((k) => k === 'user_data') &&
+  (required ? Object.hasOwn(body, 'user_data') : true) &&
+  (!Object.hasOwn(body, 'user_data') || isObject(body['user_data']));
 
 /** POST /api/sessions with a JSON body. */
 export function predictCreate(body: Json): Outcome {
-  const refused = bodyRefusal(body, (b) => onlyUserData(b, false), (b) => b['user_data']);
+  const refused = bodyRefusal(
+    body,
+    (b) => onlyUserData(b, false),
+    (b) => b['user_data'],
+  );
   if (refused) return refused;
   const data = (body as JsonObject)['user_data'] ?? {};
   return guardRefusal(data) ?? storeRefusal(asStored(data)) ?? { status: 201 };
@@ -54,7 +64,11 @@ export function predictCreate(body: Json): Outcome {
 
 /** PUT /api/sessions/current/data with a JSON body. */
 export function predictReplace(body: Json): Outcome {
-  const refused = bodyRefusal(body, (b) => onlyUserData(b, true), (b) => b['user_data']);
+  const refused = bodyRefusal(
+    body,
+    (b) => onlyUserData(b, true),
+    (b) => b['user_data'],
+  );
   if (refused) return refused;
   const data = (body as JsonObject)['user_data'];
   return guardRefusal(data) ?? storeRefusal(asStored(data)) ?? { status: 200 };
@@ -62,7 +76,12 @@ export function predictReplace(body: Json): Outcome {
 
 /** PATCH /api/sessions/current/data: the outcome and, when it lands, the data it leaves. */
 export function predictMerge(current: Json, patch: Json): { outcome: Outcome; data?: Json } {
-  const refused = bodyRefusal(patch, () => true, (b) => b) ?? guardRefusal(patch);
+  const refused =
+    bodyRefusal(
+      patch,
+      () => true,
+      (b) => b,
+    ) ?? guardRefusal(patch);
   if (refused) return { outcome: refused };
   const merged = mergePatch(current, asStored(patch));
   const stored = storeRefusal(merged);
