@@ -5,11 +5,14 @@ import { requestsReceived } from './support/process-log';
 import { RequestStream, tally } from './support/request-stream';
 import { createSession, patchData, readSession, type Outcome } from './support/rest-client';
 import { startDb, startGatewayFor, startService } from './support/stack';
+import { metricValue } from '@session/testing';
 import { Teardown } from './support/teardown';
 import { answersSince, recordFigures } from './support/wait';
 
 const WORKERS = 6;
 const BURST = 10;
+/** How long before the signal a request may still be in transit to the gateway. */
+const IN_TRANSIT_MS = 250;
 // Requests the gateway spec holds at the service: as many as its stream and burst held before the near cache.
 const GATEWAY_BURST = WORKERS + BURST;
 // How long the frozen dependency holds the in-flight work after the signal: a process that does
@@ -93,8 +96,13 @@ describe('the gateway on SIGTERM under load', () => {
   it('accepted every request sent before the signal and completed each without a 5xx', () => {
     // The whole burst waited on the frozen service across the signal; the stream's hits may have finished before it.
     expect(inFlightAt(run.burst, run.signalledAt).length).toBe(GATEWAY_BURST);
-    const before = run.outcomes.filter((o) => o.startedAt < run.signalledAt);
-    expect(before.filter((o) => !run.received.has(o.requestId)).map((o) => o.requestId)).toEqual([]);
+    // A request the client sent just before the signal may still have been on its way (in a socket
+    // buffer of a loaded machine) when the listener closed: such a one must be refused cleanly (503),
+    // and only within a short window; anything sent earlier was received.
+    const notReceived = run.outcomes.filter((o) => o.startedAt < run.signalledAt && !run.received.has(o.requestId));
+    expect(notReceived.filter((o) => o.startedAt < run.signalledAt - IN_TRANSIT_MS || o.status !== 503).map((o) => o.requestId)).toEqual(
+      [],
+    );
     const accepted = run.outcomes.filter((o) => run.received.has(o.requestId));
     expect(tally(run.burst)).toEqual({ 200: GATEWAY_BURST });
     expect(accepted.filter((o) => o.status === undefined || o.status >= 500)).toEqual([]);
@@ -134,6 +142,13 @@ describe('the session service on SIGTERM with gRPC calls in flight', () => {
       dependencyPid: db.process.child.pid,
       burst: () =>
         Promise.all(Array.from({ length: BURST }, (_, i) => timedCall(`burst-${i}`, sessionCall(api, tokens[i % tokens.length], i)))),
+      // Accepted by the caller interceptor but not yet answered: every call held at the frozen database.
+      arrived: async () => {
+        const metrics = `http://127.0.0.1:${service.metricsPort}/metrics`;
+        const accepted = await metricValue(metrics, 'grpc_server_caller_calls_total', { outcome: 'ok' });
+        const handled = await metricValue(metrics, 'grpc_server_handled_total');
+        return accepted - handled >= WORKERS + BURST;
+      },
       holdAfterSignalMs: HOLD_AFTER_SIGNAL_MS,
       exitWithinMs: EXIT_WITHIN_MS,
     });

@@ -22,7 +22,7 @@ export interface DrainOptions<T> {
    * Holds once the target has the work it must drain (e.g. its log shows the requests received). Without it
    * the signal follows the burst after a fixed 300 ms, which a loaded machine can outrun.
    */
-  readonly arrived?: () => boolean;
+  readonly arrived?: () => boolean | Promise<boolean>;
   /** How long the dependency stays frozen after the signal: the shortest possible drain. */
   readonly holdAfterSignalMs: number;
   readonly exitWithinMs: number;
