@@ -18,6 +18,8 @@ describe('CachedValidator (fake clock, fake service and feed)', () => {
       enabled: true,
       maxEntries: 100,
       maxAgeMs: 60_000,
+      // No jitter unless a test asks: exact ages.
+      maxAgeJitter: 0,
       touchIntervalMs: 60_000,
       now: () => now,
       ...overrides,
@@ -76,6 +78,25 @@ describe('CachedValidator (fake clock, fake service and feed)', () => {
     expect(service.calls).toBe(2);
     expect(await missesFor('feed_not_ready')).toBe(2);
     expect(validator.size).toBe(0);
+  });
+
+  it('spreads max-age expiry over the jitter but never serves an entry past the maximum age', async () => {
+    const draws = [1, 0.5, 0];
+    make({ maxAgeJitter: 0.2, random: () => draws.shift() ?? 0 });
+    await validator.validate('a.secret'); // stale at 48 s (jitter 0.2 x 1)
+    await validator.validate('b.secret'); // 54 s
+    await validator.validate('c.secret'); // 60 s
+    const servedAt = async (t: number) => {
+      const before = service.calls;
+      now = 1_000_000 + t;
+      for (const token of ['a.secret', 'b.secret', 'c.secret']) await validator.validate(token);
+      return service.calls - before;
+    };
+    expect(await servedAt(47_999)).toBe(0);
+    expect(await servedAt(48_000)).toBe(1); // a refetched (and cached again)
+    expect(await servedAt(54_000)).toBe(1); // b
+    expect(await servedAt(60_000)).toBe(1); // c: the maximum age itself is never exceeded
+    expect(await missesFor('max_age')).toBe(3);
   });
 
   it('misses once an entry reaches the maximum age, though the session is live', async () => {

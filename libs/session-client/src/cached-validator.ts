@@ -26,6 +26,10 @@ export interface CachedValidatorOptions {
   readonly maxEntries: number;
   /** SESSION_CACHE_MAX_AGE: bounds what writes that bypass the service (no event) can leave stale. */
   readonly maxAgeMs: number;
+  /** Fraction by which an entry's max age is shortened at random (default 0.2; see NearCacheOptions). */
+  readonly maxAgeJitter?: number;
+  /** Source of the jitter (tests pin it). */
+  readonly random?: () => number;
   /** SESSION_TOUCH_INTERVAL: a served session is reported at most this often. */
   readonly touchIntervalMs: number;
   readonly touchFlushMs?: number;
@@ -67,6 +71,8 @@ export class CachedValidator {
     this.cache = new NearCache({
       maxEntries: options.maxEntries,
       maxAgeMs: options.maxAgeMs,
+      maxAgeJitter: options.maxAgeJitter ?? 0.2,
+      random: options.random ?? Math.random,
       onEvict: (reason, count) => {
         metrics.evictions.inc({ reason }, count);
         metrics.entries.set(this.cache?.size ?? 0);

@@ -4,8 +4,10 @@ import type { ValidatedSession } from './validated-session';
 
 export interface CacheEntry {
   session: ValidatedSession;
-  /** When the answer was cached (max age counts from here). */
+  /** When the answer was cached. */
   readonly cachedAt: number;
+  /** When it stops being served: cachedAt + the max age, shortened by this entry's jitter. */
+  readonly staleAt: number;
   /** When activity on this session was last reported to the service (a validation with extend, or a touch). */
   reportedAt: number;
 }
@@ -15,6 +17,13 @@ export type Lookup = { readonly entry: CacheEntry } | { readonly miss: MissReaso
 export interface NearCacheOptions {
   readonly maxEntries: number;
   readonly maxAgeMs: number;
+  /**
+   * Each entry lives between (1 - maxAgeJitter) x maxAgeMs and maxAgeMs, at random: entries filled
+   * together (a deploy, a reconnect) would otherwise all expire in the same instant and send their
+   * whole load to the service at once. Never longer than maxAgeMs, so the bound still holds.
+   */
+  readonly maxAgeJitter: number;
+  readonly random: () => number;
   readonly onEvict: (reason: EvictionReason, count: number) => void;
 }
 
@@ -51,7 +60,7 @@ export class NearCache {
     const entry = this.lru.get(key);
     if (!entry) return { miss: 'absent' };
     const { session } = entry;
-    if (now - entry.cachedAt >= this.options.maxAgeMs) return this.dropAs(key, 'max_age', 'max_age');
+    if (now >= entry.staleAt) return this.dropAs(key, 'max_age', 'max_age');
     if (now >= session.idleExpiresAt) return this.dropAs(key, 'idle_expired', 'expired');
     if (now >= session.absoluteExpiresAt) return this.dropAs(key, 'absolute_expired', 'expired');
     return { entry };
@@ -60,7 +69,9 @@ export class NearCache {
   put(key: string, session: ValidatedSession, now: number, reportedAt: number): void {
     const previous = this.keyBySession.get(session.sessionId);
     if (previous !== undefined && previous !== key) this.delete(previous, 'rotated');
-    this.lru.set(key, { session, cachedAt: now, reportedAt });
+    const { maxAgeMs, maxAgeJitter, random } = this.options;
+    const staleAt = now + maxAgeMs * (1 - maxAgeJitter * random());
+    this.lru.set(key, { session, cachedAt: now, staleAt, reportedAt });
     this.keyBySession.set(session.sessionId, key);
     if (session.userId) {
       let set = this.sessionsByUser.get(session.userId);
