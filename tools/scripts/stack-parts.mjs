@@ -26,11 +26,12 @@ export function embeddedDbPart(env = process.env) {
   };
 }
 
-function serveCommand(project) {
-  const config = JSON.parse(readFileSync(join(root, 'apps', project, 'project.json'), 'utf8'));
-  const [command, ...args] = config.targets.serve.options.command.split(/\s+/);
-  // `node` is the Node.js running us, whatever PATH holds.
-  return { command: command === 'node' ? process.execPath : command, args };
+function serveCommand(project, env) {
+  const { options } = JSON.parse(readFileSync(join(root, 'apps', project, 'project.json'), 'utf8')).targets.serve;
+  const [command, ...args] = options.command.split(/\s+/);
+  // `node` is the Node.js running us, whatever PATH holds. The serve target's own variables
+  // (GRPC_REFLECTION for grpcurl in development) apply unless the caller's environment sets them.
+  return { command: command === 'node' ? process.execPath : command, args, env: { ...options.env, ...env } };
 }
 
 function portOf(address, fallback) {
@@ -46,18 +47,23 @@ export function stackParts(last = 'gateway', env = process.env) {
     {
       name: 'session-service',
       build: ['session-service'],
-      ...serveCommand('session-service'),
+      ...serveCommand('session-service', env),
       ready: { tcp: portOf(env.SESSION_SERVICE_URL, 50051) },
     },
     // Sign-up and sign-in: the gateway's accounts routes call it, and it calls the session service.
     {
       name: 'accounts-service',
       build: ['accounts-service'],
-      ...serveCommand('accounts-service'),
+      ...serveCommand('accounts-service', env),
       ready: { tcp: portOf(env.ACCOUNTS_SERVICE_URL, 50061) },
     },
     // The gateway serves the built web app.
-    { name: 'gateway', build: ['gateway', 'web'], ...serveCommand('gateway'), ready: { http: `http://127.0.0.1:${gatewayPort}/readyz` } },
+    {
+      name: 'gateway',
+      build: ['gateway', 'web'],
+      ...serveCommand('gateway', env),
+      ready: { http: `http://127.0.0.1:${gatewayPort}/readyz` },
+    },
   ];
   const names = ['embedded-db', 'session-service', 'accounts-service', 'gateway'];
   if (!names.includes(last)) throw new Error(`unknown part "${last}"; one of: ${names.join(', ')}`);

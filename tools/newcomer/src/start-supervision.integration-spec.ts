@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,7 @@ const STOP_LIMIT_MS = 45_000;
 interface Stack {
   proc: RunningProcess;
   gatewayPort: number;
+  servicePort: number;
   ports: number[];
   dir: string;
 }
@@ -35,7 +37,7 @@ async function startStack(options: { dataDir?: string; last?: string } = {}): Pr
     env,
     cwd: root,
   });
-  return { proc, gatewayPort, ports: [gatewayPort, dbPort, servicePort], dir };
+  return { proc, gatewayPort, servicePort, ports: [gatewayPort, dbPort, servicePort], dir };
 }
 
 /** Pids start reported for a part ("start: <part> started (pid N)", also "restarted"), every part when none is named. */
@@ -113,6 +115,16 @@ describe('npm start keeps the stack it started alive', () => {
     if (!stack) return;
     await cleanUp(stack);
     rmSync(stack.dir, { recursive: true, force: true });
+  });
+
+  // The README's grpcurl commands run against `npm start`: its session service must serve reflection
+  // (the serve target's GRPC_REFLECTION, which start once dropped when it ran the parts itself).
+  it('serves gRPC reflection, so the README grpcurl commands work', () => {
+    const grpcurl = join(workspaceRoot(), 'dist', 'tools', 'go-bin', 'grpcurl');
+    const out = execFileSync(grpcurl, ['-plaintext', `127.0.0.1:${stack.servicePort}`, 'describe', 'session.v1.SessionService'], {
+      encoding: 'utf8',
+    });
+    expect(out).toContain('rpc ValidateSession');
   });
 
   it.each(['embedded-db', 'session-service', 'gateway'])(
