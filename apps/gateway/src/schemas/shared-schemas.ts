@@ -38,7 +38,13 @@ export const sessionSchema = {
     absolute_expires_at: isoTime('hard end of the session'),
     expires_at: isoTime('the earlier of the two expiries'),
     revoked_at: { type: ['string', 'null'], format: 'date-time' },
-    claims: { type: 'object', description: 'trusted claims set by back-end services (read-only here); {} when none' },
+    // additionalProperties: the serializer writes only declared properties of an object schema, so without it
+    // every claim came out as {}.
+    claims: {
+      type: 'object',
+      additionalProperties: true,
+      description: 'trusted claims set by back-end services (read-only here); {} when none',
+    },
     authenticated_at: { type: ['string', 'null'], format: 'date-time', description: 'last sign-in; null while anonymous' },
     authentication_method: { type: 'string', description: 'how the user signed in (password); empty while anonymous' },
     remember_me: { type: 'boolean', description: 'signed in with remember me: the cookie outlives the browser' },

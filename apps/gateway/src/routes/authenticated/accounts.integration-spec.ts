@@ -83,7 +83,13 @@ describe('sign-up, sign-in, password change and session lists (real accounts ser
     expect(res.statusCode).toBe(201);
     const { token, session } = res.json();
     expect(token).not.toBe(anonymous);
-    expect(session).toMatchObject({ authentication_method: 'password', remember_me: false, device: { user_agent: UA } });
+    // The accounts service's claims for a new sign-in, read back as stored (read-only on REST).
+    expect(session).toMatchObject({
+      authentication_method: 'password',
+      remember_me: false,
+      device: { user_agent: UA },
+      claims: { roles: ['user'] },
+    });
     expect(session.user_id).toEqual(expect.any(String));
     expect(session.authenticated_at).toEqual(expect.any(String));
     // The service stores the address truncated by default (/24), but it is the address the gateway saw.
@@ -98,7 +104,7 @@ describe('sign-up, sign-in, password change and session lists (real accounts ser
     expect(current.json().session).toMatchObject({
       user_id: session.user_id,
       authentication_method: 'password',
-      claims: expect.any(Object),
+      claims: { roles: ['user'] },
     });
   });
 
