@@ -27,7 +27,7 @@ describe('loadAccountsServiceConfig', () => {
       ACCOUNTS_HASH_CONCURRENCY: '0',
       ACCOUNTS_SIGNIN_WINDOW: 'soon',
       GRPC_API_KEY: 'short',
-      METRICS_PORT: '70000',
+      ACCOUNTS_METRICS_PORT: '70000',
     };
     expect(() => loadAccountsServiceConfig(env)).toThrow(ConfigError);
     const message = (() => {

@@ -84,14 +84,15 @@ export const accountsServiceEnvSchema = {
       default: 2000,
       description: 'deadline of every call to the session service',
     },
-    METRICS_PORT: {
+    // Its own names: under `npm start` both services read one environment, so a shared METRICS_PORT would clash.
+    ACCOUNTS_METRICS_PORT: {
       type: 'integer',
       minimum: 0,
       maximum: 65535,
       default: 9466,
       description: 'Prometheus /metrics port of the accounts service (0 picks a free one)',
     },
-    METRICS_HOST: { type: 'string', default: '127.0.0.1', description: 'address the metrics endpoint binds to' },
+    ACCOUNTS_METRICS_HOST: { type: 'string', default: '127.0.0.1', description: 'address the metrics endpoint binds to' },
     ACCOUNTS_REAUTH_WINDOW: duration('10m', 'ChangePassword needs a sign-in no older than this'),
     ACCOUNTS_SIGNIN_ACCOUNT_LIMIT: limit(
       5,
@@ -124,8 +125,8 @@ interface RawAccountsServiceEnv extends RawMongoEnv {
   SESSION_SERVICE_URL: string;
   GRPC_API_KEY?: string;
   GRPC_DEADLINE_MS: number;
-  METRICS_PORT: number;
-  METRICS_HOST: string;
+  ACCOUNTS_METRICS_PORT: number;
+  ACCOUNTS_METRICS_HOST: string;
   ACCOUNTS_REAUTH_WINDOW: string;
   ACCOUNTS_SIGNIN_ACCOUNT_LIMIT: number;
   ACCOUNTS_SIGNIN_ADDRESS_LIMIT: number;
@@ -182,7 +183,7 @@ export function loadAccountsServiceConfig(env: NodeJS.ProcessEnv): AccountsServi
     mongo: mongoSettings(raw),
     grpc: { host: grpcHost, port: Number(raw.ACCOUNTS_SERVICE_URL.slice(lastColon + 1)), callers, reflection: raw.GRPC_REFLECTION },
     sessionService: { url: raw.SESSION_SERVICE_URL, apiKey: raw.GRPC_API_KEY, deadlineMs: raw.GRPC_DEADLINE_MS },
-    metrics: { host: raw.METRICS_HOST, port: raw.METRICS_PORT },
+    metrics: { host: raw.ACCOUNTS_METRICS_HOST, port: raw.ACCOUNTS_METRICS_PORT },
     accounts: {
       reauthWindowMs: parseDuration(raw.ACCOUNTS_REAUTH_WINDOW),
       signInAccountLimit: raw.ACCOUNTS_SIGNIN_ACCOUNT_LIMIT,

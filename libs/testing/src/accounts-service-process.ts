@@ -24,7 +24,7 @@ export async function startAccountsService(options: AccountsServiceProcessOption
     MONGODB_DB: options.dbName,
     SESSION_SERVICE_URL: options.sessionServiceAddress,
     ACCOUNTS_SERVICE_URL: '127.0.0.1:0',
-    METRICS_PORT: '0',
+    ACCOUNTS_METRICS_PORT: '0',
     LOG_LEVEL: 'info',
     ...options.env,
   };

@@ -21,13 +21,22 @@ interface Stack {
 /** `node tools/scripts/start.mjs [last part]` on free ports, with its own data folder. */
 async function startStack(options: { dataDir?: string; last?: string } = {}): Promise<Stack> {
   const dir = mkdtempSync(join(tmpdir(), 'newcomer-start-'));
-  const [gatewayPort, dbPort, servicePort] = [await freePort(), await freePort(), await freePort()];
+  const [gatewayPort, dbPort, servicePort, accountsPort, metricsPort] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
   const env = {
     ...process.env,
     GATEWAY_PORT: String(gatewayPort),
     EMBEDDED_DB_PORT: String(dbPort),
     SESSION_SERVICE_URL: `127.0.0.1:${servicePort}`,
-    METRICS_PORT: '0',
+    ACCOUNTS_SERVICE_URL: `127.0.0.1:${accountsPort}`,
+    // A fixed port, as a user would set it: every part reads this one environment, so only the
+    // session service may take METRICS_PORT (the accounts service once did too, and never started).
+    METRICS_PORT: String(metricsPort),
     GATEWAY_METRICS_PORT: '0',
     EMBEDDED_DB_DATA_DIR: options.dataDir ?? join(dir, 'db'),
     LOG_LEVEL: 'warn',
@@ -37,7 +46,7 @@ async function startStack(options: { dataDir?: string; last?: string } = {}): Pr
     env,
     cwd: root,
   });
-  return { proc, gatewayPort, servicePort, ports: [gatewayPort, dbPort, servicePort], dir };
+  return { proc, gatewayPort, servicePort, ports: [gatewayPort, dbPort, servicePort, accountsPort, metricsPort], dir };
 }
 
 /** Pids start reported for a part ("start: <part> started (pid N)", also "restarted"), every part when none is named. */
