@@ -5,7 +5,7 @@ import { ConfigError } from './load-env';
 const hash = createHash('sha256').update('k'.repeat(40)).digest('hex');
 
 describe('loadAccountsServiceConfig', () => {
-  it('defaults: loopback 50061, metrics 9466, 5/20 failures per 15 min, 10 min re-authentication, two hashes at once', () => {
+  it('defaults: loopback 50061, metrics 9466, the session service database, 5/20 failures per 15 min, 10 min re-authentication, two hashes at once', () => {
     const config = loadAccountsServiceConfig({});
     expect(config.grpc).toMatchObject({ host: '127.0.0.1', port: 50061, callers: [], reflection: false });
     expect(config.metrics).toEqual({ host: '127.0.0.1', port: 9466 });
@@ -17,7 +17,7 @@ describe('loadAccountsServiceConfig', () => {
       hashConcurrency: 2,
     });
     expect(config.sessionService).toEqual({ url: '127.0.0.1:50051', apiKey: undefined, deadlineMs: 2_000 });
-    expect(config.mongo).toMatchObject({ dbName: 'accounts', embedded: true, uri: 'mongodb://127.0.0.1:27017/' });
+    expect(config.mongo).toMatchObject({ dbName: 'sessions', embedded: true, uri: 'mongodb://127.0.0.1:27017/' });
     expect(Object.isFrozen(config.accounts)).toBe(true);
   });
 

@@ -33,8 +33,8 @@ export const accountsServiceEnvSchema = {
     MONGODB_DB: {
       type: 'string',
       pattern: '^[A-Za-z0-9_-]{1,63}$',
-      default: 'accounts',
-      description: 'database name (collection `accounts`)',
+      default: 'sessions',
+      description: 'database name, the one the session service uses (its own collection `accounts` in it)',
     },
     MONGODB_MAX_POOL_SIZE: {
       type: 'integer',
