@@ -67,6 +67,9 @@ export default {
   // Generous on a shared machine: a slow but finishing run must count as killed or survived, not
   // as a timeout (which would count as detected); genuine hangs still end here.
   timeoutMS: 10_000,
+  // A rerun only retests mutants whose code or covering specs changed since the last report.
+  incremental: true,
+  incrementalFile: 'reports/stryker-incremental.json',
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: 'reports/mutation/mutation.html' },
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
