@@ -2,7 +2,7 @@ import { DURATION_PATTERN, parseDuration } from './duration';
 import { ACCOUNTS_SERVICE_ALLOWED_RPC_NAMES, isLoopbackHost, parseGrpcCallers, type GrpcCaller } from './grpc-callers';
 import { deepFreeze } from './deep-freeze';
 import { ConfigError, loadEnv } from './load-env';
-import { mongoSettings, type MongoSettings, type RawMongoEnv } from './mongo-settings';
+import { mongoEnvProperties, mongoSettings, type MongoSettings, type RawMongoEnv } from './mongo-settings';
 
 const duration = (fallback: string, description: string) => ({ type: 'string', pattern: DURATION_PATTERN, default: fallback, description });
 const limit = (fallback: number, description: string) => ({
@@ -18,32 +18,10 @@ export const accountsServiceEnvSchema = {
   type: 'object',
   required: [],
   properties: {
-    MONGODB_URI: {
-      type: 'string',
-      pattern: '^mongodb(\\+srv)?://',
-      description: 'MongoDB connection string; unset means the embedded database on EMBEDDED_DB_PORT',
-    },
-    EMBEDDED_DB_PORT: {
-      type: 'integer',
-      minimum: 1,
-      maximum: 65535,
-      default: 27017,
-      description: 'port of the embedded database when MONGODB_URI is unset',
-    },
-    MONGODB_DB: {
-      type: 'string',
-      pattern: '^[A-Za-z0-9_-]{1,63}$',
-      default: 'sessions',
-      description: 'database name, the one the session service uses (its own collection `accounts` in it)',
-    },
-    MONGODB_MAX_POOL_SIZE: {
-      type: 'integer',
-      minimum: 1,
-      maximum: 1000,
-      default: 10,
-      description: 'driver connection pool size per replica',
-    },
-    MONGODB_WRITE_CONCERN: { type: 'string', pattern: '^(majority|\\d+)$', default: 'majority', description: 'write concern w' },
+    ...mongoEnvProperties({
+      poolDefault: 10,
+      dbDescription: 'database name, the one the session service uses (its own collection `accounts` in it)',
+    }),
     ACCOUNTS_SERVICE_URL: {
       type: 'string',
       pattern: '^[^\\s:]+:\\d{1,5}$',

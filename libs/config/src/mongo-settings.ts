@@ -1,3 +1,34 @@
+/**
+ * The schema entries of the database variables both back-end services read, written once; each
+ * service names its pool default (the session service serves far more calls per replica) and what
+ * its database holds.
+ */
+export function mongoEnvProperties(options: { readonly poolDefault: number; readonly dbDescription: string }) {
+  return {
+    MONGODB_URI: {
+      type: 'string',
+      pattern: '^mongodb(\\+srv)?://',
+      description: 'MongoDB connection string; unset means the embedded database on EMBEDDED_DB_PORT',
+    },
+    EMBEDDED_DB_PORT: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 65535,
+      default: 27017,
+      description: 'port of the embedded database when MONGODB_URI is unset',
+    },
+    MONGODB_DB: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,63}$', default: 'sessions', description: options.dbDescription },
+    MONGODB_MAX_POOL_SIZE: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 1000,
+      default: options.poolDefault,
+      description: 'driver connection pool size per replica',
+    },
+    MONGODB_WRITE_CONCERN: { type: 'string', pattern: '^(majority|\\d+)$', default: 'majority', description: 'write concern w' },
+  } as const;
+}
+
 /** The database variables both back-end services read, as their schemas return them. */
 export interface RawMongoEnv {
   MONGODB_URI?: string;

@@ -2,7 +2,7 @@ import { DURATION_PATTERN, parseDuration } from './duration';
 import { parseGrpcCallers, isLoopbackHost, type GrpcCaller } from './grpc-callers';
 import { deepFreeze } from './deep-freeze';
 import { ConfigError, loadEnv } from './load-env';
-import { mongoSettings } from './mongo-settings';
+import { mongoEnvProperties, mongoSettings, type RawMongoEnv } from './mongo-settings';
 
 const duration = (fallback: string, description: string) => ({ type: 'string', pattern: DURATION_PATTERN, default: fallback, description });
 
@@ -11,27 +11,7 @@ export const sessionServiceEnvSchema = {
   type: 'object',
   required: [],
   properties: {
-    MONGODB_URI: {
-      type: 'string',
-      pattern: '^mongodb(\\+srv)?://',
-      description: 'MongoDB connection string; unset means the embedded database on EMBEDDED_DB_PORT',
-    },
-    EMBEDDED_DB_PORT: {
-      type: 'integer',
-      minimum: 1,
-      maximum: 65535,
-      default: 27017,
-      description: 'port of the embedded database when MONGODB_URI is unset',
-    },
-    MONGODB_DB: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,63}$', default: 'sessions', description: 'database name' },
-    MONGODB_MAX_POOL_SIZE: {
-      type: 'integer',
-      minimum: 1,
-      maximum: 1000,
-      default: 20,
-      description: 'driver connection pool size per replica',
-    },
-    MONGODB_WRITE_CONCERN: { type: 'string', pattern: '^(majority|\\d+)$', default: 'majority', description: 'write concern w' },
+    ...mongoEnvProperties({ poolDefault: 20, dbDescription: 'database name' }),
     MONGODB_READ_PREFERENCE: {
       type: 'string',
       enum: ['primary', 'primaryPreferred', 'secondary', 'secondaryPreferred', 'nearest'],
@@ -134,12 +114,7 @@ export const sessionServiceEnvSchema = {
 /** How a session keeps the client address it was created or bound from. */
 export type DeviceAddressStorage = 'truncated' | 'full' | 'none';
 
-interface RawSessionServiceEnv {
-  MONGODB_URI?: string;
-  EMBEDDED_DB_PORT: number;
-  MONGODB_DB: string;
-  MONGODB_MAX_POOL_SIZE: number;
-  MONGODB_WRITE_CONCERN: string;
+interface RawSessionServiceEnv extends RawMongoEnv {
   MONGODB_READ_PREFERENCE: 'primary' | 'primaryPreferred' | 'secondary' | 'secondaryPreferred' | 'nearest';
   SESSION_SERVICE_URL: string;
   GRPC_CALLERS: string;
