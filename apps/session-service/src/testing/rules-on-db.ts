@@ -1,0 +1,51 @@
+import { loadSessionServiceConfig } from '@session/config';
+import { startEmbeddedDb, uniqueDbName, type EmbeddedDb } from '@session/testing';
+import { MongoClient, type Collection } from 'mongodb';
+import type { SessionDocument } from '../db/session-document';
+import { SESSIONS_COLLECTION, SessionRepository } from '../db/session-repository';
+import type { SessionChange } from '../domain/change-publisher';
+import { SessionService, type SessionPolicy } from '../domain/session-service';
+import type { SessionStore } from '../domain/session-store';
+import { ManualClock } from './manual-clock';
+
+/**
+ * The session rules over a real repository on the embedded database, without the gRPC layer: the
+ * domain specs assert exactly what each rule returns, stores and publishes to the change feed.
+ */
+export interface RulesOnDb {
+  readonly clock: ManualClock;
+  readonly repository: SessionRepository;
+  readonly collection: Collection<SessionDocument>;
+  /** Every change the rules published, in order; specs may empty it. */
+  readonly published: SessionChange[];
+  readonly policy: SessionPolicy;
+  /** A service with its own policy, or its own store in front of the real one, sharing the clock and the published list. */
+  service(overrides?: { policy?: Partial<SessionPolicy>; store?: SessionStore }): SessionService;
+  close(): Promise<void>;
+}
+
+export async function startRulesOnDb(policy: Partial<SessionPolicy> = {}): Promise<RulesOnDb> {
+  const db: EmbeddedDb = await startEmbeddedDb();
+  const mongo = await MongoClient.connect(db.uri);
+  const dbName = uniqueDbName('rules');
+  const repository = new SessionRepository(mongo.db(dbName));
+  await repository.ensureIndexes();
+  const clock = new ManualClock();
+  const published: SessionChange[] = [];
+  const base = { ...loadSessionServiceConfig({}).session, ...policy };
+  return {
+    clock,
+    repository,
+    collection: mongo.db(dbName).collection<SessionDocument>(SESSIONS_COLLECTION),
+    published,
+    policy: base,
+    service: (overrides = {}) =>
+      new SessionService(overrides.store ?? repository, { ...base, ...overrides.policy }, clock, {
+        publish: (change) => void published.push(change),
+      }),
+    async close() {
+      await mongo.close();
+      await db.stop({ removeData: true });
+    },
+  };
+}
