@@ -4,3 +4,4 @@ export * from './caller-observer';
 export * from './metrics-server';
 export * from './undecodable-requests';
 export * from './request-id';
+export * from './rpc-metrics';

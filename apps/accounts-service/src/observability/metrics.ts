@@ -1,22 +1,11 @@
+import { RpcMetrics } from '@session/grpc-server';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { AccountsObserver, SignInOutcome } from '../domain/accounts-service';
 
 /** Every metric of the accounts service on its own registry (tests build several). */
 export class AccountsMetrics implements AccountsObserver {
   readonly registry = new Registry();
-  private readonly handled = new Counter({
-    name: 'grpc_server_handled_total',
-    help: 'RPCs completed, by method and gRPC status code',
-    labelNames: ['method', 'code'],
-    registers: [this.registry],
-  });
-  private readonly handling = new Histogram({
-    name: 'grpc_server_handling_seconds',
-    help: 'RPC handling time',
-    labelNames: ['method'],
-    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5],
-    registers: [this.registry],
-  });
+  private readonly rpcs = new RpcMetrics(this.registry, [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5]);
   private readonly signIns = new Counter({
     name: 'accounts_sign_ins_total',
     help: 'Password checks (sign-in and password change), by outcome: success, invalid_credentials, rate_limited',
@@ -52,8 +41,7 @@ export class AccountsMetrics implements AccountsObserver {
   }
 
   rpcHandled(method: string, code: string, seconds: number): void {
-    this.handled.labels(method, code).inc();
-    this.handling.labels(method).observe(seconds);
+    this.rpcs.rpcHandled(method, code, seconds);
   }
 
   signIn(outcome: SignInOutcome): void {

@@ -1,3 +1,4 @@
+import { RpcMetrics } from '@session/grpc-server';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { SessionChangeKindName } from '../domain/change-publisher';
 import type { SweepKind } from '../domain/sweep-store';
@@ -12,19 +13,7 @@ const SECONDS_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0
  */
 export class ServiceMetrics implements DbObserver, FeedObserver {
   readonly registry = new Registry();
-  private readonly handled = new Counter({
-    name: 'grpc_server_handled_total',
-    help: 'RPCs completed, by method and gRPC status code',
-    labelNames: ['method', 'code'],
-    registers: [this.registry],
-  });
-  private readonly handling = new Histogram({
-    name: 'grpc_server_handling_seconds',
-    help: 'RPC handling time',
-    labelNames: ['method'],
-    buckets: SECONDS_BUCKETS,
-    registers: [this.registry],
-  });
+  private readonly rpcs = new RpcMetrics(this.registry, SECONDS_BUCKETS);
   private readonly created = new Counter({ name: 'sessions_created_total', help: 'Sessions minted', registers: [this.registry] });
   private readonly validated = new Counter({
     name: 'sessions_validated_total',
@@ -74,8 +63,7 @@ export class ServiceMetrics implements DbObserver, FeedObserver {
   }
 
   rpcHandled(method: string, code: string, seconds: number): void {
-    this.child(`h|${method}|${code}`, () => this.handled.labels(method, code)).inc();
-    this.child(`d|${method}`, () => this.handling.labels(method)).observe(seconds);
+    this.rpcs.rpcHandled(method, code, seconds);
   }
 
   sessionCreated(): void {
