@@ -1,4 +1,4 @@
-import { startRulesOnDb, type RulesOnDb } from '../testing/rules-on-db';
+import { rulesOnDbPerFile } from '../testing/rules-on-db';
 import { NO_DEADLINE } from './call-context';
 import {
   BadRequestError,
@@ -9,8 +9,6 @@ import {
   SessionRevokedError,
   VersionConflictError,
 } from './errors';
-import type { SessionService } from './session-service';
-import type { SessionStore } from './session-store';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -24,25 +22,16 @@ const POLICY = {
   deviceAddressStorage: 'truncated' as const,
 };
 
-let rules: RulesOnDb;
-let service: SessionService;
-beforeAll(async () => {
-  rules = await startRulesOnDb(POLICY);
-  service = rules.service();
-});
-afterAll(async () => rules?.close());
-beforeEach(() => {
-  rules.published.length = 0;
-});
+const on = rulesOnDbPerFile(POLICY);
 
-const stored = async (sessionId: string) => (await rules.repository.findById(sessionId, NO_DEADLINE))!;
+const stored = async (sessionId: string) => (await on.rules.repository.findById(sessionId, NO_DEADLINE))!;
 
 describe('BindUser records the sign-in', () => {
   it('stores user, claims, method, device, remember me and the time, rotates the token, and publishes ROTATED', async () => {
-    const created = await service.create(null, NO_DEADLINE, { userAgent: 'UA-create', clientAddress: '203.0.113.9' });
-    rules.clock.advance(5 * MINUTE);
-    const now = rules.clock.now();
-    const bound = await service.bindUser(created.token, 'ann', NO_DEADLINE, {
+    const created = await on.service.create(null, NO_DEADLINE, { userAgent: 'UA-create', clientAddress: '203.0.113.9' });
+    on.rules.clock.advance(5 * MINUTE);
+    const now = on.rules.clock.now();
+    const bound = await on.service.bindUser(created.token, 'ann', NO_DEADLINE, {
       authenticationMethod: 'password',
       rememberMe: true,
       device: { userAgent: 'UA-bind', clientAddress: '198.51.100.77' },
@@ -70,16 +59,16 @@ describe('BindUser records the sign-in', () => {
     expect(bound.evictionError).toBeUndefined();
     expect(await stored(id)).toMatchObject(expected);
     expect(bound.token.split('.')[0]).toBe(id);
-    await expect(service.validate(created.token, false, NO_DEADLINE)).rejects.toBeInstanceOf(SessionNotFoundError);
-    expect((await service.validate(bound.token, false, NO_DEADLINE)).userId).toBe('ann');
-    expect(rules.published).toEqual([{ kind: 'rotated', sessionId: id, userId: 'ann', version: 1 }]);
+    await expect(on.service.validate(created.token, false, NO_DEADLINE)).rejects.toBeInstanceOf(SessionNotFoundError);
+    expect((await on.service.validate(bound.token, false, NO_DEADLINE)).userId).toBe('ann');
+    expect(on.rules.published).toEqual([{ kind: 'rotated', sessionId: id, userId: 'ann', version: 1 }]);
   });
 
   it('keeps the device of creation when none is sent; without remember me the absolute expiry is the browser lifetime from the bind', async () => {
-    const created = await service.create(null, NO_DEADLINE, { userAgent: 'UA-create', clientAddress: '203.0.113.9' });
-    rules.clock.advance(20 * MINUTE);
-    const now = rules.clock.now();
-    const bound = await service.bindUser(created.token, 'bob', NO_DEADLINE);
+    const created = await on.service.create(null, NO_DEADLINE, { userAgent: 'UA-create', clientAddress: '203.0.113.9' });
+    on.rules.clock.advance(20 * MINUTE);
+    const now = on.rules.clock.now();
+    const bound = await on.service.bindUser(created.token, 'bob', NO_DEADLINE);
     expect(bound.session).toMatchObject({
       device: { userAgent: 'UA-create', clientAddress: '203.0.113.0' },
       rememberMe: false,
@@ -90,73 +79,69 @@ describe('BindUser records the sign-in', () => {
   });
 
   it('drops the claims of the previous sign-in when a bind does not restate them', async () => {
-    const created = await service.create(null, NO_DEADLINE);
-    const first = await service.bindUser(created.token, 'cid', NO_DEADLINE, { claims: { plan: 'pro' } });
+    const created = await on.service.create(null, NO_DEADLINE);
+    const first = await on.service.bindUser(created.token, 'cid', NO_DEADLINE, { claims: { plan: 'pro' } });
     expect(first.session.claims).toEqual({ plan: 'pro' });
-    const second = await service.bindUser(first.token, 'cid', NO_DEADLINE, { claims: null });
+    const second = await on.service.bindUser(first.token, 'cid', NO_DEADLINE, { claims: null });
     expect(second.session.claims).toEqual({});
     expect((await stored(created.session.sessionId)).claims).toEqual({});
   });
 
   it('takes an authentication method of 0 to 64 printable ASCII characters and refuses anything else before writing', async () => {
-    const created = await service.create(null, NO_DEADLINE);
+    const created = await on.service.create(null, NO_DEADLINE);
     const refused = ['x'.repeat(65), 'pass word', 'pässword', 'tab\t'];
     for (const authenticationMethod of refused) {
-      await expect(service.bindUser(created.token, 'dee', NO_DEADLINE, { authenticationMethod })).rejects.toThrow(
+      await expect(on.service.bindUser(created.token, 'dee', NO_DEADLINE, { authenticationMethod })).rejects.toThrow(
         new BadRequestError('authentication_method must be at most 64 printable ASCII characters without spaces'),
       );
     }
     expect((await stored(created.session.sessionId)).version).toBe(0);
-    const bound = await service.bindUser(created.token, 'dee', NO_DEADLINE, { authenticationMethod: `!~${'m'.repeat(62)}` });
+    const bound = await on.service.bindUser(created.token, 'dee', NO_DEADLINE, { authenticationMethod: `!~${'m'.repeat(62)}` });
     expect(bound.session.authenticationMethod).toBe(`!~${'m'.repeat(62)}`);
   });
 
   it('caps the claims at SESSION_CLAIMS_MAX_BYTES of JSON and refuses claims user_data could not hold, changing nothing', async () => {
-    const created = await service.create(null, NO_DEADLINE);
+    const created = await on.service.create(null, NO_DEADLINE);
     // {"k":"…"} is 8 bytes around its value.
-    await expect(service.bindUser(created.token, 'eve', NO_DEADLINE, { claims: { k: 'x'.repeat(57) } })).rejects.toThrow(
+    await expect(on.service.bindUser(created.token, 'eve', NO_DEADLINE, { claims: { k: 'x'.repeat(57) } })).rejects.toThrow(
       new ClaimsTooLargeError(64),
     );
-    await expect(service.bindUser(created.token, 'eve', NO_DEADLINE, { claims: { 'a.b': 1 } })).rejects.toBeInstanceOf(InvalidClaimsError);
-    await expect(service.setClaims(created.session.sessionId, { $x: 1 }, NO_DEADLINE)).rejects.toBeInstanceOf(InvalidClaimsError);
+    await expect(on.service.bindUser(created.token, 'eve', NO_DEADLINE, { claims: { 'a.b': 1 } })).rejects.toBeInstanceOf(
+      InvalidClaimsError,
+    );
+    await expect(on.service.setClaims(created.session.sessionId, { $x: 1 }, NO_DEADLINE)).rejects.toBeInstanceOf(InvalidClaimsError);
     expect(await stored(created.session.sessionId)).toMatchObject({ version: 0, userId: null, claims: {} });
-    expect(rules.published).toEqual([]);
-    const bound = await service.bindUser(created.token, 'eve', NO_DEADLINE, { claims: { k: 'x'.repeat(56) } });
+    expect(on.rules.published).toEqual([]);
+    const bound = await on.service.bindUser(created.token, 'eve', NO_DEADLINE, { claims: { k: 'x'.repeat(56) } });
     expect(bound.session.claims).toEqual({ k: 'x'.repeat(56) });
   });
 
   it("refuses another user's bind with forbidden, leaving the session and its token as they were", async () => {
-    const created = await service.create(null, NO_DEADLINE);
-    const bound = await service.bindUser(created.token, 'fay', NO_DEADLINE);
-    rules.published.length = 0;
-    await expect(service.bindUser(bound.token, 'gus', NO_DEADLINE)).rejects.toThrow(
+    const created = await on.service.create(null, NO_DEADLINE);
+    const bound = await on.service.bindUser(created.token, 'fay', NO_DEADLINE);
+    on.rules.published.length = 0;
+    await expect(on.service.bindUser(bound.token, 'gus', NO_DEADLINE)).rejects.toThrow(
       new ForbiddenError('the session belongs to another user'),
     );
     expect(await stored(created.session.sessionId)).toMatchObject({ userId: 'fay', version: 1 });
-    expect((await service.validate(bound.token, false, NO_DEADLINE)).userId).toBe('fay');
-    expect(rules.published).toEqual([]);
+    expect((await on.service.validate(bound.token, false, NO_DEADLINE)).userId).toBe('fay');
+    expect(on.rules.published).toEqual([]);
   });
 
   it('answers a bind whose write matched nothing with version_conflict, publishing nothing', async () => {
-    const created = await service.create(null, NO_DEADLINE);
-    const losing = service2({ bindUserIfUnchanged: async () => null });
+    const created = await on.service.create(null, NO_DEADLINE);
+    const losing = on.rules.service({ replace: { bindUserIfUnchanged: async () => null } });
     await expect(losing.bindUser(created.token, 'hal', NO_DEADLINE)).rejects.toBeInstanceOf(VersionConflictError);
-    expect(rules.published).toEqual([]);
+    expect(on.rules.published).toEqual([]);
   });
 });
 
-/** A service whose store is the real repository with some methods replaced. */
-function service2(replaced: Partial<SessionStore>, policy = {}): SessionService {
-  const store = Object.assign(Object.create(rules.repository) as SessionStore, replaced);
-  return rules.service({ store, policy });
-}
-
 /** `count` sessions bound to `userId`, the clock moving a minute before each bind (so each was seen later than the one before). */
-async function boundSessions(userId: string, count: number, svc = service, step = MINUTE) {
+async function boundSessions(userId: string, count: number, svc = on.service, step = MINUTE) {
   const sessions: { id: string; token: string }[] = [];
   for (let i = 0; i < count; i++) {
     const created = await svc.create(null, NO_DEADLINE);
-    rules.clock.advance(step);
+    on.rules.clock.advance(step);
     const bound = await svc.bindUser(created.token, userId, NO_DEADLINE);
     sessions.push({ id: created.session.sessionId, token: bound.token });
   }
@@ -166,48 +151,48 @@ async function boundSessions(userId: string, count: number, svc = service, step 
 describe('BindUser keeps the user at SESSION_MAX_PER_USER live sessions', () => {
   it('revokes nothing up to the limit, then the least recently seen, and publishes each revocation', async () => {
     const [a, b, c] = await boundSessions('limit1', 3);
-    for (const s of [a, b, c]) await service.validate(s.token, false, NO_DEADLINE);
-    rules.published.length = 0;
+    for (const s of [a, b, c]) await on.service.validate(s.token, false, NO_DEADLINE);
+    on.rules.published.length = 0;
     const [d] = await boundSessions('limit1', 1);
-    expect(rules.published).toEqual([
+    expect(on.rules.published).toEqual([
       { kind: 'rotated', sessionId: d.id, userId: 'limit1', version: 1 },
       { kind: 'revoked', sessionId: a.id, userId: 'limit1' },
     ]);
-    await expect(service.validate(a.token, false, NO_DEADLINE)).rejects.toBeInstanceOf(SessionRevokedError);
-    for (const s of [b, c, d]) await service.validate(s.token, false, NO_DEADLINE);
+    await expect(on.service.validate(a.token, false, NO_DEADLINE)).rejects.toBeInstanceOf(SessionRevokedError);
+    for (const s of [b, c, d]) await on.service.validate(s.token, false, NO_DEADLINE);
   });
 
   it('returns the evicted ids, judging "recently seen" by the last write of activity, not the order of binds', async () => {
     const [a, b, c] = await boundSessions('limit2', 3);
-    rules.clock.advance(POLICY.touchIntervalMs);
-    await service.validate(a.token, true, NO_DEADLINE); // a is now the most recently seen
-    const created = await service.create(null, NO_DEADLINE);
-    const bound = await service.bindUser(created.token, 'limit2', NO_DEADLINE);
+    on.rules.clock.advance(POLICY.touchIntervalMs);
+    await on.service.validate(a.token, true, NO_DEADLINE); // a is now the most recently seen
+    const created = await on.service.create(null, NO_DEADLINE);
+    const bound = await on.service.bindUser(created.token, 'limit2', NO_DEADLINE);
     expect(bound.evicted).toEqual([b.id]);
-    const created2 = await service.create(null, NO_DEADLINE);
-    expect((await service.bindUser(created2.token, 'limit2', NO_DEADLINE)).evicted).toEqual([c.id]);
+    const created2 = await on.service.create(null, NO_DEADLINE);
+    expect((await on.service.bindUser(created2.token, 'limit2', NO_DEADLINE)).evicted).toEqual([c.id]);
   });
 
   it('never evicts the session just bound, even when it sorts after every other', async () => {
     const [a, b, c] = await boundSessions('limit3', 3);
     // A replica whose clock runs behind: the new session's last_seen_at is the oldest of the user's.
-    rules.clock.advance(-HOUR);
-    const created = await service.create(null, NO_DEADLINE);
-    const bound = await service.bindUser(created.token, 'limit3', NO_DEADLINE);
+    on.rules.clock.advance(-HOUR);
+    const created = await on.service.create(null, NO_DEADLINE);
+    const bound = await on.service.bindUser(created.token, 'limit3', NO_DEADLINE);
     expect(bound.evicted).toEqual([a.id]);
-    for (const s of [b, c, { token: bound.token }]) await service.validate(s.token, false, NO_DEADLINE);
-    rules.clock.advance(HOUR);
+    for (const s of [b, c, { token: bound.token }]) await on.service.validate(s.token, false, NO_DEADLINE);
+    on.rules.clock.advance(HOUR);
   });
 
   it('counts only live sessions: revoked ones leave room', async () => {
     const [a] = await boundSessions('limit4', 3);
-    await service.revokeByToken(a.token, NO_DEADLINE);
-    const created = await service.create(null, NO_DEADLINE);
-    expect((await service.bindUser(created.token, 'limit4', NO_DEADLINE)).evicted).toEqual([]);
+    await on.service.revokeByToken(a.token, NO_DEADLINE);
+    const created = await on.service.create(null, NO_DEADLINE);
+    expect((await on.service.bindUser(created.token, 'limit4', NO_DEADLINE)).evicted).toEqual([]);
   });
 
   it('with a limit of 1, a new sign-in ends the previous session', async () => {
-    const one = rules.service({ policy: { maxPerUser: 1 } });
+    const one = on.rules.service({ policy: { maxPerUser: 1 } });
     const [a, b] = await boundSessions('limit5', 2, one);
     await expect(one.validate(a.token, false, NO_DEADLINE)).rejects.toBeInstanceOf(SessionRevokedError);
     expect((await one.validate(b.token, false, NO_DEADLINE)).userId).toBe('limit5');
@@ -215,34 +200,34 @@ describe('BindUser keeps the user at SESSION_MAX_PER_USER live sessions', () => 
 
   it('reports only the sessions this bind revoked, not one another caller revoked meanwhile', async () => {
     const [a, b] = await boundSessions('limit6', 2);
-    await service.revokeByToken(a.token, NO_DEADLINE);
+    await on.service.revokeByToken(a.token, NO_DEADLINE);
     // As if the ids were read before that revocation: a is listed but no longer revocable.
-    const stale = service2({ findLiveIdsByUser: async () => [a.id, b.id] }, { maxPerUser: 1 });
-    rules.published.length = 0;
+    const stale = on.rules.service({ replace: { findLiveIdsByUser: async () => [a.id, b.id] }, policy: { maxPerUser: 1 } });
+    on.rules.published.length = 0;
     const created = await stale.create(null, NO_DEADLINE);
     const bound = await stale.bindUser(created.token, 'limit6', NO_DEADLINE);
     expect(bound.evicted).toEqual([b.id]);
-    expect(rules.published.filter((c) => c.kind === 'revoked')).toEqual([{ kind: 'revoked', sessionId: b.id, userId: 'limit6' }]);
+    expect(on.rules.published.filter((c) => c.kind === 'revoked')).toEqual([{ kind: 'revoked', sessionId: b.id, userId: 'limit6' }]);
   });
 
   it('keeps the bind when the eviction fails part-way, saying why and what it revoked', async () => {
     const [a, b] = await boundSessions('limit7', 2);
     const failure = new Error('store gone');
     let calls = 0;
-    const failing = service2(
-      {
+    const failing = on.rules.service({
+      replace: {
         markRevoked: async (id, now, ctx) => {
           if (++calls > 1) throw failure;
-          return rules.repository.markRevoked(id, now, ctx);
+          return on.rules.repository.markRevoked(id, now, ctx);
         },
       },
-      { maxPerUser: 1 },
-    );
+      policy: { maxPerUser: 1 },
+    });
     const created = await failing.create(null, NO_DEADLINE);
     const bound = await failing.bindUser(created.token, 'limit7', NO_DEADLINE);
     expect(bound.evicted).toEqual([b.id]);
     expect(bound.evictionError).toBe(failure);
-    expect((await service.validate(bound.token, false, NO_DEADLINE)).userId).toBe('limit7');
+    expect((await on.service.validate(bound.token, false, NO_DEADLINE)).userId).toBe('limit7');
     expect((await stored(a.id)).revokedAt).toBeNull();
   });
 });

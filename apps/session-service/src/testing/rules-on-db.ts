@@ -19,8 +19,12 @@ export interface RulesOnDb {
   /** Every change the rules published, in order; specs may empty it. */
   readonly published: SessionChange[];
   readonly policy: SessionPolicy;
-  /** A service with its own policy, or its own store in front of the real one, sharing the clock and the published list. */
-  service(overrides?: { policy?: Partial<SessionPolicy>; store?: SessionStore }): SessionService;
+  /**
+   * A service sharing the clock and the published list, with its own policy and, for a race or a
+   * failure a real database cannot be made to produce on cue, some store methods replaced (the rest
+   * stay the real repository's).
+   */
+  service(overrides?: { policy?: Partial<SessionPolicy>; replace?: Partial<SessionStore> }): SessionService;
   close(): Promise<void>;
 }
 
@@ -40,12 +44,32 @@ export async function startRulesOnDb(policy: Partial<SessionPolicy> = {}): Promi
     published,
     policy: base,
     service: (overrides = {}) =>
-      new SessionService(overrides.store ?? repository, { ...base, ...overrides.policy }, clock, {
-        publish: (change) => void published.push(change),
-      }),
+      new SessionService(
+        Object.assign(Object.create(repository) as SessionStore, overrides.replace),
+        { ...base, ...overrides.policy },
+        clock,
+        { publish: (change) => void published.push(change) },
+      ),
     async close() {
       await mongo.close();
       await db.stop({ removeData: true });
     },
   };
+}
+
+/**
+ * For a spec file: starts the rules before its specs (one embedded database for the file), stops
+ * them after, and empties the published list before each spec. Read the fields inside specs only.
+ */
+export function rulesOnDbPerFile(policy: Partial<SessionPolicy> = {}): { rules: RulesOnDb; service: SessionService } {
+  const handle = {} as { rules: RulesOnDb; service: SessionService };
+  beforeAll(async () => {
+    handle.rules = await startRulesOnDb(policy);
+    handle.service = handle.rules.service();
+  });
+  afterAll(async () => handle.rules?.close());
+  beforeEach(() => {
+    handle.rules.published.length = 0;
+  });
+  return handle;
 }
