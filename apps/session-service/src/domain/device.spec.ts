@@ -38,4 +38,33 @@ describe('deviceToStore', () => {
     expect(deviceToStore(null, 'full')).toBeNull();
     expect(deviceToStore({ userAgent: '', clientAddress: '' }, 'full')).toBeNull();
   });
+
+  it.each([
+    ['::FFFF:203.0.113.77', '203.0.113.77'],
+    ['::ffff:203.0.113.77', '203.0.113.77'],
+    ['1::ffff:203.0.113.7', '1::ffff:203.0.113.7'],
+    [' 203.0.113.77\t', '203.0.113.77'],
+    ['fe80::1%eth0', 'fe80::1'],
+  ])('keeps %j whole as %j: an IPv4-mapped address as IPv4, without a zone or blanks around it', (address, expected) => {
+    expect(stored(address, 'full')).toBe(expected);
+  });
+
+  it('truncates upper-case IPv6 to lower case', () => {
+    expect(stored('2001:DB8:ABCD:12::1')).toBe('2001:db8:abcd::');
+  });
+
+  it('refuses a mapped address with anything after its IPv4 part', () => {
+    expect(() => stored('::ffff:203.0.113.7x', 'full')).toThrow(
+      new BadRequestError('device.client_address must be an IPv4 or IPv6 address'),
+    );
+  });
+
+  it('stores a device with only a user agent or only an address, and none when the setting leaves neither', () => {
+    expect(deviceToStore({ userAgent: '', clientAddress: '203.0.113.5' }, 'truncated')).toEqual({
+      userAgent: '',
+      clientAddress: '203.0.113.0',
+    });
+    expect(deviceToStore({ userAgent: 'UA', clientAddress: '' }, 'truncated')).toEqual({ userAgent: 'UA', clientAddress: '' });
+    expect(deviceToStore({ userAgent: '\u0007', clientAddress: '203.0.113.5' }, 'none')).toBeNull();
+  });
 });

@@ -23,4 +23,20 @@ describe('page tokens', () => {
   ])('refuse %s as INVALID_ARGUMENT', (_name, token) => {
     expect(() => decodePageToken(token)).toThrow(BadRequestError);
   });
+
+  it('keep a creation time of up to 15 digits exactly', () => {
+    const cursor = { createdAt: new Date(999_999_999_999_999), sessionId: ID };
+    expect(decodePageToken(encodePageToken(cursor))).toEqual(cursor);
+    expect(decodePageToken(Buffer.from(`c1:0:${ID}`).toString('base64url')).createdAt.getTime()).toBe(0);
+  });
+
+  it('refuse a genuine token with any character around it that base64url decoding would skip', () => {
+    const token = encodePageToken({ createdAt: new Date(1), sessionId: ID });
+    for (const forged of [`${token}=`, `!${token}`, `${token}.`, ` ${token}`]) {
+      expect(() => decodePageToken(forged)).toThrow(
+        new BadRequestError('page_token is malformed; pass the next_page_token of the previous page'),
+      );
+    }
+    expect(() => decodePageToken(Buffer.from(`c1::${ID}`).toString('base64url'))).toThrow(BadRequestError);
+  });
 });
