@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { loadAccountsServiceConfig, loadConfigOrExit } from '@session/config';
+import { loadAccountsServiceConfig, loadConfigOrExit, mongoClientOptions } from '@session/config';
 import { createSessionClient, SessionApi } from '@session/grpc-client';
 import { bindServer, startMetricsServer } from '@session/grpc-server';
 import { ACCOUNTS_SERVICE_NAME } from '@session/proto';
@@ -22,14 +22,7 @@ async function main(): Promise<void> {
   const config = loadConfigOrExit(loadAccountsServiceConfig);
   const logger = createLogger(config.logLevel);
   const metrics = new AccountsMetrics({ defaultMetrics: true });
-  const client = new MongoClient(config.mongo.uri, {
-    appName: 'accounts-service',
-    maxPoolSize: config.mongo.maxPoolSize,
-    writeConcern: { w: config.mongo.writeConcern as 'majority' | number },
-    // A call waits about 2 s (the gateway's deadline): give up on an absent database well before.
-    serverSelectionTimeoutMS: 1_000,
-    connectTimeoutMS: 3_000,
-  });
+  const client = new MongoClient(config.mongo.uri, mongoClientOptions(config.mongo, 'accounts-service'));
   const db = client.db(config.mongo.dbName);
   const repository = new AccountRepository(db);
   const sessionApi = new SessionApi(

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { loadConfigOrExit, loadSessionServiceConfig } from '@session/config';
+import { loadConfigOrExit, loadSessionServiceConfig, mongoClientOptions } from '@session/config';
 import { SESSION_SERVICE_NAME } from '@session/proto';
 import { HealthImplementation } from 'grpc-health-check';
 import { MongoClient } from 'mongodb';
@@ -45,17 +45,11 @@ async function main(): Promise<void> {
   const config = loadConfigOrExit(loadSessionServiceConfig);
   const logger = createLogger(config.logLevel);
   const metrics = new ServiceMetrics({ defaultMetrics: true });
+  // The repository also bounds every operation by the call's own deadline, and fails it at once
+  // while the health monitor knows the database is down.
   const client = new MongoClient(config.mongo.uri, {
-    appName: 'session-service',
-    maxPoolSize: config.mongo.maxPoolSize,
-    writeConcern: { w: config.mongo.writeConcern as 'majority' | number },
+    ...mongoClientOptions(config.mongo, 'session-service'),
     readPreference: config.mongo.readPreference,
-    // Callers wait about 2 s (the gateway's gRPC deadline): an operation waiting for a server must
-    // give up well before that, so the caller hears UNAVAILABLE (503), not its own timeout (504).
-    // The repository also bounds every operation by the call's own deadline, and fails it at once
-    // while the health monitor knows the database is down.
-    serverSelectionTimeoutMS: 1_000,
-    connectTimeoutMS: 3_000,
   });
   const health = new HealthImplementation();
   const { repository, monitor } = createMonitoredRepository(client, config.mongo.dbName, health, logger, {

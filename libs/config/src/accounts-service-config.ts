@@ -1,5 +1,6 @@
 import { DURATION_PATTERN, parseDuration } from './duration';
-import { ACCOUNTS_SERVICE_ALLOWED_RPC_NAMES, isLoopbackHost, parseGrpcCallers, type GrpcCaller } from './grpc-callers';
+import { ACCOUNTS_SERVICE_ALLOWED_RPC_NAMES, type GrpcCaller } from './grpc-callers';
+import { grpcListenSettings } from './grpc-listen-settings';
 import { deepFreeze } from './deep-freeze';
 import { ConfigError, loadEnv } from './load-env';
 import { mongoEnvProperties, mongoSettings, type MongoSettings, type RawMongoEnv } from './mongo-settings';
@@ -144,22 +145,23 @@ export interface AccountsServiceConfig {
 /** Parses and freezes the accounts service configuration; throws ConfigError listing every bad variable. */
 export function loadAccountsServiceConfig(env: NodeJS.ProcessEnv): AccountsServiceConfig {
   const raw = loadEnv<RawAccountsServiceEnv>(accountsServiceEnvSchema, env);
-  const lastColon = raw.ACCOUNTS_SERVICE_URL.lastIndexOf(':');
-  const grpcHost = raw.ACCOUNTS_SERVICE_URL.slice(0, lastColon);
-  const { callers, problems } = parseGrpcCallers(raw.GRPC_CALLERS, raw.GRPC_CALLER_KEY_HASHES, ACCOUNTS_SERVICE_ALLOWED_RPC_NAMES);
+  const problems: string[] = [];
   // Without callers anyone on the network could try passwords at full speed past the gateway's limits.
-  if (callers.length === 0 && !isLoopbackHost(grpcHost)) {
-    problems.push(
-      `ACCOUNTS_SERVICE_URL: ${grpcHost} is not a loopback address, so GRPC_CALLERS and GRPC_CALLER_KEY_HASHES must be set (docs/grpc-callers.md); or listen on 127.0.0.1`,
-    );
-  }
+  const grpc = grpcListenSettings(
+    'ACCOUNTS_SERVICE_URL',
+    raw.ACCOUNTS_SERVICE_URL,
+    raw.GRPC_CALLERS,
+    raw.GRPC_CALLER_KEY_HASHES,
+    ACCOUNTS_SERVICE_ALLOWED_RPC_NAMES,
+    problems,
+  );
   // A zero window would forget every failure at once: no throttle at all.
   if (parseDuration(raw.ACCOUNTS_SIGNIN_WINDOW) < 1_000) problems.push('ACCOUNTS_SIGNIN_WINDOW: must be at least 1s');
   if (parseDuration(raw.ACCOUNTS_REAUTH_WINDOW) < 1_000) problems.push('ACCOUNTS_REAUTH_WINDOW: must be at least 1s');
   if (problems.length) throw new ConfigError(`invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
   const config: AccountsServiceConfig = {
     mongo: mongoSettings(raw),
-    grpc: { host: grpcHost, port: Number(raw.ACCOUNTS_SERVICE_URL.slice(lastColon + 1)), callers, reflection: raw.GRPC_REFLECTION },
+    grpc: { ...grpc, reflection: raw.GRPC_REFLECTION },
     sessionService: { url: raw.SESSION_SERVICE_URL, apiKey: raw.GRPC_API_KEY, deadlineMs: raw.GRPC_DEADLINE_MS },
     metrics: { host: raw.ACCOUNTS_METRICS_HOST, port: raw.ACCOUNTS_METRICS_PORT },
     accounts: {

@@ -57,3 +57,18 @@ export function mongoSettings(raw: RawMongoEnv): MongoSettings {
     embedded: raw.MONGODB_URI === undefined,
   };
 }
+
+/**
+ * The driver options both services open their client with (plain values, so this lib needs no
+ * driver). Callers wait about 2 s (the gateway's gRPC deadline): an operation waiting for a server
+ * must give up well before that, so the caller hears UNAVAILABLE (503), not its own timeout (504).
+ */
+export function mongoClientOptions(settings: MongoSettings, appName: string) {
+  return {
+    appName,
+    maxPoolSize: settings.maxPoolSize,
+    writeConcern: { w: settings.writeConcern as 'majority' | number },
+    serverSelectionTimeoutMS: 1_000,
+    connectTimeoutMS: 3_000,
+  };
+}

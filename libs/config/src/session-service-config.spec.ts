@@ -2,6 +2,7 @@ import { ConfigError } from './load-env';
 import { parseDuration } from './duration';
 import { loadGatewayConfig } from './gateway-config';
 import { loadSessionServiceConfig } from './session-service-config';
+import { mongoClientOptions } from './mongo-settings';
 
 describe('parseDuration', () => {
   it.each([
@@ -68,5 +69,18 @@ describe('gateway config', () => {
     expect(() => loadGatewayConfig({ GATEWAY_PORT: '70000', GRPC_LOAD_BALANCING: 'random' })).toThrow(
       /GATEWAY_PORT[\s\S]*GRPC_LOAD_BALANCING|GRPC_LOAD_BALANCING[\s\S]*GATEWAY_PORT/,
     );
+  });
+});
+
+describe('mongoClientOptions', () => {
+  it('carries the pool size and the write concern, numeric when given as digits, and gives up on a server within 1 s', () => {
+    const config = loadSessionServiceConfig({ MONGODB_MAX_POOL_SIZE: '7', MONGODB_WRITE_CONCERN: '2' });
+    expect(mongoClientOptions(config.mongo, 'x')).toEqual({
+      appName: 'x',
+      maxPoolSize: 7,
+      writeConcern: { w: 2 },
+      serverSelectionTimeoutMS: 1_000,
+      connectTimeoutMS: 3_000,
+    });
   });
 });

@@ -1,5 +1,6 @@
 import { DURATION_PATTERN, parseDuration } from './duration';
-import { parseGrpcCallers, isLoopbackHost, type GrpcCaller } from './grpc-callers';
+import type { GrpcCaller } from './grpc-callers';
+import { grpcListenSettings } from './grpc-listen-settings';
 import { deepFreeze } from './deep-freeze';
 import { ConfigError, loadEnv } from './load-env';
 import { mongoEnvProperties, mongoSettings, type RawMongoEnv } from './mongo-settings';
@@ -183,15 +184,16 @@ export interface SessionServiceConfig {
 /** Parses and freezes the session service configuration; throws ConfigError listing every bad variable. */
 export function loadSessionServiceConfig(env: NodeJS.ProcessEnv): SessionServiceConfig {
   const raw = loadEnv<RawSessionServiceEnv>(sessionServiceEnvSchema, env);
-  const lastColon = raw.SESSION_SERVICE_URL.lastIndexOf(':');
-  const grpcHost = raw.SESSION_SERVICE_URL.slice(0, lastColon);
-  const { callers, problems } = parseGrpcCallers(raw.GRPC_CALLERS, raw.GRPC_CALLER_KEY_HASHES);
+  const problems: string[] = [];
   // Without callers nobody is authenticated: reachable from other hosts, anyone could bind or revoke any session.
-  if (callers.length === 0 && !isLoopbackHost(grpcHost)) {
-    problems.push(
-      `SESSION_SERVICE_URL: ${grpcHost} is not a loopback address, so GRPC_CALLERS and GRPC_CALLER_KEY_HASHES must be set (docs/grpc-callers.md); or listen on 127.0.0.1`,
-    );
-  }
+  const grpc = grpcListenSettings(
+    'SESSION_SERVICE_URL',
+    raw.SESSION_SERVICE_URL,
+    raw.GRPC_CALLERS,
+    raw.GRPC_CALLER_KEY_HASHES,
+    undefined,
+    problems,
+  );
   // Zero would send heartbeats back to back on every idle stream.
   if (parseDuration(raw.FEED_HEARTBEAT_INTERVAL) < 10) problems.push('FEED_HEARTBEAT_INTERVAL: must be at least 10ms');
   // Zero would end every session bound without remember_me at the moment of its bind.
@@ -199,7 +201,7 @@ export function loadSessionServiceConfig(env: NodeJS.ProcessEnv): SessionService
   if (problems.length) throw new ConfigError(`invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
   const config: SessionServiceConfig = {
     mongo: { ...mongoSettings(raw), readPreference: raw.MONGODB_READ_PREFERENCE },
-    grpc: { host: grpcHost, port: Number(raw.SESSION_SERVICE_URL.slice(lastColon + 1)), callers, reflection: raw.GRPC_REFLECTION },
+    grpc: { ...grpc, reflection: raw.GRPC_REFLECTION },
     metrics: { host: raw.METRICS_HOST, port: raw.METRICS_PORT },
     session: {
       idleTtlMs: parseDuration(raw.SESSION_IDLE_TTL),
