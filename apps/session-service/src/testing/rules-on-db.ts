@@ -32,8 +32,9 @@ export async function startRulesOnDb(policy: Partial<SessionPolicy> = {}): Promi
   const db: EmbeddedDb = await startEmbeddedDb();
   const mongo = await MongoClient.connect(db.uri);
   const dbName = uniqueDbName('rules');
+  // No ensureIndexes: the rules need none, and repository code run in a hook would count as run by
+  // every spec for mutation testing (a "static" mutant reruns them all).
   const repository = new SessionRepository(mongo.db(dbName));
-  await repository.ensureIndexes();
   const clock = new ManualClock();
   const published: SessionChange[] = [];
   const base = { ...loadSessionServiceConfig({}).session, ...policy };
