@@ -134,6 +134,14 @@ export const gatewayEnvSchema = {
       default: '60s',
       description: 'a cached validation is asked again after this long; bounds what database edits that bypass the service leave stale',
     },
+    SESSION_CACHE_REFRESH_CONCURRENCY: {
+      type: 'integer',
+      minimum: 0,
+      maximum: 1000,
+      default: 8,
+      description:
+        'background revalidations (refresh-ahead, not extending) of busy entries nearing the max age in flight at most; 0 turns refresh-ahead off',
+    },
     SESSION_FEED_TARGETS: {
       type: 'string',
       pattern: '^\\s*([^\\s:,]+:\\d{1,5}(\\s*,\\s*[^\\s:,]+:\\d{1,5})*)?\\s*$',
@@ -187,6 +195,8 @@ export interface GatewayConfig {
     readonly enabled: boolean;
     readonly maxEntries: number;
     readonly maxAgeMs: number;
+    /** 0: no refresh-ahead (entries are asked again at their max age). */
+    readonly refreshConcurrency: number;
     /** Empty: resolve SESSION_SERVICE_URL. */
     readonly feedTargets: readonly string[];
     readonly touchIntervalMs: number;
@@ -222,6 +232,7 @@ interface RawGatewayEnv {
   SESSION_CACHE_ENABLED: boolean;
   SESSION_CACHE_MAX_ENTRIES: number;
   SESSION_CACHE_MAX_AGE: string;
+  SESSION_CACHE_REFRESH_CONCURRENCY: number;
   SESSION_FEED_TARGETS: string;
   SESSION_TOUCH_INTERVAL: string;
   FEED_STALE_AFTER: string;
@@ -269,6 +280,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv): GatewayConfig {
       enabled: raw.SESSION_CACHE_ENABLED,
       maxEntries: raw.SESSION_CACHE_MAX_ENTRIES,
       maxAgeMs: parseDuration(raw.SESSION_CACHE_MAX_AGE),
+      refreshConcurrency: raw.SESSION_CACHE_REFRESH_CONCURRENCY,
       feedTargets: Object.freeze(list(raw.SESSION_FEED_TARGETS)),
       touchIntervalMs: parseDuration(raw.SESSION_TOUCH_INTERVAL),
       feedStaleAfterMs: parseDuration(raw.FEED_STALE_AFTER),

@@ -208,21 +208,12 @@ describe('CachedValidator (fake clock, fake service and feed)', () => {
   });
 
   describe('fill race', () => {
-    const held = () => {
-      let release!: () => void;
-      service.gate = new Promise<void>((r) => (release = r));
-      return () => {
-        service.gate = undefined;
-        release();
-      };
-    };
-
     it.each([
       ['a revocation of the session', () => feed.change('SESSION_CHANGE_KIND_REVOKED', { session_id: 'a' })],
       ['a revocation of its user', () => feed.change('SESSION_CHANGE_KIND_USER_REVOKED', { user_id: 'u1' })],
       ['a feed reset', () => feed.emit('reset', { target: 't', streamId: 'z' })],
     ])('an answer is not cached when %s arrived while it was in flight', async (_name, change) => {
-      const release = held();
+      const release = service.hold();
       const pending = validator.validate('a.secret');
       change();
       release();
@@ -233,7 +224,7 @@ describe('CachedValidator (fake clock, fake service and feed)', () => {
     });
 
     it('an answer is cached when only its own EXTENDED arrived meanwhile (a miss extends the session)', async () => {
-      const release = held();
+      const release = service.hold();
       const pending = validator.validate('a.secret');
       feed.change('SESSION_CHANGE_KIND_EXTENDED', { session_id: 'a', idle_expires_at: atMs(now + 600_000) });
       feed.change('SESSION_CHANGE_KIND_REVOKED', { session_id: 'other' });
@@ -244,7 +235,7 @@ describe('CachedValidator (fake clock, fake service and feed)', () => {
 
     it('an answer slower than the fill window is not cached', async () => {
       make({ fillWindowMs: 5_000 });
-      const release = held();
+      const release = service.hold();
       const pending = validator.validate('a.secret');
       now += 5_000;
       release();

@@ -1,7 +1,8 @@
 import { ChangeTicks, type FillTicket } from './change-ticks';
 import type { FeedChange, FeedEvents } from './feed-events';
-import type { SessionCacheMetrics } from './metrics';
-import { NearCache } from './near-cache';
+import type { RefreshOutcome, SessionCacheMetrics } from './metrics';
+import { NearCache, type CacheEntry } from './near-cache';
+import { isRefusal, RefreshAhead } from './refresh-ahead';
 import { tokenHash } from './token-hash';
 import { TouchBatcher, type TouchSessionsFn } from './touch-batcher';
 import { timestampMs, versionAtMost, type ValidatedSession } from './validated-session';
@@ -16,8 +17,26 @@ export interface FeedSource {
   off<K extends keyof FeedEvents>(event: K, listener: (...args: FeedEvents[K]) => void): unknown;
 }
 
+/**
+ * Where in an entry's life it becomes due for refresh-ahead: a random point in 40-70 % of it. The rest
+ * of the life (at least 30 %, 14 s at the default 60 s less jitter) is the window in which a hit must
+ * come to refresh it, so it is kept longer than the gap between a busy session's requests; the spread
+ * keeps entries filled together from coming due together (docs/edge-validation.md).
+ */
+const REFRESH_FROM = 0.4;
+const REFRESH_SPREAD = 0.3;
+
 export interface CachedValidatorOptions {
   readonly validate: ValidateFn;
+  /**
+   * Validates without extending the session (ValidateSession with extend=false), for refresh-ahead:
+   * a hit on an entry past its refresh time is served and revalidated in the background, so a hot
+   * entry is replaced before its max age instead of turning into a miss. Activity is not reported by
+   * it (the touch batcher does that). Absent: no refresh-ahead; entries are asked again at max age.
+   */
+  readonly refresh?: ValidateFn;
+  /** Background refreshes in flight at most (default 8); more due at once are skipped until a later hit. */
+  readonly maxRefreshesInFlight?: number;
   readonly touch: TouchSessionsFn;
   readonly feed: FeedSource;
   readonly metrics: SessionCacheMetrics;
@@ -54,6 +73,7 @@ export class CachedValidator {
   private readonly cache: NearCache;
   private readonly ticks: ChangeTicks;
   private readonly touches: TouchBatcher;
+  private readonly refreshes: RefreshAhead | undefined;
   private readonly now: () => number;
   private readonly onChange = (change: FeedChange) => this.apply(change);
   private readonly onReset = ({ target }: { target: string }) => {
@@ -73,6 +93,7 @@ export class CachedValidator {
       maxAgeMs: options.maxAgeMs,
       maxAgeJitter: options.maxAgeJitter ?? 0.2,
       random: options.random ?? Math.random,
+      refreshAhead: options.refresh ? { from: REFRESH_FROM, spread: REFRESH_SPREAD } : undefined,
       onEvict: (reason, count) => {
         metrics.evictions.inc({ reason }, count);
         metrics.entries.set(this.cache?.size ?? 0);
@@ -89,6 +110,12 @@ export class CachedValidator {
       maxBatch: options.touchMaxBatch ?? 1_000,
       onError: options.onTouchError ?? (() => undefined),
     });
+    this.refreshes = options.refresh
+      ? new RefreshAhead({
+          maxInFlight: options.maxRefreshesInFlight ?? 8,
+          onOutcome: (outcome) => metrics.refreshes.inc({ outcome }),
+        })
+      : undefined;
     options.feed.on('change', this.onChange);
     options.feed.on('reset', this.onReset);
     options.feed.on('down', this.onDown);
@@ -102,6 +129,11 @@ export class CachedValidator {
     return this.touches.pending;
   }
 
+  /** Background refreshes running now (at most maxRefreshesInFlight). */
+  get refreshesInFlight(): number {
+    return this.refreshes?.inFlight ?? 0;
+  }
+
   async validate(token: string, context?: unknown): Promise<ValidatedSession> {
     return this.fromCache(token) ?? this.validateRemote(token, context);
   }
@@ -111,11 +143,13 @@ export class CachedValidator {
    * undefined (counted as a miss, by reason). Synchronous, so a host can
    * tell a hit (no call, cannot fail) from a miss before it spends anything
    * on the call (the gateway's invalid-token throttle reserves only for misses).
+   * A hit past the entry's refresh time also starts its background refresh.
    */
   fromCache(token: string): ValidatedSession | undefined {
     const now = this.now();
     const reason = !this.options.enabled ? 'disabled' : !this.options.feed.caughtUp ? 'feed_not_ready' : undefined;
-    const found = reason ? { miss: reason } : this.cache.lookup(tokenHash(token), now);
+    const key = tokenHash(token);
+    const found = reason ? { miss: reason } : this.cache.lookup(key, now);
     if ('miss' in found) {
       this.options.metrics.misses.inc({ reason: found.miss });
       return undefined;
@@ -126,6 +160,8 @@ export class CachedValidator {
       entry.reportedAt = now;
       this.touches.add(entry.session.sessionId);
     }
+    const { refresh } = this.options;
+    if (refresh && now >= entry.refreshAt) this.refreshes?.trigger(key, () => this.revalidate(refresh, token, key, entry));
     return entry.session;
   }
 
@@ -134,8 +170,32 @@ export class CachedValidator {
     const ticket = this.ticks.begin();
     const session = await this.options.validate(token, context);
     // The validation itself reported activity (it extends the idle expiry).
-    this.fill(ticket, tokenHash(token), session, this.now());
+    const now = this.now();
+    this.fill(ticket, tokenHash(token), session, now, now);
     return session;
+  }
+
+  /**
+   * A background revalidation of `entry`, under the same fill rules as a miss (the ticket is taken
+   * before the call, so a change during it wins). It replaces only the entry it was started for: one
+   * dropped or rewritten meanwhile (logout, a write, an eviction) is not brought back.
+   */
+  private async revalidate(refresh: ValidateFn, token: string, key: string, entry: CacheEntry): Promise<RefreshOutcome> {
+    const ticket = this.ticks.begin();
+    let session: ValidatedSession;
+    try {
+      session = await refresh(token);
+    } catch (err) {
+      if (!isRefusal(err)) return 'failed'; // no answer: the entry stays, bounded by its max age
+      this.cache.delete(key, 'refused');
+      return 'refused';
+    }
+    if (!this.cache.holds(key, entry)) return 'discarded';
+    // An EXTENDED received during the call may have moved the cached idle expiry past the answer's;
+    // only writes (which forbid this fill) move it back, so the later of the two is right.
+    const idleExpiresAt = Math.max(session.idleExpiresAt, entry.session.idleExpiresAt);
+    // Not extended, so no activity was reported: the entry keeps its reporting time for the touch batcher.
+    return this.fill(ticket, key, { ...session, idleExpiresAt }, this.now(), entry.reportedAt) ? 'refreshed' : 'discarded';
   }
 
   /** Call before a write through the service (update, touch, bind), and commitWrite with its answer. */
@@ -152,7 +212,8 @@ export class CachedValidator {
   commitWrite(ticket: WriteTicket, token: string, session: ValidatedSession, replaces?: string): void {
     if (replaces !== undefined && replaces !== token) this.cache.delete(tokenHash(replaces), 'write');
     const key = tokenHash(token);
-    if (!this.fill(ticket, key, session, this.now())) this.cache.delete(key, 'write');
+    const now = this.now();
+    if (!this.fill(ticket, key, session, now, now)) this.cache.delete(key, 'write');
   }
 
   /** Forgets a token whose session ended or changed in a way the answer does not show (logout, a failed write). */
@@ -177,10 +238,10 @@ export class CachedValidator {
     this.touches.close();
   }
 
-  private fill(ticket: FillTicket, key: string, session: ValidatedSession, now: number): boolean {
+  private fill(ticket: FillTicket, key: string, session: ValidatedSession, now: number, reportedAt: number): boolean {
     if (!this.options.enabled || !this.options.feed.caughtUp) return false;
     if (!this.ticks.mayFill(ticket, session.sessionId, session.userId)) return false;
-    this.cache.put(key, session, now, now);
+    this.cache.put(key, session, now, reportedAt);
     this.options.metrics.entries.set(this.cache.size);
     return true;
   }

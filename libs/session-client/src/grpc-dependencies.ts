@@ -15,10 +15,16 @@ export interface ValidatesSessions {
   validateSession(request: ValidateSessionRequest, options?: CallOptions): Promise<ValidateSessionResponse__Output>;
 }
 
-/** A miss validates as the gateway always did: ValidateSession, extending the idle expiry; the validator's context is the call options (request id). */
-export function validateOverGrpc(api: ValidatesSessions): ValidateFn {
+/**
+ * A miss validates as the gateway always did: ValidateSession, extending the idle expiry; the
+ * validator's context is the call options (request id). `{ extend: false }` gives the refresh-ahead
+ * function: a background revalidation is not activity, so it must not write the session.
+ */
+export function validateOverGrpc(api: ValidatesSessions, { extend = true }: { extend?: boolean } = {}): ValidateFn {
+  // The field is optional and defaults to extending, so a miss sends the request it always sent.
+  const request = (token: string): ValidateSessionRequest => (extend ? { token } : { token, extend: false });
   return async (token, context) => {
-    const { session } = await api.validateSession({ token }, context as CallOptions | undefined);
+    const { session } = await api.validateSession(request(token), context as CallOptions | undefined);
     if (!session) throw Object.assign(new Error('ValidateSession answered without a session'), { code: grpc.status.INTERNAL });
     return fromProtoSession(session);
   };

@@ -2,13 +2,21 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 export type MissReason = 'disabled' | 'feed_not_ready' | 'absent' | 'max_age' | 'idle_expired' | 'absolute_expired';
 export type EvictionReason =
-  'updated' | 'rotated' | 'revoked' | 'user_revoked' | 'removed' | 'reset' | 'max_age' | 'expired' | 'lru' | 'write';
+  'updated' | 'rotated' | 'revoked' | 'user_revoked' | 'removed' | 'reset' | 'max_age' | 'expired' | 'lru' | 'write' | 'refused';
+/**
+ * What became of a background revalidation: refreshed (answer cached), discarded (valid, but a change
+ * or a drop during the call forbade caching it), refused (the service said the session is not valid:
+ * entry dropped), failed (transport error, UNAVAILABLE, ...: entry left to its max age), skipped
+ * (the cap on refreshes in flight was reached: a later hit tries again).
+ */
+export type RefreshOutcome = 'refreshed' | 'discarded' | 'refused' | 'failed' | 'skipped';
 
 /** The near cache's and the feed's metrics, registered on the host's registry (one set per registry). */
 export interface SessionCacheMetrics {
   readonly hits: Counter;
   readonly misses: Counter<'reason'>;
   readonly evictions: Counter<'reason'>;
+  readonly refreshes: Counter<'outcome'>;
   readonly entries: Gauge;
   readonly feedConnected: Gauge<'target'>;
   readonly feedLag: Histogram;
@@ -29,6 +37,12 @@ export function createSessionCacheMetrics(registry: Registry): SessionCacheMetri
       name: 'session_cache_evictions_total',
       help: 'near cache entries dropped, by cause',
       labelNames: ['reason'],
+      registers,
+    }),
+    refreshes: new Counter({
+      name: 'session_cache_refreshes_total',
+      help: 'background revalidations of entries near their max age (refresh-ahead), by outcome; neither hits nor misses',
+      labelNames: ['outcome'],
       registers,
     }),
     entries: new Gauge({ name: 'session_cache_entries', help: 'entries in the near cache', registers }),

@@ -8,6 +8,8 @@ export interface CacheEntry {
   readonly cachedAt: number;
   /** When it stops being served: cachedAt + the max age, shortened by this entry's jitter. */
   readonly staleAt: number;
+  /** From when a hit also starts a background revalidation (refresh-ahead); staleAt when the host has none. */
+  readonly refreshAt: number;
   /** When activity on this session was last reported to the service (a validation with extend, or a touch). */
   reportedAt: number;
 }
@@ -24,6 +26,12 @@ export interface NearCacheOptions {
    */
   readonly maxAgeJitter: number;
   readonly random: () => number;
+  /**
+   * Refresh-ahead: each entry becomes due for a background revalidation at a random point between
+   * `from` and `from + spread` of its life, so entries filled together are refreshed over a spread of
+   * time rather than at once. Absent: refreshAt = staleAt (no refresh-ahead).
+   */
+  readonly refreshAhead?: { readonly from: number; readonly spread: number };
   readonly onEvict: (reason: EvictionReason, count: number) => void;
 }
 
@@ -69,9 +77,10 @@ export class NearCache {
   put(key: string, session: ValidatedSession, now: number, reportedAt: number): void {
     const previous = this.keyBySession.get(session.sessionId);
     if (previous !== undefined && previous !== key) this.delete(previous, 'rotated');
-    const { maxAgeMs, maxAgeJitter, random } = this.options;
-    const staleAt = now + maxAgeMs * (1 - maxAgeJitter * random());
-    this.lru.set(key, { session, cachedAt: now, staleAt, reportedAt });
+    const { maxAgeMs, maxAgeJitter, random, refreshAhead } = this.options;
+    const life = maxAgeMs * (1 - maxAgeJitter * random());
+    const refreshAt = refreshAhead ? now + life * (refreshAhead.from + refreshAhead.spread * random()) : now + life;
+    this.lru.set(key, { session, cachedAt: now, staleAt: now + life, refreshAt, reportedAt });
     this.keyBySession.set(session.sessionId, key);
     if (session.userId) {
       let set = this.sessionsByUser.get(session.userId);
@@ -84,6 +93,11 @@ export class NearCache {
     const deleted = this.lru.delete(key);
     if (deleted) this.options.onEvict(reason, 1);
     return deleted;
+  }
+
+  /** Whether `entry` is still the one cached under `key` (not dropped or replaced since it was read). */
+  holds(key: string, entry: CacheEntry): boolean {
+    return this.lru.peek(key) === entry;
   }
 
   /** The cached entry of a session (no recency bump: feed events are not use). */

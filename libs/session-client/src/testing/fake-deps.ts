@@ -53,14 +53,36 @@ export class FakeService {
   gate: Promise<void> | undefined;
   failWith: { code: number } | undefined;
 
+  /** Holds every answer until the returned function is called (fill-race and refresh tests). */
+  hold(): () => void {
+    let release!: () => void;
+    this.gate = new Promise<void>((r) => (release = r));
+    return () => {
+      this.gate = undefined;
+      release();
+    };
+  }
+
+  /** Validations without extend (refresh-ahead), counted apart from `calls`. */
+  refreshCalls = 0;
+
   readonly validate = async (token: string): Promise<ValidatedSession> => {
     this.calls += 1;
+    return this.answer(token);
+  };
+
+  readonly refresh = async (token: string): Promise<ValidatedSession> => {
+    this.refreshCalls += 1;
+    return this.answer(token);
+  };
+
+  private async answer(token: string): Promise<ValidatedSession> {
     const found = this.sessions.get(token.split('.')[0]);
     await this.gate;
     if (this.failWith) throw Object.assign(new Error('failed'), this.failWith);
     if (!found) throw Object.assign(new Error('invalid'), { code: 16 });
     return found;
-  };
+  }
 
   readonly touch = async (ids: string[]): Promise<void> => {
     this.touched.push(ids);

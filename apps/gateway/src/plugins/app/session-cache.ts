@@ -40,6 +40,9 @@ export default fp(
     const touches = touchOverGrpc({ address: config.sessionServiceUrl, apiKey: config.grpcApiKey, deadlineMs: config.grpcDeadlineMs });
     const validator = new CachedValidator({
       validate: validateOverGrpc(sessionApi),
+      // Refresh-ahead: a busy entry is revalidated (not extended) before its max age instead of becoming a miss.
+      refresh: settings.refreshConcurrency > 0 ? validateOverGrpc(sessionApi, { extend: false }) : undefined,
+      maxRefreshesInFlight: settings.refreshConcurrency,
       touch: touches.touch,
       feed,
       metrics: createSessionCacheMetrics(metrics.registry),
