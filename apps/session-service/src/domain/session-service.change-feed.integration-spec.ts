@@ -1,4 +1,4 @@
-import { rulesOnDbPerFile } from '../testing/rules-on-db';
+import { markRevokedFailingAfter, rulesOnDbPerFile } from '../testing/rules-on-db';
 import { NO_DEADLINE } from './call-context';
 import { BadRequestError, ReauthenticationRequiredError, SessionIdNotFoundError, VersionConflictError } from './errors';
 import { MAX_TOUCH_BATCH } from './session-service';
@@ -86,6 +86,23 @@ describe('what each write publishes to the change feed', () => {
     expect(await on.service.revokeAllForUser('nobody', null, NO_DEADLINE)).toEqual([]);
     expect(on.rules.published).toEqual([{ kind: 'user_revoked', userId: 'all1', exceptSessionId: kept.id }]);
     expect((await on.service.validate(kept.token, false, NO_DEADLINE)).userId).toBe('all1');
+  });
+  it('still publishes USER_REVOKED when revoking all stops part-way, for the sessions it did revoke', async () => {
+    const [a, b] = [await signedIn('all2'), await signedIn('all2')];
+    on.rules.published.length = 0;
+    const failure = new Error('store gone');
+    const failing = on.rules.service({ replace: { markRevoked: markRevokedFailingAfter(on.rules.repository, 1, failure) } });
+    await expect(failing.revokeAllForUser('all2', null, NO_DEADLINE)).rejects.toBe(failure);
+    expect(on.rules.published).toEqual([{ kind: 'user_revoked', userId: 'all2', exceptSessionId: null }]);
+    const states = [
+      (await on.rules.repository.findById(a.id, NO_DEADLINE))!.revokedAt,
+      (await on.rules.repository.findById(b.id, NO_DEADLINE))!.revokedAt,
+    ];
+    expect(states.filter((revokedAt) => revokedAt !== null)).toHaveLength(1);
+    on.rules.published.length = 0;
+    const failingAtOnce = on.rules.service({ replace: { markRevoked: markRevokedFailingAfter(on.rules.repository, 0, failure) } });
+    await expect(failingAtOnce.revokeAllForUser('all2', null, NO_DEADLINE)).rejects.toBe(failure);
+    expect(on.rules.published).toEqual([]);
   });
 });
 

@@ -1,4 +1,4 @@
-import { rulesOnDbPerFile } from '../testing/rules-on-db';
+import { markRevokedFailingAfter, rulesOnDbPerFile } from '../testing/rules-on-db';
 import { NO_DEADLINE } from './call-context';
 import {
   BadRequestError,
@@ -213,14 +213,8 @@ describe('BindUser keeps the user at SESSION_MAX_PER_USER live sessions', () => 
   it('keeps the bind when the eviction fails part-way, saying why and what it revoked', async () => {
     const [a, b] = await boundSessions('limit7', 2);
     const failure = new Error('store gone');
-    let calls = 0;
     const failing = on.rules.service({
-      replace: {
-        markRevoked: async (id, now, ctx) => {
-          if (++calls > 1) throw failure;
-          return on.rules.repository.markRevoked(id, now, ctx);
-        },
-      },
+      replace: { markRevoked: markRevokedFailingAfter(on.rules.repository, 1, failure) },
       policy: { maxPerUser: 1 },
     });
     const created = await failing.create(null, NO_DEADLINE);

@@ -74,3 +74,12 @@ export function rulesOnDbPerFile(policy: Partial<SessionPolicy> = {}): { rules: 
   });
   return handle;
 }
+
+/** The repository's markRevoked for the first `succeeding` calls, then `failure`: a store lost part-way through a loop of revocations. */
+export function markRevokedFailingAfter(repository: SessionRepository, succeeding: number, failure: Error): SessionStore['markRevoked'] {
+  let calls = 0;
+  return async (sessionId, now, ctx) => {
+    if (++calls > succeeding) throw failure;
+    return repository.markRevoked(sessionId, now, ctx);
+  };
+}
