@@ -1,7 +1,7 @@
 import { loadGatewayConfig } from '@session/config';
 import { startGateway } from '@session/testing';
 import { buildApp } from '../app';
-import { startGatewayStack, type GatewayStack } from './gateway-stack';
+import { startGatewayStack, type GatewayStack, type StackOptions } from './gateway-stack';
 
 /** A gateway on real loopback ports: the public one and the operations (metrics) one. */
 export interface ListeningGateway {
@@ -20,9 +20,9 @@ export interface EdgeStack {
   close(): Promise<void>;
 }
 
-/** A real database and session service, and gateways in front of it that specs reach only over HTTP. */
-export async function startEdgeStack(): Promise<EdgeStack> {
-  const stack = await startGatewayStack();
+/** A real database and session service (its variables in `options.serviceEnv`), and gateways in front of it that specs reach only over HTTP. */
+export async function startEdgeStack(options: Pick<StackOptions, 'serviceEnv'> = {}): Promise<EdgeStack> {
+  const stack = await startGatewayStack(options);
   const gateways: ListeningGateway[] = [];
   const track = (gateway: ListeningGateway) => {
     gateways.push(gateway);
