@@ -134,6 +134,20 @@ describe('BindUser records the sign-in', () => {
     await expect(losing.bindUser(created.token, 'hal', NO_DEADLINE)).rejects.toBeInstanceOf(VersionConflictError);
     expect(on.rules.published).toEqual([]);
   });
+
+  it('answers a bind that lost to a revocation with session_revoked, the better reason than a conflict', async () => {
+    const created = await on.service.create(null, NO_DEADLINE);
+    const revokedMeanwhile = on.rules.service({
+      replace: {
+        bindUserIfUnchanged: async (base) => {
+          await on.rules.repository.markRevoked(base.sessionId, on.rules.clock.now(), NO_DEADLINE);
+          return null;
+        },
+      },
+    });
+    await expect(revokedMeanwhile.bindUser(created.token, 'ida', NO_DEADLINE)).rejects.toBeInstanceOf(SessionRevokedError);
+    expect(on.rules.published).toEqual([]);
+  });
 });
 
 /** `count` sessions bound to `userId`, the clock moving a minute before each bind (so each was seen later than the one before). */
