@@ -1,7 +1,8 @@
-import { createSessionClient, SessionApi } from '@session/grpc-client';
-import { FeedServer } from '@session/session-client/testing';
+import type { SessionApi } from '@session/grpc-client';
+import type { FeedServer } from '@session/session-client/testing';
 import { metricValue, waitUntil } from '@session/testing';
-import { grpcCalls, startEdgeStack, type EdgeStack, type ListeningGateway } from '../../testing/edge-stack';
+import { grpcCalls, type EdgeStack, type ListeningGateway } from '../../testing/edge-stack';
+import { startScriptedFeedEdge, type ScriptedFeedEdge } from '../../testing/scripted-feed-edge';
 
 const LIMIT = 5;
 
@@ -11,6 +12,7 @@ const LIMIT = 5;
  * SessionFeedService) decides when the cache may answer and what it evicts.
  */
 describe('gateway near cache (outside clients, real session service, scripted feed)', () => {
+  let scripted: ScriptedFeedEdge;
   let edge: EdgeStack;
   let feed: FeedServer;
   let gateway: ListeningGateway;
@@ -24,21 +26,10 @@ describe('gateway near cache (outside clients, real session service, scripted fe
     (await (await fetch(`${gateway.url}/api/sessions`, { method: 'POST' })).json()) as { token: string; session: { session_id: string } };
 
   beforeAll(async () => {
-    edge = await startEdgeStack();
-    feed = new FeedServer();
-    await feed.start();
-    // The scripted feed sends no heartbeats: a long stale bound keeps it trusted for the whole file.
-    gateway = await edge.listen({ INVALID_TOKEN_LIMIT: String(LIMIT), SESSION_FEED_TARGETS: feed.target, FEED_STALE_AFTER: '600s' });
-    await waitUntil(async () => (await metricValue(gateway.metricsUrl, 'session_feed_connected', { target: feed.target })) === 1, {
-      what: 'the feed to connect',
-    });
-    api = new SessionApi(createSessionClient({ address: edge.stack.service.address }), 5_000);
+    scripted = await startScriptedFeedEdge({ INVALID_TOKEN_LIMIT: String(LIMIT) });
+    ({ edge, feed, gateway, api } = scripted);
   });
-  afterAll(async () => {
-    api?.close();
-    await edge?.close();
-    feed?.kill();
-  });
+  afterAll(() => scripted?.close());
 
   it(`serves ${LIMIT * 8} concurrent cached reads from one address (INVALID_TOKEN_LIMIT ${LIMIT}) without a 429 or a gRPC call`, async () => {
     const { token } = await create();

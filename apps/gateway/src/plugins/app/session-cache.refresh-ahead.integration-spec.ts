@@ -1,8 +1,6 @@
 import { timestampToDate } from '@session/proto';
-import { createSessionClient, SessionApi } from '@session/grpc-client';
-import { FeedServer } from '@session/session-client/testing';
 import { metricValue, waitUntil } from '@session/testing';
-import { startEdgeStack, type EdgeStack, type ListeningGateway } from '../../testing/edge-stack';
+import { startScriptedFeedEdge, type ScriptedFeedEdge } from '../../testing/scripted-feed-edge';
 
 const MAX_AGE_MS = 3_000;
 
@@ -13,45 +11,31 @@ const MAX_AGE_MS = 3_000;
  * is the refresh alone.
  */
 describe('gateway near cache refresh-ahead (outside client, real session service, scripted feed)', () => {
-  let edge: EdgeStack;
-  let feed: FeedServer;
-  let gateway: ListeningGateway;
-  let api: SessionApi;
+  let t: ScriptedFeedEdge;
 
-  const get = (token: string) => fetch(`${gateway.url}/api/sessions/current`, { headers: { authorization: `Bearer ${token}` } });
+  const get = (token: string) => fetch(`${t.gateway.url}/api/sessions/current`, { headers: { authorization: `Bearer ${token}` } });
   const idleExpiry = async (token: string) => {
     const res = await get(token);
     expect(res.status).toBe(200);
     return Date.parse(((await res.json()) as { session: { idle_expires_at: string } }).session.idle_expires_at);
   };
-  const create = async () => (await (await fetch(`${gateway.url}/api/sessions`, { method: 'POST' })).json()) as { token: string };
-  const metric = (name: string, labels: Record<string, string> = {}) => metricValue(gateway.metricsUrl, name, labels);
+  const create = async () => (await (await fetch(`${t.gateway.url}/api/sessions`, { method: 'POST' })).json()) as { token: string };
+  const metric = (name: string, labels: Record<string, string> = {}) => metricValue(t.gateway.metricsUrl, name, labels);
   const refreshes = (outcome: string) => metric('session_cache_refreshes_total', { outcome });
 
   beforeAll(async () => {
-    // The service writes a new idle expiry on an extending validation 1 s after the last write, so a
-    // refresh that extended would show in the answer within this spec.
-    edge = await startEdgeStack({ serviceEnv: { SESSION_TOUCH_INTERVAL: '1s' } });
-    feed = new FeedServer();
-    await feed.start();
-    gateway = await edge.listen({
-      SESSION_FEED_TARGETS: feed.target,
-      // The scripted feed sends no heartbeats: a long stale bound keeps it trusted for the whole file.
-      FEED_STALE_AFTER: '600s',
-      SESSION_CACHE_MAX_AGE: `${MAX_AGE_MS}ms`,
-      // No batched touch during the spec: the refresh is the only call that could move the idle expiry.
-      SESSION_TOUCH_INTERVAL: '600s',
-    });
-    await waitUntil(async () => (await metric('session_feed_connected', { target: feed.target })) === 1, {
-      what: 'the feed to connect',
-    });
-    api = new SessionApi(createSessionClient({ address: edge.stack.service.address }), 5_000);
+    t = await startScriptedFeedEdge(
+      {
+        SESSION_CACHE_MAX_AGE: `${MAX_AGE_MS}ms`,
+        // No batched touch during the spec: the refresh is the only call that could move the idle expiry.
+        SESSION_TOUCH_INTERVAL: '600s',
+      },
+      // The service writes a new idle expiry on an extending validation 1 s after the last write, so a
+      // refresh that extended would show in the answer within this spec.
+      { SESSION_TOUCH_INTERVAL: '1s' },
+    );
   });
-  afterAll(async () => {
-    api?.close();
-    await edge?.close();
-    feed?.kill();
-  });
+  afterAll(() => t?.close());
 
   it('serves a busy session from the cache past its max age without a miss, refreshing it in the background without extending it', async () => {
     const { token } = await create();
@@ -74,7 +58,7 @@ describe('gateway near cache refresh-ahead (outside client, real session service
     // The entry now holds a refresh's answer: the idle expiry the session had, not a new one.
     expect(await idleExpiry(token)).toBe(filledIdleExpiry);
     // Control: an extending validation at this point does move it, so the check above could fail.
-    const { session } = await api.validateSession({ token });
+    const { session } = await t.api.validateSession({ token });
     expect(timestampToDate(session?.idle_expires_at)?.getTime()).toBeGreaterThan(filledIdleExpiry);
   });
 
@@ -82,7 +66,7 @@ describe('gateway near cache refresh-ahead (outside client, real session service
     const { token } = await create();
     expect((await get(token)).status).toBe(200); // cached
     const [refusedBefore, staleBefore] = [await refreshes('refused'), await metric('session_cache_evictions_total', { reason: 'max_age' })];
-    expect((await api.revokeSession({ token })).revoked).toBe(true);
+    expect((await t.api.revokeSession({ token })).revoked).toBe(true);
     // The feed says nothing, so only the refresh can learn of it: served until a hit past the refresh time.
     const refused = await waitUntil(
       async () => {
