@@ -37,7 +37,7 @@ export interface PhasePair extends Saturated {
 }
 
 /** Where a phase's extra figures come from: CPU of these processes, the service's and the gateway's metrics. */
-interface Probes {
+export interface Probes {
   pids: Record<string, number>;
   dbMetricsUrl?: string;
   cacheMetricsUrl?: string;
@@ -100,7 +100,7 @@ async function withCache<T>(cacheMetricsUrl: string | undefined, run: () => Prom
  * (how many touch writes the reads caused, and their cost) and the gateway's
  * cache hits and misses.
  */
-async function saturate(label: string, job: LoadJob, probes: Probes): Promise<Saturated> {
+export async function saturate(label: string, job: LoadJob, probes: Probes): Promise<Saturated> {
   const { pids, dbMetricsUrl } = probes;
   const opsBefore = dbMetricsUrl ? await scrapeDbOps(dbMetricsUrl) : undefined;
   const sampler = sampleProcesses(Object.fromEntries(Object.entries(pids).filter(([, pid]) => pid > 0)));
@@ -233,7 +233,7 @@ function jobs(stack: BenchStack, live: LiveSessions, cookies: string[], o: Bench
  * so before each read phase their last writes are spread over the interval
  * (touch-spread.ts): the touch rate is then the steady state.
  */
-async function spreadTouches(db: Db, collection: string, field: string, ids: readonly string[]): Promise<void> {
+export async function spreadTouches(db: Db, collection: string, field: string, ids: readonly string[]): Promise<void> {
   const r = await spreadTouchState(db.collection<SessionKeyed>(collection), field, ids);
   const missing = ids.length - r.matched;
   progress(

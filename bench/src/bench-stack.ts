@@ -8,7 +8,8 @@ import { spawnGateway, spawnSessionService, type ServiceProcess, type SpawnOptio
 
 export interface ServicesOptions {
   service?: SpawnOptions;
-  gateway?: SpawnOptions;
+  /** false: no gateway (a comparison of session services alone, where an idle gateway's feed subscription would load one side). */
+  gateway?: SpawnOptions | false;
 }
 
 interface Handle {
@@ -105,6 +106,7 @@ export class BenchStack {
     const service = await spawnSessionService(this.db.uri, this.dbName, options.service);
     this.track({ name: 'session service', ...service });
     this.service = { address: service.address, pid: service.pid, metricsUrl: service.metricsUrl };
+    if (options.gateway === false) return;
     const gateway = await spawnGateway(service.address, options.gateway);
     this.track({ name: 'gateway', ...gateway });
     this.gateway = { url: gateway.url, pid: gateway.pid, metricsUrl: gateway.metricsUrl };
@@ -169,7 +171,14 @@ export class BenchStack {
     for (const handle of this.running.splice(0).reverse()) await handle.stop().catch(() => undefined);
   }
 
-  async stop(): Promise<void> {
+  private stopped?: Promise<void>;
+
+  /** Stops everything once; a second call (a signal handler and the run's own finally) waits for the same stop. */
+  stop(): Promise<void> {
+    return (this.stopped ??= this.stopAll());
+  }
+
+  private async stopAll(): Promise<void> {
     await this.stopProcesses();
     await this.mongo
       .db(this.dbName)

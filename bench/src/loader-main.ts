@@ -23,6 +23,9 @@ function run(job: LoadJob): Promise<LoadResult> {
   }
 }
 
+// The orchestrator is gone (killed, crashed): its load would only burden whatever is still running.
+process.once('disconnect', () => process.exit(1));
+
 process.once('message', (job: LoadJob) => {
   const cpuBefore = process.cpuUsage();
   run(job).then(

@@ -15,6 +15,8 @@ export interface MongoFindJob {
   dbName: string;
   field: FloorField;
   sessionIds: string[];
+  /** Each session's stored secret_hash (same order): set, the filter is `{_id, secret_hash}`, the session service's token lookup. */
+  secretHashes?: string[];
   /** Driver pool size: the session service's default, so the floor gets the same connections. */
   maxPoolSize: number;
   pacing: Pacing;
@@ -24,9 +26,11 @@ export interface MongoFindJob {
 export async function runMongoFindJob(job: MongoFindJob): Promise<LoadResult> {
   const client = await MongoClient.connect(job.uri, { maxPoolSize: job.maxPoolSize });
   try {
-    const sessions = client.db(job.dbName).collection<{ _id: string; session_id: string }>('user_sessions');
+    const sessions = client.db(job.dbName).collection<{ _id: string; session_id: string; secret_hash: string }>('user_sessions');
     return await runOperations(async (i) => {
-      const filter: Filter<{ _id: string; session_id: string }> = { [job.field]: job.sessionIds[i % job.sessionIds.length] };
+      const k = i % job.sessionIds.length;
+      const filter: Filter<{ _id: string; session_id: string; secret_hash: string }> = { [job.field]: job.sessionIds[k] };
+      if (job.secretHashes) filter.secret_hash = job.secretHashes[k];
       // The same 2 s budget the gateway gives a gRPC call, so a slow scan cannot outlive its phase.
       const doc = await sessions.findOne(filter, { maxTimeMS: 2_000 });
       if (!doc) throw new Error('session document not found');

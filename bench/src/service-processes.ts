@@ -13,6 +13,8 @@ export const SERVICE_LOG_LEVEL = 'warn';
 export interface SpawnOptions {
   env?: Record<string, string>;
   nodeArgs?: string[];
+  /** Another build of the service (e.g. an earlier commit's, to compare) and the checkout it runs from; default this one's. */
+  build?: { bundle: string; cwd: string };
 }
 
 export interface ServiceProcess {
@@ -32,9 +34,10 @@ async function waitUntil(what: string, proc: RunningProcess, ready: () => Promis
   throw new Error(`${what} not ready after ${timeoutMs} ms:\n${proc.output()}`);
 }
 
-function spawnBundle(bundle: string, env: Record<string, string>, options: SpawnOptions): ServiceProcess {
+function spawnBundle(defaultBundle: string, env: Record<string, string>, options: SpawnOptions): ServiceProcess {
+  const { bundle, cwd } = options.build ?? { bundle: defaultBundle, cwd: workspaceRoot() };
   const proc = startProcess(process.execPath, [...(options.nodeArgs ?? []), bundle], {
-    cwd: workspaceRoot(),
+    cwd,
     env: { ...process.env, LOG_LEVEL: SERVICE_LOG_LEVEL, ...env, ...options.env },
   });
   return { proc, pid: proc.child.pid ?? 0, stop: () => proc.stop() };

@@ -62,4 +62,19 @@ describe('spreadTouchState', () => {
     expect(r.matched).toBe(ids.length - 3);
     expect(r.seconds).toBeGreaterThanOrEqual(0);
   });
+
+  it('writes the end of the list first, so the sessions a loader reads first are the last written (the freshest)', async () => {
+    const written: string[] = [];
+    const collection = {
+      bulkWrite: async (ops: AnyBulkWriteOperation<SessionKeyed>[]) => {
+        for (const op of ops) written.push(String(setOf(op)?.filter._id));
+        return { matchedCount: ops.length };
+      },
+    } as unknown as Collection<SessionKeyed>;
+    const ids = Array.from({ length: 2 * SPREAD_BATCH_SIZE + 20 }, (_, i) => `s${i}`);
+    await spreadTouchState(collection, 'last_seen_at', ids);
+    expect(new Set(written)).toEqual(new Set(ids));
+    expect(written.slice(-20)).toEqual(ids.slice(0, 20));
+    expect(written.slice(0, SPREAD_BATCH_SIZE)).toEqual(ids.slice(-SPREAD_BATCH_SIZE));
+  });
 });

@@ -50,8 +50,11 @@ export interface SpreadResult {
 /**
  * Spreads the last write time `field` of the sessions `ids` in `collection`
  * (see spreadLastWriteOps), straight through the driver in unordered batches.
- * Each batch takes the clock afresh, so only the sessions written while the
- * spread ran come due early, in the (discarded) warm-up, not a whole batch.
+ * Each batch takes the clock afresh. The batches go from the end of `ids` to
+ * its start, because the loaders read the sessions in list order: the first
+ * ones read are then the last written. In the list's order, on a busy machine
+ * where the spread takes 30 s, the sessions read first had aged those 30 s
+ * when the phase began, and half of a round's reads found a touch due.
  */
 export async function spreadTouchState(
   collection: Collection<SessionKeyed>,
@@ -61,8 +64,9 @@ export async function spreadTouchState(
 ): Promise<SpreadResult> {
   const started = performance.now();
   let matched = 0;
-  for (let i = 0; i < ids.length; i += batchSize) {
-    const result = await collection.bulkWrite(spreadLastWriteOps(ids.slice(i, i + batchSize), field, Date.now()), { ordered: false });
+  for (let end = ids.length; end > 0; end -= batchSize) {
+    const batch = ids.slice(Math.max(0, end - batchSize), end);
+    const result = await collection.bulkWrite(spreadLastWriteOps(batch, field, Date.now()), { ordered: false });
     matched += result.matchedCount;
   }
   return { matched, seconds: (performance.now() - started) / 1_000 };

@@ -1,0 +1,140 @@
+import { parseArgs } from 'node:util';
+import { roundFigures, renderComparison, type Side } from './ab-figures';
+import { prepareBaseBuild } from './base-build';
+import { parseBenchOptions } from './bench-options';
+import { progress, saturate, spreadTouches, type Probes } from './bench-phases';
+import { BenchStack } from './bench-stack';
+import { int } from './format';
+import type { Pacing } from './load-result';
+import type { LoadJob } from './loader-main';
+import { runInLoader } from './run-in-loader';
+import { createLiveSessions } from './seed-sessions';
+import { stopOnTermination } from './stop-on-termination';
+
+interface Contender {
+  label: string;
+  jobFor: (pacing: Pacing) => LoadJob;
+  probes: Probes;
+}
+
+/**
+ * Warm-up of each contender, then `rounds` saturation rounds alternating them (A/B/A/B...), so
+ * both see the same drift of a shared machine; `beforeEach` runs before every round.
+ */
+async function alternate(
+  contenders: [Contender, Contender],
+  rounds: number,
+  pacing: Pacing,
+  warmupS: number,
+  beforeEach: () => Promise<void>,
+) {
+  for (const c of contenders) await runInLoader(c.jobFor({ ...pacing, durationS: warmupS }));
+  const sides: [Side, Side] = [
+    { label: contenders[0].label, rounds: [] },
+    { label: contenders[1].label, rounds: [] },
+  ];
+  for (let r = 1; r <= rounds; r++)
+    for (const [i, c] of contenders.entries()) {
+      await beforeEach();
+      sides[i].rounds.push(roundFigures(await saturate(`${c.label}, round ${r}/${rounds}`, c.jobFor(pacing), c.probes)));
+    }
+  return sides;
+}
+
+/**
+ * `nx run bench:compare-validate -- --base <ref> [--rounds 3]`: ValidateSession at saturation
+ * against the session service built at `ref` and against this checkout's, both running at once on
+ * one embedded database and validating the same sessions (minted by this checkout's service, whose
+ * documents the older one reads too), in alternated rounds; then the bare driver's findOne({_id})
+ * against findOne({_id, secret_hash}), the two lookups the versions make. Both services run on
+ * 127.0.0.1 with no callers configured, which both accept from a loopback peer without an API key.
+ * BENCH_PHASE_SECONDS and BENCH_LIVE_SESSIONS apply as in the bench.
+ */
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { base: { type: 'string' }, rounds: { type: 'string', default: '3' } } });
+  const rounds = Number(values.rounds);
+  if (!values.base) throw new Error('give the commit to compare with: --base <ref>');
+  if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a positive integer, got ${values.rounds}`);
+  const o = parseBenchOptions([], process.env);
+  const base = prepareBaseBuild(values.base);
+
+  progress('starting the embedded database and both session services');
+  // Installed before anything starts: a signal during start-up stops what has started so far.
+  const running: { stack?: BenchStack } = {};
+  stopOnTermination(async () => running.stack?.stop());
+  const stack = await BenchStack.start({ gateway: false });
+  running.stack = stack;
+  try {
+    const older = await stack.addSessionService(`session service ${base.commit.slice(0, 12)}`, { build: base });
+    const live = await createLiveSessions(stack.service.address, o.liveSessions);
+    progress(`minted ${int(o.liveSessions)} sessions`);
+    const db = stack.mongo.db(stack.dbName);
+    const database = stack.databasePid;
+    const pacing: Pacing = { concurrency: o.concurrency, durationS: o.phaseS };
+    const validate = (label: string, address: string, pid: number, metricsUrl: string): Contender => ({
+      label,
+      jobFor: (p) => ({ kind: 'grpc-validate', address, tokens: live.tokens, channels: o.channels, pacing: p }),
+      probes: { pids: { service: pid, database }, dbMetricsUrl: metricsUrl },
+    });
+    // Each round starts from the steady touch state (touch-spread.ts), whatever the previous round wrote.
+    const spread = () => spreadTouches(db, 'user_sessions', 'last_seen_at', live.sessionIds);
+    const services = await alternate(
+      [
+        validate(`A ${base.commit.slice(0, 12)}`, older.address, older.pid, older.metricsUrl),
+        validate('B this checkout', stack.service.address, stack.service.pid, stack.service.metricsUrl),
+      ],
+      rounds,
+      pacing,
+      o.warmupS,
+      spread,
+    );
+    await stack.stopExtra(older);
+
+    const hashes = new Map(
+      (
+        await db
+          .collection<{ _id: string; secret_hash: string }>('user_sessions')
+          .find({}, { projection: { secret_hash: 1 } })
+          .toArray()
+      ).map((d) => [d._id, d.secret_hash]),
+    );
+    const find = (label: string, withSecret: boolean): Contender => ({
+      label,
+      jobFor: (p) => ({
+        kind: 'mongo-find',
+        uri: stack.mongoUri,
+        dbName: stack.dbName,
+        field: '_id',
+        sessionIds: live.sessionIds,
+        secretHashes: withSecret ? live.sessionIds.map((id) => hashes.get(id) ?? '') : undefined,
+        maxPoolSize: 20,
+        pacing: p,
+      }),
+      probes: { pids: { database } },
+    });
+    const lookups = await alternate(
+      [find('findOne({_id})', false), find('findOne({_id, secret_hash})', true)],
+      rounds,
+      pacing,
+      o.warmupS,
+      async () => undefined,
+    );
+
+    process.stdout.write(
+      [
+        '',
+        `ValidateSession A/B: ${int(o.liveSessions)} sessions, ${o.phaseS} s rounds, ${o.concurrency} calls in flight over ${o.channels} channels, Node ${process.version}, ${stack.databaseLabel}`,
+        renderComparison('(2) gRPC ValidateSession at saturation', services),
+        renderComparison('(3) bare driver, the two lookups', lookups),
+        '',
+      ].join('\n'),
+    );
+  } finally {
+    await stack.stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`compare-validate failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exitCode = 1;
+});
