@@ -158,6 +158,26 @@ describe('SessionRepository.extendDueIdleExpiries (TouchSessions)', () => {
   });
 });
 
+describe('SessionRepository.extendDueIdleExpiries: the store calls it makes', () => {
+  const now = at(20_000);
+  const operations: string[] = [];
+  const counted = () =>
+    new SessionRepository(client.db(collection.dbName), { observer: { observeDbOperation: (op) => void operations.push(op) } });
+
+  it('sends one find and one updateMany for sessions it may move together, one update each for the capped, and nothing more', async () => {
+    await inserted(session(311), session(312), session(313, { absoluteExpiresAt: at(50_000) }));
+    operations.length = 0;
+    expect(await counted().extendDueIdleExpiries([311, 312].map(id), now, at(80_000), at(10_000), NO_DEADLINE)).toHaveLength(2);
+    expect(operations).toEqual(['find_due_touches', 'touch_many']);
+    operations.length = 0;
+    expect(await counted().extendDueIdleExpiries([id(313)], now, at(80_000), at(10_000), NO_DEADLINE)).toHaveLength(1);
+    expect(operations).toEqual(['find_due_touches', 'touch_capped']);
+    operations.length = 0;
+    expect(await counted().extendDueIdleExpiries([id(398)], now, at(80_000), at(10_000), NO_DEADLINE)).toEqual([]);
+    expect(operations).toEqual(['find_due_touches']);
+  });
+});
+
 /** The database, with `before` run (once) ahead of the first update the repository sends: a rival's write landing in between. */
 function withBeforeUpdates(database: Db, before: () => Promise<void>): Db {
   let pending: Promise<void> | undefined;

@@ -110,4 +110,12 @@ describe('SessionService input checks, before any database access', () => {
     const deletions = { ['k'.repeat(20_000)]: null };
     await expect(service.updateData(TOKEN, { userData: deletions, mode: 'merge' }, ctx)).rejects.toMatchObject(reachedStore);
   });
+
+  it('names the first malformed id of a touch batch, even the very first, and asks the store nothing for an empty batch', async () => {
+    await expect(service.touchMany(['nope', ID], NO_DEADLINE)).rejects.toThrow(
+      new BadRequestError('session_ids[0] is not a UUID v4 session id'),
+    );
+    await expect(service.touchMany([], ctx)).resolves.toBe(0);
+    await expect(service.touchMany([ID, ID], ctx)).rejects.toMatchObject(reachedStore);
+  });
 });
