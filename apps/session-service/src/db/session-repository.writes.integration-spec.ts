@@ -270,6 +270,28 @@ describe('SessionRepository.bindUserIfUnchanged and writeClaimsIfVersion', () =>
   });
 });
 
+describe('SessionRepository.writeDataIfVersion', () => {
+  it('replaces the data and moves version, updated, last seen and expiry together; only on the read version of a live session', async () => {
+    await inserted(session(411, { userId: 'w', claims: { keep: 1 } }), session(412, { revokedAt: T0 }));
+    const base = (await repository.findById(id(411), NO_DEADLINE))!;
+    const change = { base, userData: { b: 2 }, now: at(4_000), expiry: expiry(64_000) };
+    const written = await repository.writeDataIfVersion(id(411), 0, change, NO_DEADLINE);
+    expect(written).toEqual({
+      ...base,
+      userData: { b: 2 },
+      version: 1,
+      updatedAt: at(4_000),
+      lastSeenAt: at(4_000),
+      idleExpiresAt: at(64_000),
+      expiresAt: at(64_000),
+    });
+    expect(await repository.findById(id(411), NO_DEADLINE)).toEqual(written);
+    expect(await repository.writeDataIfVersion(id(411), 0, change, NO_DEADLINE)).toBeNull();
+    expect(await repository.writeDataIfVersion(id(412), 0, { ...change, base: session(412) }, NO_DEADLINE)).toBeNull();
+    expect((await raw(412))!.user_data).toEqual({ n: 412 });
+  });
+});
+
 describe('SessionRepository: lookups and revocation', () => {
   it('finds a session by token only when id and secret hash both match', async () => {
     await inserted(session(501));
