@@ -1,5 +1,8 @@
 import {
   BadRequestError,
+  ClaimsTooLargeError,
+  InvalidClaimsError,
+  ReauthenticationRequiredError,
   DeadlineExceededError,
   ForbiddenError,
   InternalError,
@@ -31,6 +34,8 @@ describe('domain errors', () => {
     ['ServiceUnavailableError', ServiceUnavailableError, 'unavailable', 'the session store is unavailable, retry later'],
     ['DeadlineExceededError', DeadlineExceededError, 'deadline_exceeded', 'the call deadline passed before the work could be done'],
     ['InternalError', InternalError, 'internal', 'internal error'],
+    ['InvalidClaimsError', InvalidClaimsError, 'invalid_claims', 'claims are invalid'],
+    ['ReauthenticationRequiredError', ReauthenticationRequiredError, 'reauthentication_required', 'a more recent sign-in is required'],
   ] as const)('%s carries its reason, name and default message', (name, Kind, reason, message) => {
     const error = new Kind();
     expect(error).toBeInstanceOf(SessionServiceError);
@@ -54,6 +59,12 @@ describe('domain errors', () => {
     const error = new PayloadTooLargeError(16_384);
     expect(error).toMatchObject({ name: 'PayloadTooLargeError', reason: 'payload_too_large' });
     expect(error.message).toBe('user_data is larger than 16384 bytes');
+  });
+
+  it('names the limit in a claims_too_large message', () => {
+    const error = new ClaimsTooLargeError(2_048);
+    expect(error).toBeInstanceOf(SessionServiceError);
+    expect(error).toMatchObject({ name: 'ClaimsTooLargeError', reason: 'claims_too_large', message: 'claims are larger than 2048 bytes' });
   });
 
   it('keeps a cause for the logs without showing it in the message', () => {

@@ -1,5 +1,5 @@
 import { systemClock } from './clock';
-import { extendedExpiry, initialExpiry, sessionState, touchIsDue, type ExpiryPolicy } from './expiry';
+import { boundAbsoluteExpiry, extendedExpiry, initialExpiry, sessionState, touchIsDue, type ExpiryPolicy } from './expiry';
 
 const MIN = 60_000;
 const policy: ExpiryPolicy = { idleTtlMs: 10 * MIN, absoluteTtlMs: 30 * MIN, touchIntervalMs: MIN };
@@ -35,6 +35,20 @@ describe('expiry arithmetic', () => {
   it('makes a touch due once per interval since the last write', () => {
     expect(touchIsDue(t0, at(MIN - 1), policy)).toBe(false);
     expect(touchIsDue(t0, at(MIN), policy)).toBe(true);
+  });
+});
+
+describe('the absolute expiry a bind gives', () => {
+  const bindPolicy = { ...policy, browserAbsoluteTtlMs: 12 * MIN };
+  const session = { createdAt: t0, absoluteExpiresAt: at(20 * MIN) };
+
+  it('with remember me: the full lifetime from creation, even past what a shorter sign-in left', () => {
+    expect(boundAbsoluteExpiry(session, true, at(5 * MIN), bindPolicy)).toEqual(at(30 * MIN));
+  });
+
+  it('without: the browser lifetime from the bind, never later than the session already had', () => {
+    expect(boundAbsoluteExpiry(session, false, at(5 * MIN), bindPolicy)).toEqual(at(17 * MIN));
+    expect(boundAbsoluteExpiry(session, false, at(9 * MIN), bindPolicy)).toEqual(at(20 * MIN));
   });
 });
 
