@@ -14,6 +14,8 @@ describe('deviceToStore', () => {
     ['fe80::1%eth0', 'fe80:0:0::'],
     ['::1', '0:0:0::'],
     ['64:ff9b::203.0.113.7', '64:ff9b:0::'],
+    // An IPv4 tail is two groups: it decides how many zeros "::" stands for.
+    ['::2:3:4:5:6:203.0.113.7', '0:2:3::'],
     ['', ''],
   ])('truncates %s to %s (IPv4 /24, IPv6 /48)', (address, expected) => {
     expect(stored(address)).toBe(expected);
