@@ -97,7 +97,9 @@ describe('touch batching keeps alive a session served only from the cache', () =
 
 describe('the max-age backstop for a change made directly in the database', () => {
   const MAX_AGE_MS = 2_000;
-  withStack({ gatewayEnv: { SESSION_CACHE_MAX_AGE: `${MAX_AGE_MS}ms` } }, (stack) => {
+  // Refresh-ahead off: it would catch the edit sooner (a refusal, not a max-age miss); this checks the
+  // bound that holds when refreshes fail or are skipped.
+  withStack({ gatewayEnv: { SESSION_CACHE_MAX_AGE: `${MAX_AGE_MS}ms`, SESSION_CACHE_REFRESH_CONCURRENCY: '0' } }, (stack) => {
     it('refuses a session whose revoked_at was set with the mongodb driver within SESSION_CACHE_MAX_AGE', async () => {
       const gateway = stack().replicas.gateways[0];
       const session = await createSession(gateway.url, 'maxage-create');
