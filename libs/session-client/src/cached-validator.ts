@@ -161,7 +161,8 @@ export class CachedValidator {
       this.touches.add(entry.session.sessionId);
     }
     const { refresh } = this.options;
-    if (refresh && now >= entry.refreshAt) this.refreshes?.trigger(key, () => this.revalidate(refresh, token, key, entry));
+    if (refresh && now - entry.cachedAt >= entry.refreshAfterMs)
+      this.refreshes?.trigger(key, () => this.revalidate(refresh, token, key, entry));
     return entry.session;
   }
 
