@@ -1,7 +1,7 @@
 import type { Db } from 'mongodb';
 import type { BenchOptions } from './bench-options';
 import type { BenchStack } from './bench-stack';
-import { measureCacheMemory, type CacheMemoryFigures } from './cache-memory';
+import { FILL_CONCURRENCY, measureCacheMemory, type CacheMemoryFigures } from './cache-memory';
 import { medianIndex } from './distribution';
 import { diffCacheCounts, scrapeCacheCounts, type CacheCounts } from './gateway-cache-metrics';
 import { int, ms } from './format';
@@ -345,9 +345,9 @@ export async function runAllPhases(
   });
 
   progress(`(9) cache memory: a fresh gateway validates ${int(live.tokens.length)} + ${int(padding.tokens.length)} sessions once each`);
-  const cacheMemory = await measureCacheMemory(stack, live.tokens, padding.tokens, o.concurrency, o.fillBudgetS);
+  const cacheMemory = await measureCacheMemory(stack, live.tokens, padding.tokens, FILL_CONCURRENCY, o.fillBudgetS);
   progress(
-    `(9) gateway RSS ${cacheMemory.rssBeforeMb.toFixed(0)} -> ${cacheMemory.rssAfterMb.toFixed(0)} MB, cache entries ${cacheMemory.entriesBefore ?? 'n/a'} -> ${cacheMemory.entriesAfter ?? 'n/a'}, ${int(cacheMemory.validated)} validated, ${cacheMemory.errors} errors in ${cacheMemory.seconds.toFixed(0)} s`,
+    `(9) gateway RSS after a full GC ${cacheMemory.rssBeforeMb.toFixed(0)} -> ${cacheMemory.rssAfterMb.toFixed(0)} MB (${cacheMemory.rssAfterPassMb.toFixed(0)} MB before that GC), cache entries ${cacheMemory.entriesBefore ?? 'n/a'} -> ${cacheMemory.entriesAfter ?? 'n/a'}, ${int(cacheMemory.validated)} validated, ${cacheMemory.errors} errors in ${cacheMemory.seconds.toFixed(0)} s`,
   );
 
   return {

@@ -61,6 +61,8 @@ function figures(overrides: Partial<BenchFigures> = {}): BenchFigures {
       seconds: 90,
       rssBeforeMb: 110,
       rssAfterMb: 155,
+      rssAfterPassMb: 190,
+      settled: true,
       entriesBefore: 10_000,
       entriesAfter: 100_000,
       gateway: memory(160),
@@ -185,7 +187,7 @@ describe('buildRows', () => {
 
   it('gives the memory per cache entry, n/a without cache metrics', () => {
     expect(rowOf(figures(), 'gateway RSS, 100,000 sessions validated')?.value).toContain(
-      'RSS 110 -> 155 MB (cache entries 10,000 -> 100,000; 0.51 KiB per entry)',
+      'RSS after a full GC 110 -> 155 MB (cache entries 10,000 -> 100,000; 0.51 KiB per entry)',
     );
     const none = figures({ cacheMemory: { ...figures().cacheMemory, entriesBefore: undefined, entriesAfter: undefined } });
     expect(rowOf(none, 'gateway RSS, 100,000 sessions validated')?.value).toContain('(no cache metrics; per entry n/a)');

@@ -164,7 +164,7 @@ function cacheMemoryRows(f: BenchFigures): Row[] {
     c.entriesAfter === undefined ? 'no cache metrics' : `cache entries ${int(c.entriesBefore ?? 0)} -> ${int(c.entriesAfter)}`;
   const perEntry = Number.isFinite(kibPerEntry(c)) ? `${kibPerEntry(c).toFixed(2)} KiB per entry` : 'per entry n/a';
   const errs = c.errors ? `, ${int(c.errors)} errors (${(c.firstError ?? 'unknown').slice(0, 48)})` : '';
-  const value = `RSS ${c.rssBeforeMb.toFixed(0)} -> ${c.rssAfterMb.toFixed(0)} MB (${entries}; ${perEntry}), ${memoryText(c.gateway)}${errs}`;
+  const value = `RSS after a full GC ${c.rssBeforeMb.toFixed(0)} -> ${c.rssAfterMb.toFixed(0)} MB (${entries}; ${perEntry}), ${memoryText(c.gateway)}${errs}`;
   return [
     row(
       '9',
