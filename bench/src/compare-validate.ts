@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import type { Db } from 'mongodb';
 import { roundFigures, renderComparison, type Side } from './ab-figures';
 import { prepareBaseBuild } from './base-build';
 import { parseBenchOptions } from './bench-options';
@@ -15,19 +16,15 @@ interface Contender {
   label: string;
   jobFor: (pacing: Pacing) => LoadJob;
   probes: Probes;
+  /** Before each of its rounds (e.g. the touch spread of its sessions). */
+  prepare?: () => Promise<void>;
 }
 
 /**
  * Warm-up of each contender, then `rounds` saturation rounds alternating them (A/B/A/B...), so
- * both see the same drift of a shared machine; `beforeEach` runs before every round.
+ * both see the same drift of a shared machine.
  */
-async function alternate(
-  contenders: [Contender, Contender],
-  rounds: number,
-  pacing: Pacing,
-  warmupS: number,
-  beforeEach: () => Promise<void>,
-) {
+async function alternate(contenders: [Contender, Contender], rounds: number, pacing: Pacing, warmupS: number) {
   for (const c of contenders) await runInLoader(c.jobFor({ ...pacing, durationS: warmupS }));
   const sides: [Side, Side] = [
     { label: contenders[0].label, rounds: [] },
@@ -35,7 +32,7 @@ async function alternate(
   ];
   for (let r = 1; r <= rounds; r++)
     for (const [i, c] of contenders.entries()) {
-      await beforeEach();
+      await c.prepare?.();
       sides[i].rounds.push(roundFigures(await saturate(`${c.label}, round ${r}/${rounds}`, c.jobFor(pacing), c.probes)));
     }
   return sides;
@@ -44,10 +41,12 @@ async function alternate(
 /**
  * `nx run bench:compare-validate -- --base <ref> [--rounds 3]`: ValidateSession at saturation
  * against the session service built at `ref` and against this checkout's, both running at once on
- * one embedded database and validating the same sessions (minted by this checkout's service, whose
- * documents the older one reads too), in alternated rounds; then the bare driver's findOne({_id})
- * against findOne({_id, secret_hash}), the two lookups the versions make. Both services run on
- * 127.0.0.1 with no callers configured, which both accept from a loopback peer without an API key.
+ * one embedded database, in alternated rounds. Each has a database of its own there, with the
+ * indexes its own start-up creates (each index is work for every touch write), holding the same
+ * sessions: minted by this checkout's service and copied (the older one reads these documents
+ * too). Then the bare driver's findOne({_id}) against findOne({_id, secret_hash}), the two
+ * lookups the versions make. Both services run on 127.0.0.1 with no callers configured, which
+ * both accept from a loopback peer without an API key.
  * BENCH_PHASE_SECONDS and BENCH_LIVE_SESSIONS apply as in the bench.
  */
 async function main(): Promise<void> {
@@ -65,30 +64,33 @@ async function main(): Promise<void> {
   const stack = await BenchStack.start({ gateway: false });
   running.stack = stack;
   try {
-    const older = await stack.addSessionService(`session service ${base.commit.slice(0, 12)}`, { build: base });
+    const olderDb = stack.mongo.db(`${stack.dbName}_base`);
+    const older = await stack.addSessionService(`session service ${base.commit.slice(0, 12)}`, {
+      build: base,
+      env: { MONGODB_DB: olderDb.databaseName },
+    });
     const live = await createLiveSessions(stack.service.address, o.liveSessions);
-    progress(`minted ${int(o.liveSessions)} sessions`);
     const db = stack.mongo.db(stack.dbName);
+    const minted = await db.collection('user_sessions').find({}).toArray();
+    await olderDb.collection('user_sessions').insertMany(minted, { ordered: false });
+    progress(`minted ${int(o.liveSessions)} sessions, copied to ${olderDb.databaseName}`);
     const database = stack.databasePid;
     const pacing: Pacing = { concurrency: o.concurrency, durationS: o.phaseS };
-    const validate = (label: string, address: string, pid: number, metricsUrl: string): Contender => ({
+    const validate = (label: string, service: { address: string; pid: number; metricsUrl: string }, its: Db): Contender => ({
       label,
-      jobFor: (p) => ({ kind: 'grpc-validate', address, tokens: live.tokens, channels: o.channels, pacing: p }),
-      probes: { pids: { service: pid, database }, dbMetricsUrl: metricsUrl },
+      jobFor: (p) => ({ kind: 'grpc-validate', address: service.address, tokens: live.tokens, channels: o.channels, pacing: p }),
+      probes: { pids: { service: service.pid, database }, dbMetricsUrl: service.metricsUrl },
+      // Each round starts from the steady touch state (touch-spread.ts), whatever the previous round wrote.
+      prepare: () => spreadTouches(its, 'user_sessions', 'last_seen_at', live.sessionIds),
     });
-    // Each round starts from the steady touch state (touch-spread.ts), whatever the previous round wrote.
-    const spread = () => spreadTouches(db, 'user_sessions', 'last_seen_at', live.sessionIds);
     const services = await alternate(
-      [
-        validate(`A ${base.commit.slice(0, 12)}`, older.address, older.pid, older.metricsUrl),
-        validate('B this checkout', stack.service.address, stack.service.pid, stack.service.metricsUrl),
-      ],
+      [validate(`A ${base.commit.slice(0, 12)}`, older, olderDb), validate('B this checkout', stack.service, db)],
       rounds,
       pacing,
       o.warmupS,
-      spread,
     );
     await stack.stopExtra(older);
+    await olderDb.dropDatabase();
 
     const hashes = new Map(
       (
@@ -112,13 +114,7 @@ async function main(): Promise<void> {
       }),
       probes: { pids: { database } },
     });
-    const lookups = await alternate(
-      [find('findOne({_id})', false), find('findOne({_id, secret_hash})', true)],
-      rounds,
-      pacing,
-      o.warmupS,
-      async () => undefined,
-    );
+    const lookups = await alternate([find('findOne({_id})', false), find('findOne({_id, secret_hash})', true)], rounds, pacing, o.warmupS);
 
     process.stdout.write(
       [

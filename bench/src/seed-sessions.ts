@@ -85,12 +85,19 @@ export interface PaddingResult {
 }
 
 export interface PaddingOptions {
+  /** Documents per insertMany. */
   batchSize?: number;
+  /** insertMany calls in flight at once: the next batch is built and sent while the database stores one. */
+  writers?: number;
   /** How many padding tokens to keep (the rest are not remembered, to spare the orchestrator's memory). */
   keepTokens?: number;
   /** The live session whose document is copied; by default the first one found (which must be live). */
   templateSessionId?: string;
 }
+
+/** Measured with seed-rate.ts (docs/bench-seeding.md): what the embedded database stores fastest. */
+export const SEED_BATCH_SIZE = 1_000;
+export const SEED_WRITERS = 1;
 
 /**
  * Grows user_sessions to `target` documents with insertMany batches cloned
@@ -106,7 +113,7 @@ export interface PaddingOptions {
  * text, so those tokens validate like minted ones.
  */
 export async function padSessions(db: Db, target: number, budgetMs: number, options: PaddingOptions = {}): Promise<PaddingResult> {
-  const { batchSize = 1_000, keepTokens = 0, templateSessionId } = options;
+  const { batchSize = SEED_BATCH_SIZE, writers = SEED_WRITERS, keepTokens = 0, templateSessionId } = options;
   const sessions = db.collection('user_sessions');
   const started = performance.now();
   const live = await sessions.find({}).toArray();
@@ -116,11 +123,20 @@ export async function padSessions(db: Db, target: number, budgetMs: number, opti
   const hashEncoding = /^[0-9a-f]{64}$/.test(String(template.secret_hash)) ? 'hex' : 'base64url';
   await sessions.deleteMany({});
   const paddingTarget = target - live.length;
+  let claimed = 0;
   let inserted = 0;
   const tokens: string[] = [];
-  while (inserted < paddingTarget && performance.now() - started < budgetMs) {
+  const writer = async () => {
+    while (claimed < paddingTarget && performance.now() - started < budgetMs) {
+      const count = Math.min(batchSize, paddingTarget - claimed);
+      claimed += count;
+      await sessions.insertMany(paddingBatch(count), { ordered: false });
+      inserted += count;
+    }
+  };
+  const paddingBatch = (count: number) => {
     const batch: Document[] = [];
-    for (let k = 0; k < Math.min(batchSize, paddingTarget - inserted); k++) {
+    for (let k = 0; k < count; k++) {
       const sessionId = randomUUID();
       const secret = randomBytes(32).toString('base64url');
       if (tokens.length < keepTokens) tokens.push(`${sessionId}.${secret}`);
@@ -130,9 +146,9 @@ export async function padSessions(db: Db, target: number, budgetMs: number, opti
       else delete doc._id;
       batch.push(doc);
     }
-    await sessions.insertMany(batch, { ordered: false });
-    inserted += batch.length;
-  }
+    return batch;
+  };
+  await Promise.all(Array.from({ length: writers }, writer));
   for (let i = 0; i < live.length; i += batchSize) await sessions.insertMany(live.slice(i, i + batchSize), { ordered: false });
   const total = inserted + live.length;
   return { total, inserted, seconds: (performance.now() - started) / 1_000, budgetHit: total < target, tokens };

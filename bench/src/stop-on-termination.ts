@@ -1,6 +1,7 @@
 import { constants } from 'node:os';
 import { progress } from './bench-phases';
 import { descendants, isAlive } from './process-tree';
+import { killLoaders } from './run-in-loader';
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
@@ -45,6 +46,7 @@ export function stopOnTermination(stop: () => Promise<unknown>): () => void {
     if (stopping) return;
     stopping = true;
     progress(`${reason}: stopping every process the bench started`);
+    killLoaders();
     void Promise.race([stop().catch(() => undefined), sleep(GRACEFUL_MS)])
       .then(() => signalDescendants('SIGTERM', KILL_AFTER_MS))
       .then((left) => (left > 0 ? signalDescendants('SIGKILL', KILL_AFTER_MS) : 0))

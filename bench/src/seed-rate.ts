@@ -1,0 +1,64 @@
+import { parseArgs } from 'node:util';
+import { progress } from './bench-phases';
+import { BenchStack } from './bench-stack';
+import { int } from './format';
+import { createLiveSessions, padSessions } from './seed-sessions';
+import { stopOnTermination } from './stop-on-termination';
+
+/** `1000x2`: insertMany batches of 1,000 documents, two in flight. */
+function parseVariant(text: string): { batchSize: number; writers: number } {
+  const m = /^(\d+)x(\d+)$/.exec(text);
+  if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) throw new Error(`a variant is <batch size>x<writers>, e.g. 1000x2; got ${text}`);
+  return { batchSize: Number(m[1]), writers: Number(m[2]) };
+}
+
+/**
+ * The scale phase's seeding (5) alone: `nx run bench:seed-rate -- --count 100000 --variants
+ * 1000x1,1000x2,10000x2`. Each variant fills a database of its own, with the indexes the session
+ * service created for its own, from the same live sessions, and the variants take turns (twice
+ * over, so both see the same drift of a shared machine). Prints documents per second per run.
+ */
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { count: { type: 'string', default: '100000' }, variants: { type: 'string', default: '1000x1,1000x2,10000x2' } },
+  });
+  const count = Number(values.count);
+  const variants = values.variants.split(',').map(parseVariant);
+  const running: { stack?: BenchStack } = {};
+  stopOnTermination(async () => running.stack?.stop());
+  const stack = await BenchStack.start({ gateway: false });
+  running.stack = stack;
+  try {
+    await createLiveSessions(stack.service.address, 1_000);
+    const source = stack.mongo.db(stack.dbName).collection('user_sessions');
+    const live = await source.find({}).toArray();
+    const indexes = (await source.listIndexes().toArray())
+      .filter((i) => i.name !== '_id_')
+      .map(({ key, name, unique, sparse, expireAfterSeconds }) => ({ key, name, unique, sparse, expireAfterSeconds }));
+    const lines: string[] = [];
+    for (const turn of [1, 2])
+      for (const [i, v] of variants.entries()) {
+        const db = stack.mongo.db(`${stack.dbName}_seed${i}_${turn}`);
+        const target = db.collection('user_sessions');
+        await target.createIndexes(
+          indexes.map((spec) => Object.fromEntries(Object.entries(spec).filter(([, x]) => x !== undefined)) as typeof spec),
+        );
+        await target.insertMany(live, { ordered: false });
+        const r = await padSessions(db, count, 3_600_000, { batchSize: v.batchSize, writers: v.writers });
+        const line = `batch ${int(v.batchSize)} x ${v.writers} writers, turn ${turn}: ${int(r.inserted)} in ${r.seconds.toFixed(1)} s = ${int(r.inserted / r.seconds)} documents/s`;
+        progress(line);
+        lines.push(line);
+        await db.dropDatabase();
+      }
+    process.stdout.write(
+      `\nSeeding user_sessions with ${indexes.length} secondary indexes (${indexes.map((i) => i.name).join(', ')}):\n${lines.join('\n')}\n`,
+    );
+  } finally {
+    await stack.stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`seed-rate failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exitCode = 1;
+});
