@@ -4,6 +4,7 @@ import { workspaceRoot } from '@session/testing';
 import { parseBenchOptions } from './bench-options';
 import { progress } from './bench-phases';
 import { BenchStack } from './bench-stack';
+import { stopOnTermination } from './stop-on-termination';
 import { renderSummary, summarizeProfile, type CpuProfile } from './profile-summary';
 import { runInLoader } from './run-in-loader';
 import { createLiveSessions } from './seed-sessions';
@@ -22,7 +23,11 @@ async function main(): Promise<void> {
     mkdirSync(join(dir, name), { recursive: true });
     return { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${join(dir, name)}`] };
   };
+  // Installed before anything starts: a signal during start-up stops what has started so far.
+  const running: { stack?: BenchStack } = {};
+  stopOnTermination(async () => running.stack?.stop());
   const stack = await BenchStack.start();
+  running.stack = stack;
   try {
     const live = await createLiveSessions(stack.service.address, o.liveSessions);
     await stack.startServices({ service: profiled('session-service'), gateway: profiled('gateway') });

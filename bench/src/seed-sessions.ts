@@ -2,7 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { createSessionClient, SessionApi } from '@session/grpc-client';
 import { jsonToStruct } from '@session/proto';
-import type { Db, Document } from 'mongodb';
+import type { Collection, Db, Document, IndexDescription } from 'mongodb';
 
 /** The small user_data every bench session carries (a typical preferences blob). */
 export const BENCH_USER_DATA = { theme: 'dark', lang: 'en', sidebar: { open: true, width: 280 } };
@@ -89,6 +89,11 @@ export interface PaddingOptions {
   batchSize?: number;
   /** insertMany calls in flight at once: the next batch is built and sent while the database stores one. */
   writers?: number;
+  /**
+   * Drop the secondary indexes before the inserts and build them again after (the same ones, from
+   * listIndexes): one build over the whole collection instead of every insert updating each index.
+   */
+  rebuildIndexes?: boolean;
   /** How many padding tokens to keep (the rest are not remembered, to spare the orchestrator's memory). */
   keepTokens?: number;
   /** The live session whose document is copied; by default the first one found (which must be live). */
@@ -98,6 +103,17 @@ export interface PaddingOptions {
 /** Measured with seed-rate.ts (docs/bench-seeding.md): what the embedded database stores fastest. */
 export const SEED_BATCH_SIZE = 1_000;
 export const SEED_WRITERS = 1;
+export const SEED_REBUILDS_INDEXES = false;
+
+/** The collection's indexes but `_id`'s, as createIndexes takes them back (key, name and the options set). */
+export async function secondaryIndexes<T extends Document>(collection: Collection<T>): Promise<(IndexDescription & { name: string })[]> {
+  const listed = await collection.listIndexes().toArray();
+  return listed
+    .filter((i) => i.name !== '_id_')
+    .map(({ key, name, unique, sparse, expireAfterSeconds }) =>
+      Object.fromEntries(Object.entries({ key, name, unique, sparse, expireAfterSeconds }).filter(([, v]) => v !== undefined)),
+    ) as (IndexDescription & { name: string })[];
+}
 
 /**
  * Grows user_sessions to `target` documents with insertMany batches cloned
@@ -113,7 +129,13 @@ export const SEED_WRITERS = 1;
  * text, so those tokens validate like minted ones.
  */
 export async function padSessions(db: Db, target: number, budgetMs: number, options: PaddingOptions = {}): Promise<PaddingResult> {
-  const { batchSize = SEED_BATCH_SIZE, writers = SEED_WRITERS, keepTokens = 0, templateSessionId } = options;
+  const {
+    batchSize = SEED_BATCH_SIZE,
+    writers = SEED_WRITERS,
+    rebuildIndexes = SEED_REBUILDS_INDEXES,
+    keepTokens = 0,
+    templateSessionId,
+  } = options;
   const sessions = db.collection('user_sessions');
   const started = performance.now();
   const live = await sessions.find({}).toArray();
@@ -122,6 +144,8 @@ export async function padSessions(db: Db, target: number, budgetMs: number, opti
   const idIsSessionId = template._id === template.session_id;
   const hashEncoding = /^[0-9a-f]{64}$/.test(String(template.secret_hash)) ? 'hex' : 'base64url';
   await sessions.deleteMany({});
+  const indexes = rebuildIndexes ? await secondaryIndexes(sessions) : [];
+  for (const index of indexes) await sessions.dropIndex(index.name);
   const paddingTarget = target - live.length;
   let claimed = 0;
   let inserted = 0;
@@ -150,6 +174,7 @@ export async function padSessions(db: Db, target: number, budgetMs: number, opti
   };
   await Promise.all(Array.from({ length: writers }, writer));
   for (let i = 0; i < live.length; i += batchSize) await sessions.insertMany(live.slice(i, i + batchSize), { ordered: false });
+  if (indexes.length > 0) await sessions.createIndexes(indexes);
   const total = inserted + live.length;
   return { total, inserted, seconds: (performance.now() - started) / 1_000, budgetHit: total < target, tokens };
 }

@@ -5,6 +5,7 @@ import { jsonToStruct } from '@session/proto';
 import { startEmbeddedDb, uniqueDbName } from '@session/testing';
 import { MongoClient } from 'mongodb';
 import { spawnSessionService } from './service-processes';
+import { stopOnTermination } from './stop-on-termination';
 
 /**
  * Does a token with a wrong secret take longer to refuse than one with an unknown id? If it did,
@@ -54,9 +55,17 @@ async function measure(title: string, paths: Record<string, unknown>, once: (nam
 }
 
 async function main(): Promise<void> {
+  // A signal stops the service and the database (and removes its data); what has not started yet is simply not there.
+  const started: { stop?: () => Promise<unknown> } = {};
+  stopOnTermination(async () => started.stop?.());
   const db = await startEmbeddedDb();
+  started.stop = () => db.stop({ removeData: true });
   const dbName = uniqueDbName('timing');
   const service = await spawnSessionService(db.uri, dbName);
+  started.stop = async () => {
+    await service.stop();
+    await db.stop({ removeData: true });
+  };
   const api = new SessionApi(createSessionClient({ address: service.address }), 5_000);
   const mongo = await MongoClient.connect(db.uri);
   try {
