@@ -4,13 +4,12 @@ import { roundFigures, renderComparison, type Side } from './ab-figures';
 import { prepareBaseBuild } from './base-build';
 import { parseBenchOptions } from './bench-options';
 import { progress, saturate, spreadTouches, type Probes } from './bench-phases';
-import { BenchStack } from './bench-stack';
 import { int } from './format';
 import type { Pacing } from './load-result';
 import type { LoadJob } from './loader-main';
 import { runInLoader } from './run-in-loader';
 import { createLiveSessions } from './seed-sessions';
-import { stopOnTermination } from './stop-on-termination';
+import { startStackStoppedOnTermination } from './stop-on-termination';
 
 interface Contender {
   label: string;
@@ -58,11 +57,7 @@ async function main(): Promise<void> {
   const base = prepareBaseBuild(values.base);
 
   progress('starting the embedded database and both session services');
-  // Installed before anything starts: a signal during start-up stops what has started so far.
-  const running: { stack?: BenchStack } = {};
-  stopOnTermination(async () => running.stack?.stop());
-  const stack = await BenchStack.start({ gateway: false });
-  running.stack = stack;
+  const stack = await startStackStoppedOnTermination({ gateway: false });
   try {
     const olderDb = stack.mongo.db(`${stack.dbName}_base`);
     const older = await stack.addSessionService(`session service ${base.commit.slice(0, 12)}`, {

@@ -3,8 +3,7 @@ import { join } from 'node:path';
 import { workspaceRoot } from '@session/testing';
 import { parseBenchOptions } from './bench-options';
 import { progress } from './bench-phases';
-import { BenchStack } from './bench-stack';
-import { stopOnTermination } from './stop-on-termination';
+import { startStackStoppedOnTermination } from './stop-on-termination';
 import { renderSummary, summarizeProfile, type CpuProfile } from './profile-summary';
 import { runInLoader } from './run-in-loader';
 import { createLiveSessions } from './seed-sessions';
@@ -23,11 +22,7 @@ async function main(): Promise<void> {
     mkdirSync(join(dir, name), { recursive: true });
     return { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${join(dir, name)}`] };
   };
-  // Installed before anything starts: a signal during start-up stops what has started so far.
-  const running: { stack?: BenchStack } = {};
-  stopOnTermination(async () => running.stack?.stop());
-  const stack = await BenchStack.start();
-  running.stack = stack;
+  const stack = await startStackStoppedOnTermination();
   try {
     const live = await createLiveSessions(stack.service.address, o.liveSessions);
     await stack.startServices({ service: profiled('session-service'), gateway: profiled('gateway') });

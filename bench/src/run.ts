@@ -3,12 +3,11 @@ import { cpus, loadavg } from 'node:os';
 import type { MongoClient } from 'mongodb';
 import { parseBenchOptions } from './bench-options';
 import { progress, runAllPhases } from './bench-phases';
-import { BenchStack } from './bench-stack';
 import { int } from './format';
 import { buildRows, renderTable } from './report-table';
 import { createExpressSessions, createLiveSessions } from './seed-sessions';
 import { SERVICE_LOG_LEVEL } from './service-processes';
-import { stopOnTermination } from './stop-on-termination';
+import { startStackStoppedOnTermination } from './stop-on-termination';
 import { steadyTouchRate, TOUCH_INTERVAL_MS } from './touch-spread';
 
 const load = () =>
@@ -34,11 +33,7 @@ async function main(): Promise<void> {
   const loadBefore = load();
   const started = Date.now();
   progress(`starting embedded database, session service, gateway and the express-session baseline (LOG_LEVEL=${SERVICE_LOG_LEVEL})`);
-  // Installed before anything starts: a signal during start-up stops what has started so far.
-  const running: { stack?: BenchStack } = {};
-  stopOnTermination(async () => running.stack?.stop());
-  const stack = await BenchStack.start();
-  running.stack = stack;
+  const stack = await startStackStoppedOnTermination();
   await stack.startBaseline().catch(async (err: unknown) => {
     await stack.stop();
     throw err;

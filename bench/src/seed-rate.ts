@@ -1,9 +1,8 @@
 import { parseArgs } from 'node:util';
 import { progress } from './bench-phases';
-import { BenchStack } from './bench-stack';
 import { int } from './format';
 import { createLiveSessions, padSessions, secondaryIndexes } from './seed-sessions';
-import { stopOnTermination } from './stop-on-termination';
+import { startStackStoppedOnTermination } from './stop-on-termination';
 
 /** `1000x2`: insertMany batches of 1,000 documents, two in flight; `1000x2r`: with the indexes dropped and built again after. */
 function parseVariant(text: string): { batchSize: number; writers: number; rebuildIndexes: boolean } {
@@ -25,10 +24,7 @@ async function main(): Promise<void> {
   });
   const count = Number(values.count);
   const variants = values.variants.split(',').map(parseVariant);
-  const running: { stack?: BenchStack } = {};
-  stopOnTermination(async () => running.stack?.stop());
-  const stack = await BenchStack.start({ gateway: false });
-  running.stack = stack;
+  const stack = await startStackStoppedOnTermination({ gateway: false });
   try {
     await createLiveSessions(stack.service.address, 1_000);
     const source = stack.mongo.db(stack.dbName).collection('user_sessions');

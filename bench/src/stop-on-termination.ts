@@ -1,5 +1,6 @@
 import { constants } from 'node:os';
 import { progress } from './bench-phases';
+import { BenchStack, type ServicesOptions } from './bench-stack';
 import { descendants, isAlive } from './process-tree';
 import { killLoaders } from './run-in-loader';
 
@@ -65,4 +66,12 @@ export function stopOnTermination(stop: () => Promise<unknown>): () => void {
     process.off('uncaughtException', onError);
     process.off('unhandledRejection', onError);
   };
+}
+
+/** BenchStack.start with stopOnTermination installed first, so a signal at any moment stops what has started. */
+export async function startStackStoppedOnTermination(services?: ServicesOptions): Promise<BenchStack> {
+  const running: { stack?: BenchStack } = {};
+  stopOnTermination(async () => running.stack?.stop());
+  running.stack = await BenchStack.start(services);
+  return running.stack;
 }
