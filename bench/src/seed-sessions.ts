@@ -100,10 +100,10 @@ export interface PaddingOptions {
   templateSessionId?: string;
 }
 
-/** Measured with seed-rate.ts (docs/bench-seeding.md): what the embedded database stores fastest. */
+/** Measured with seed-rate.ts (docs/bench-regression-checks.md): what the embedded database stores fastest. */
 export const SEED_BATCH_SIZE = 1_000;
 export const SEED_WRITERS = 1;
-export const SEED_REBUILDS_INDEXES = false;
+export const SEED_REBUILDS_INDEXES = true;
 
 /** The collection's indexes but `_id`'s, as createIndexes takes them back (key, name and the options set). */
 export async function secondaryIndexes<T extends Document>(collection: Collection<T>): Promise<(IndexDescription & { name: string })[]> {
