@@ -9,10 +9,28 @@ export interface HttpMapping {
    * Applies instead when no recognised `x-error-code` came with the status: the status was then
    * raised by the transport (grpc-js, a proxy), not by the service, and means something else.
    */
-  readonly fromTransport?: Omit<HttpMapping, 'fromTransport'>;
+  readonly fromTransport?: TransportMapping;
+}
+
+export interface TransportMapping extends Omit<HttpMapping, 'fromTransport'> {
+  /** Applies only when the status's details match: the transport raises the same status for unrelated faults. */
+  readonly when?: RegExp;
 }
 
 const INTERNAL: HttpMapping = { status: 500, code: 'internal' };
+
+/**
+ * grpc-js's wording when the HTTP/2 stream or the whole connection under a call was cut: INTERNAL
+ * "Received RST_STREAM with code 2 triggered by internal client error: Session closed with error code
+ * 2" (or another RST_STREAM code), CANCELLED "Call cancelled" (the peer reset the stream; our own
+ * cancel says "Cancelled on client"). Under overload the session service's HTTP/2 server closes the
+ * connection with GOAWAY INTERNAL_ERROR once the gateway has reset about a thousand streams in a burst
+ * (each call past its deadline is reset: nghttp2's rapid-reset limit, docs/gateway-edge.md), and every
+ * call still on it fails so. The channel reconnects by itself, so the call may be retried, like
+ * UNAVAILABLE. These statuses for anything else (a message that does not parse or serialise) stay 500.
+ */
+const STREAM_CUT = /RST_STREAM|Session closed with error code|^Call cancelled$/;
+const CUT_BY_TRANSPORT: TransportMapping = { status: 503, code: 'session_service_unavailable', when: STREAM_CUT };
 
 /**
  * gRPC status -> HTTP, after google/rpc/code.proto as docs/contracts.md#grpc-status-to-http narrows it
@@ -21,7 +39,7 @@ const INTERNAL: HttpMapping = { status: 500, code: 'internal' };
  */
 export const GRPC_TO_HTTP: Readonly<Record<status, HttpMapping>> = Object.freeze({
   [status.OK]: INTERNAL, // an error object never carries OK; if one does, it is our bug
-  [status.CANCELLED]: INTERNAL,
+  [status.CANCELLED]: { ...INTERNAL, fromTransport: CUT_BY_TRANSPORT },
   [status.UNKNOWN]: INTERNAL,
   [status.INVALID_ARGUMENT]: { status: 400, code: 'bad_request' },
   [status.DEADLINE_EXCEEDED]: { status: 504, code: 'timeout' },
@@ -36,7 +54,8 @@ export const GRPC_TO_HTTP: Readonly<Record<status, HttpMapping>> = Object.freeze
   [status.ABORTED]: { status: 409, code: 'version_conflict' },
   [status.OUT_OF_RANGE]: INTERNAL,
   [status.UNIMPLEMENTED]: INTERNAL,
-  [status.INTERNAL]: INTERNAL,
+  // From the service (x-error-code internal): its bug, 500. From the transport: see STREAM_CUT.
+  [status.INTERNAL]: { ...INTERNAL, fromTransport: CUT_BY_TRANSPORT },
   [status.UNAVAILABLE]: { status: 503, code: 'session_service_unavailable' },
   [status.DATA_LOSS]: INTERNAL,
   [status.UNAUTHENTICATED]: { status: 401, code: 'unauthenticated' },

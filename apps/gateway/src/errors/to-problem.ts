@@ -76,7 +76,9 @@ function fromServiceError(error: grpc.ServiceError, context: ProblemContext): Pr
   const trailer = String(error.metadata.get(ERROR_CODE_METADATA_KEY)[0] ?? '');
   const fromService = KNOWN_CODES.has(trailer);
   const byStatus = GRPC_TO_HTTP[error.code as grpc.status] ?? GRPC_TO_HTTP[grpc.status.UNKNOWN];
-  const mapping = fromService ? byStatus : (byStatus.fromTransport ?? byStatus);
+  const transport = byStatus.fromTransport;
+  const byTransport = !fromService && transport && (!transport.when || transport.when.test(error.details ?? ''));
+  const mapping = byTransport ? transport : byStatus;
   if (mapping.status >= 500) return buildProblem(mapping.status, mapping.code, '', context);
   // The session service refused the gateway's own API key or allow-list: a deployment fault, not the user's (never a 401).
   if (trailer === 'caller_unauthenticated' || trailer === 'caller_not_allowed') return buildProblem(500, 'internal', '', context);

@@ -62,4 +62,18 @@ describe('error handler log levels: an unavailable or slow session service is an
     expect(line).toMatchObject({ level: 50, status: 500, code: 'internal' });
     expect(line.err).toBeDefined();
   });
+
+  it('logs a call whose HTTP/2 stream was cut (INTERNAL RST_STREAM, no service code) as an outage at warn, not as a bug', async () => {
+    fake.on('ValidateSession', {
+      fail: grpc.status.INTERNAL,
+      message: 'Received RST_STREAM with code 2 triggered by internal client error: Session closed with error code 2',
+    });
+    const res = await get('stream-cut-1');
+    expect(res.statusCode).toBe(503);
+    expect(res.json()).toMatchObject({ code: 'session_service_unavailable' });
+    const line = failureLine(logs, 'stream-cut-1');
+    expect(line).toMatchObject({ level: 40, status: 503, code: 'session_service_unavailable' });
+    expect(line.reason).toContain('Session closed with error code 2');
+    expect(line.err).toBeUndefined();
+  });
 });
