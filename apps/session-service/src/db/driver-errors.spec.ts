@@ -24,6 +24,21 @@ describe('classifyDriverError', () => {
     expect(classifyDriverError(serverError(11000))).toBeInstanceOf(InternalError);
   });
 
+  it("treats the embedded database's findAndModify cut at its maxTimeMS (InternalError, SQLite interrupted) as unavailable", () => {
+    // FerretDB's own answer, as the service logged it under overload.
+    const interrupted = new MongoServerError({
+      message:
+        '[msg_findandmodify.go:137 handler.(*Handler).findAndModifyDocument] [collection.go:95 sqlite.(*collection).Query] interrupted (9)',
+      code: 1,
+      codeName: 'InternalError',
+    });
+    expect(classifyDriverError(interrupted)).toBeInstanceOf(ServiceUnavailableError);
+    const cut = new MongoServerError({ message: '[query_iterator.go:79 sqlite.(*queryIterator).Next] context deadline exceeded', code: 1 });
+    expect(classifyDriverError(cut)).toBeInstanceOf(ServiceUnavailableError);
+    expect(classifyDriverError(new MongoServerError({ message: 'disk I/O error (10)', code: 1 }))).toBeInstanceOf(InternalError);
+    expect(classifyDriverError(new MongoServerError({ message: 'interrupted (9)', code: 11000 }))).toBeInstanceOf(InternalError);
+  });
+
   it('leaves other errors to the caller', () => {
     expect(classifyDriverError(new Error('x'))).toBeNull();
   });

@@ -16,6 +16,17 @@ const TRANSIENT_SERVER_CODES = new Set([
 ]);
 
 /**
+ * The embedded database (FerretDB on SQLite) cuts a findAndModify at its maxTimeMS by cancelling the
+ * query's context, and answers InternalError (code 1) ending "interrupted (9)" (SQLITE_INTERRUPT) or
+ * "context deadline exceeded" where MongoDB answers MaxTimeMSExpired (50): its find translates the
+ * cut, its findAndModify does not. Under overload every write past its budget failed so, and the
+ * gateway answered 500 instead of 503.
+ */
+function isEmbeddedDbTimeLimit(err: MongoServerError): boolean {
+  return Number(err.code) === 1 && /\b(interrupted \(9\)|context deadline exceeded)$/.test(err.message);
+}
+
+/**
  * Node's own socket and stream failures. The driver does not wrap every one of
  * them: a write to a socket the database has just closed can surface as a plain
  * `Error` with code EPIPE ("This socket has been ended by the other party").
@@ -48,7 +59,8 @@ function isNodeNetworkError(err: unknown): boolean {
 export function classifyDriverError(err: unknown): SessionServiceError | null {
   const cause = { cause: err };
   if (err instanceof MongoServerError) {
-    const transient = TRANSIENT_SERVER_CODES.has(Number(err.code)) || err.hasErrorLabel('RetryableWriteError');
+    const transient =
+      TRANSIENT_SERVER_CODES.has(Number(err.code)) || err.hasErrorLabel('RetryableWriteError') || isEmbeddedDbTimeLimit(err);
     return transient ? new ServiceUnavailableError(undefined, cause) : new InternalError(undefined, cause);
   }
   if (err instanceof MongoError || isNodeNetworkError(err)) return new ServiceUnavailableError(undefined, cause);
