@@ -1,6 +1,6 @@
-import { BenchStack } from './bench-stack';
+import type { BenchStack } from './bench-stack';
 import { createLiveSessions, type LiveSessions } from './seed-sessions';
-import { stopOnTermination } from './stop-on-termination';
+import { startStackStoppedOnTermination } from './stop-on-termination';
 
 /**
  * The frame of a stand-alone memory measurement (cache-memory-main, young-gen-memory):
@@ -8,13 +8,9 @@ import { stopOnTermination } from './stop-on-termination';
  * (which exits 1 with its stack trace).
  */
 export function runMemoryScript(liveSessions: number, body: (stack: BenchStack, live: LiveSessions) => Promise<void>): void {
-  // Installed before anything starts: a signal during start-up stops what has started so far.
-  const running: { stack?: BenchStack } = {};
-  stopOnTermination(async () => running.stack?.stop());
   const run = async () => {
     // The stack's own gateway idles; each script starts the gateways it measures.
-    const stack = await BenchStack.start();
-    running.stack = stack;
+    const stack = await startStackStoppedOnTermination();
     try {
       await body(stack, await createLiveSessions(stack.service.address, liveSessions));
     } finally {
