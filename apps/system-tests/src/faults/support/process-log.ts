@@ -47,3 +47,18 @@ export function requestsReceived(output: string): Set<string> {
       .map((line) => line.requestId as string),
   );
 }
+
+/**
+ * Milliseconds the gateway itself took per request id, from receiving the request to answering it
+ * (Fastify's `responseTime` on "request completed"): the gateway's own clock, which the time a
+ * request waited to be read on a starved machine does not inflate.
+ */
+export function answerTimes(output: string): Map<string, number> {
+  const times = new Map<string, number>();
+  for (const line of logLines(output)) {
+    if (line.msg === 'request completed' && typeof line.requestId === 'string' && typeof line.responseTime === 'number') {
+      times.set(line.requestId, line.responseTime);
+    }
+  }
+  return times;
+}

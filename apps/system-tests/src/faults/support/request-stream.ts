@@ -11,6 +11,8 @@ export interface RequestStreamOptions {
   readonly pauseMs?: number;
   /** Prefix of every x-request-id, to find this stream's requests in the gateway log. */
   readonly label: string;
+  /** How long a request may go unanswered before it is recorded as `hang` (default NO_ANSWER_MS). */
+  readonly noAnswerMs?: number;
 }
 
 interface WrittenKey {
@@ -89,7 +91,7 @@ export class RequestStream {
   }
 
   private async loop(worker: number): Promise<void> {
-    const { sessions, label, pauseMs = 10 } = this.options;
+    const { sessions, label, pauseMs = 10, noAnswerMs } = this.options;
     const key = `w${worker}`;
     for (let i = 0; this.running; i++) {
       const session = sessions[(worker + i) % sessions.length];
@@ -97,12 +99,12 @@ export class RequestStream {
       let outcome: Outcome;
       this.sentAt[worker] = Date.now();
       if (i % 2 === 0) {
-        outcome = await readSession(this.options.baseUrl, session, requestId);
+        outcome = await readSession(this.options.baseUrl, session, requestId, noAnswerMs);
       } else {
         const slot = this.slot(session.sessionId, key);
         const value = slot.attempted + 1;
         slot.attempted = value;
-        outcome = await patchData(this.options.baseUrl, session, { [key]: value }, requestId);
+        outcome = await patchData(this.options.baseUrl, session, { [key]: value }, requestId, noAnswerMs);
         if (outcome.status === 200) slot.acked = value;
       }
       this.outcomes.push(outcome);

@@ -32,9 +32,12 @@ export interface RestRequest {
   readonly body?: unknown;
   readonly contentType?: string;
   readonly requestId: string;
-  /** Longer than any deadline in the stack: reaching it means the gateway hung. */
+  /** How long the client waits for an answer before it records `hang` (default NO_ANSWER_MS). */
   readonly timeoutMs?: number;
 }
+
+/** Longer than any deadline in the stack: reaching it means the gateway hung (or never read the request). */
+export const NO_ANSWER_MS = 10_000;
 
 function transportError(err: unknown): string {
   const e = err as { name?: string; cause?: { code?: string; name?: string } };
@@ -52,7 +55,7 @@ export async function send(baseUrl: string, request: RestRequest): Promise<Outco
       method: request.method ?? 'GET',
       headers,
       body: request.body === undefined ? undefined : JSON.stringify(request.body),
-      signal: AbortSignal.timeout(request.timeoutMs ?? 10_000),
+      signal: AbortSignal.timeout(request.timeoutMs ?? NO_ANSWER_MS),
     });
     const text = await res.text();
     let body: unknown = text;
@@ -84,7 +87,13 @@ export function readSession(baseUrl: string, session: RestSession, requestId: st
   return send(baseUrl, { op: 'get', path: '/api/sessions/current', token: session.token, requestId, timeoutMs });
 }
 
-export function patchData(baseUrl: string, session: RestSession, patch: Record<string, unknown>, requestId: string): Promise<Outcome> {
+export function patchData(
+  baseUrl: string,
+  session: RestSession,
+  patch: Record<string, unknown>,
+  requestId: string,
+  timeoutMs?: number,
+): Promise<Outcome> {
   return send(baseUrl, {
     op: 'patch',
     method: 'PATCH',
@@ -93,6 +102,7 @@ export function patchData(baseUrl: string, session: RestSession, patch: Record<s
     body: patch,
     contentType: MERGE_PATCH_CONTENT_TYPE,
     requestId,
+    timeoutMs,
   });
 }
 
