@@ -32,6 +32,16 @@ const LOOP_TURNS = 3;
 const RETRY_LATER: Record<number, string> = { 503: 'session_service_unavailable', 504: 'timeout' };
 /** grpc-js's wording when the connection or stream under a call was cut (as apps/gateway/src/errors/grpc-status-table.ts). */
 const STREAM_CUT = /RST_STREAM|Session closed with error code/;
+/**
+ * The service's server closes its connection once per freeze, ~1 s after the thaw, and cuts only the
+ * calls open on it at that instant: on a starved gateway that was sometimes a single call. Freezing
+ * again while no cut is logged keeps the scenario from ending without the condition it is about.
+ */
+const MAX_FREEZES = 3;
+
+/** The gateway's "request failed" lines for calls whose connection or stream the service cut. */
+const streamCuts = (output: string) =>
+  logLines(output).filter((l) => l.msg === 'request failed' && STREAM_CUT.test(String(l.reason ?? l.err?.message ?? '')));
 
 /**
  * The session service far past saturation, then frozen (SIGSTOP) under the same load and thawed:
@@ -52,6 +62,7 @@ describe('the session service overloaded and frozen under a burst of calls', () 
     gatewayStallMs: number;
     afterwards: Outcome | undefined;
     cutsLogged: number;
+    freezes: number;
     requestsFailedAtError: number;
   };
 
@@ -84,12 +95,13 @@ describe('the session service overloaded and frozen under a burst of calls', () 
     teardown.add(() => run.stream.stop());
     const started = Date.now();
     await answersSince(run.stream, OVERLOAD_ANSWERS, started);
-    freeze(service.process.child.pid);
-    // Frozen until the resets it will read at the thaw are a count the scenario saw, not a guessed duration.
-    await answersSince(run.stream, FROZEN_ANSWERS, Date.now());
-    thaw(service.process.child.pid);
-    const thawedAt = Date.now();
-    await answersSince(run.stream, OVERLOAD_ANSWERS, thawedAt);
+    for (run.freezes = 0; run.freezes < MAX_FREEZES && streamCuts(gateway.process.output()).length === 0; run.freezes++) {
+      freeze(service.process.child.pid);
+      // Frozen until the resets it will read at the thaw are a count the scenario saw, not a guessed duration.
+      await answersSince(run.stream, FROZEN_ANSWERS, Date.now());
+      thaw(service.process.child.pid);
+      await answersSince(run.stream, OVERLOAD_ANSWERS, Date.now());
+    }
     await run.stream.stop();
     run.overloaded = run.stream.outcomes;
     run.gatewayStallMs = await stallMs();
@@ -115,11 +127,12 @@ describe('the session service overloaded and frozen under a burst of calls', () 
     ).catch(() => undefined);
 
     const lines = logLines(gateway.process.output()).filter((l) => l.msg === 'request failed');
-    run.cutsLogged = lines.filter((l) => STREAM_CUT.test(String(l.reason ?? l.err?.message ?? ''))).length;
+    run.cutsLogged = streamCuts(gateway.process.output()).length;
     run.requestsFailedAtError = lines.filter((l) => l.level >= 50).length;
     recordFigures('overload-status', {
       all: tally(run.overloaded),
       cutsLogged: run.cutsLogged,
+      freezes: run.freezes,
       gatewayStallMs: Math.round(run.gatewayStallMs),
       slowestInGatewayMs: Math.round(Math.max(0, ...run.gatewayTimes.values())),
       slowestAtClientMs: Math.max(0, ...run.overloaded.map(tookMs)),
