@@ -23,4 +23,11 @@ describe('parseBenchOptions', () => {
     expect(() => parseBenchOptions([], { BENCH_SCALE: '1e6x' })).toThrow(/BENCH_SCALE/);
     expect(() => parseBenchOptions([], { BENCH_PHASE_SECONDS: '0' })).toThrow(/BENCH_PHASE_SECONDS/);
   });
+
+  it('takes the memory phase budget from BENCH_FILL_BUDGET_SECONDS, else 720 s (300 s quick)', () => {
+    expect(parseBenchOptions([], {}).fillBudgetS).toBe(720);
+    expect(parseBenchOptions(['--quick'], {}).fillBudgetS).toBe(300);
+    expect(parseBenchOptions(['--quick'], { BENCH_FILL_BUDGET_SECONDS: '45' }).fillBudgetS).toBe(45);
+    expect(() => parseBenchOptions([], { BENCH_FILL_BUDGET_SECONDS: '-1' })).toThrow(/BENCH_FILL_BUDGET_SECONDS/);
+  });
 });
