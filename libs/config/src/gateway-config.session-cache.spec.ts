@@ -6,7 +6,7 @@ describe('gateway near-cache settings', () => {
       enabled: true,
       maxEntries: 100_000,
       maxAgeMs: 60_000,
-      refreshConcurrency: 8,
+      refreshConcurrency: 64,
       feedTargets: [],
       touchIntervalMs: 60_000,
       feedStaleAfterMs: 3_000,

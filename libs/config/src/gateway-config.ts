@@ -138,7 +138,7 @@ export const gatewayEnvSchema = {
       type: 'integer',
       minimum: 0,
       maximum: 1000,
-      default: 8,
+      default: 64,
       description:
         'background revalidations (refresh-ahead, not extending) of busy entries nearing the max age in flight at most; 0 turns refresh-ahead off',
     },

@@ -1,4 +1,4 @@
-import { CachedValidator, type CachedValidatorOptions } from './cached-validator';
+import { CachedValidator, DEFAULT_MAX_REFRESHES_IN_FLIGHT, type CachedValidatorOptions } from './cached-validator';
 import { FakeFeed, FakeService, atMs, session, testMetrics } from './testing/fake-deps';
 
 const MAX_AGE = 60_000;
@@ -83,7 +83,7 @@ describe('CachedValidator refresh-ahead (fake clock, fake service and feed)', ()
     expect(await hits()).toBe(served);
     expect(await misses('max_age')).toBe(0);
     expect(service.calls).toBe(10_000); // no validation with extend after the fill
-    expect(peakInFlight).toBeLessThanOrEqual(8);
+    expect(peakInFlight).toBeLessThanOrEqual(DEFAULT_MAX_REFRESHES_IN_FLIGHT);
     // Each entry is due at 40-70 % of a 48-60 s life and hit within 10 s of it: at least twice in 120 s.
     expect(await refreshes('refreshed')).toBeGreaterThanOrEqual(20_000);
     expect(service.refreshCalls).toBe(await refreshes('refreshed'));

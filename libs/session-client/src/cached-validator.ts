@@ -7,6 +7,14 @@ import { tokenHash } from './token-hash';
 import { TouchBatcher, type TouchSessionsFn } from './touch-batcher';
 import { timestampMs, versionAtMost, type ValidatedSession } from './validated-session';
 
+/**
+ * Background refreshes in flight at most, per process. Throughput is this over the refresh's latency: with
+ * 8, a gateway saturating both cores of the bench machine left the service slow enough that 10,000 entries
+ * filled together were not renewed within their window and hit their max age together (bench/README.md);
+ * 64 renewed them all. Still a bound: entries due together never become a burst the size of the cache.
+ */
+export const DEFAULT_MAX_REFRESHES_IN_FLIGHT = 64;
+
 /** Validates a token at the session service (ValidateSession, extending the idle expiry); rejects when it is not valid. */
 export type ValidateFn = (token: string, context?: unknown) => Promise<ValidatedSession>;
 
@@ -112,7 +120,7 @@ export class CachedValidator {
     });
     this.refreshes = options.refresh
       ? new RefreshAhead({
-          maxInFlight: options.maxRefreshesInFlight ?? 8,
+          maxInFlight: options.maxRefreshesInFlight ?? DEFAULT_MAX_REFRESHES_IN_FLIGHT,
           onOutcome: (outcome) => metrics.refreshes.inc({ outcome }),
         })
       : undefined;
