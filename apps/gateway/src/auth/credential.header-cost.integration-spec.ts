@@ -94,9 +94,11 @@ describe('Authorization header parsing cost', () => {
       const shapes = Object.values(SHAPES);
       const slow = await healthUnderLoad(shapes.map((authorization) => ({ authorization })));
       const ordinary = await healthUnderLoad(shapes.map(ordinaryLike));
-      // p99 under 50 ms, or (on a machine busy with other work) no worse than twice the same load with
-      // ordinary tokens padded to the same size, plus 20 ms. The backtracking regex put p99 at 1.4-1.5 s.
-      expect(slow).toBeLessThan(Math.max(50, 2 * ordinary + 20));
+      // The backtracking regex put p99 at 1.4-1.5 s. The bound sits far below that and far above what a
+      // busy CI machine does to a p99 of 200 probes (one scheduling hiccup is the 2nd-worst sample: 83 ms
+      // against an ordinary 20 ms was seen with the whole suite running): under 250 ms, or no worse than
+      // three times the same load with ordinary tokens padded to the same size, plus 50 ms.
+      expect(slow).toBeLessThan(Math.max(250, 3 * ordinary + 50));
     });
   });
 });
