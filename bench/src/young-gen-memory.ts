@@ -8,6 +8,7 @@
  * median req/s, its RSS peak over the rounds and its RSS after a full GC.
  */
 import { parseBenchOptions } from './bench-options';
+import { currentSessionJob } from './current-session-job';
 import { progress } from './bench-phases';
 import { int } from './format';
 import type { Pacing } from './load-result';
@@ -36,15 +37,7 @@ runMemoryScript(o.liveSessions, async (stack, live) => {
       gw: await stack.addGateway('young-gen gateway', stack.service.address, { env, nodeArgs: [...gcHookNodeArgs(), flag] }),
     },
   ].map((side) => ({ ...side, rates: [] as number[], peakMb: 0 }));
-  const job = (url: string, pacing: Pacing): LoadJob => ({
-    kind: 'http',
-    url,
-    method: 'GET',
-    path: '/api/sessions/current',
-    credentialHeader: 'authorization',
-    credentials: live.tokens.map((t) => `Bearer ${t}`),
-    pacing,
-  });
+  const job = (url: string, pacing: Pacing): LoadJob => currentSessionJob(url, live.tokens)(pacing);
   for (const side of sides) await runInLoader(job(side.gw.url, { concurrency: o.concurrency, durationS: 300, total: live.tokens.length }));
   for (let round = 1; round <= ROUNDS; round++) {
     for (const side of sides) {

@@ -145,16 +145,14 @@ export interface AccountsServiceConfig {
 /** Parses and freezes the accounts service configuration; throws ConfigError listing every bad variable. */
 export function loadAccountsServiceConfig(env: NodeJS.ProcessEnv): AccountsServiceConfig {
   const raw = loadEnv<RawAccountsServiceEnv>(accountsServiceEnvSchema, env);
-  const problems: string[] = [];
   // Without callers anyone on the network could try passwords at full speed past the gateway's limits.
-  const grpc = grpcListenSettings(
-    'ACCOUNTS_SERVICE_URL',
-    raw.ACCOUNTS_SERVICE_URL,
-    raw.GRPC_CALLERS,
-    raw.GRPC_CALLER_KEY_HASHES,
-    ACCOUNTS_SERVICE_ALLOWED_RPC_NAMES,
-    problems,
-  );
+  const { settings: grpc, problems } = grpcListenSettings({
+    urlVariable: 'ACCOUNTS_SERVICE_URL',
+    url: raw.ACCOUNTS_SERVICE_URL,
+    GRPC_CALLERS: raw.GRPC_CALLERS,
+    GRPC_CALLER_KEY_HASHES: raw.GRPC_CALLER_KEY_HASHES,
+    allowedRpcs: ACCOUNTS_SERVICE_ALLOWED_RPC_NAMES,
+  });
   // A zero window would forget every failure at once: no throttle at all.
   if (parseDuration(raw.ACCOUNTS_SIGNIN_WINDOW) < 1_000) problems.push('ACCOUNTS_SIGNIN_WINDOW: must be at least 1s');
   if (parseDuration(raw.ACCOUNTS_REAUTH_WINDOW) < 1_000) problems.push('ACCOUNTS_REAUTH_WINDOW: must be at least 1s');

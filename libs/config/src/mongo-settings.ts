@@ -42,7 +42,8 @@ export interface MongoSettings {
   readonly uri: string;
   readonly dbName: string;
   readonly maxPoolSize: number;
-  readonly writeConcern: string | number;
+  /** `w`: the schema admits only "majority" or a number of members. */
+  readonly writeConcern: 'majority' | number;
   /** True when no MONGODB_URI was given and the embedded database is expected. */
   readonly embedded: boolean;
 }
@@ -53,7 +54,7 @@ export function mongoSettings(raw: RawMongoEnv): MongoSettings {
     uri: raw.MONGODB_URI ?? `mongodb://127.0.0.1:${raw.EMBEDDED_DB_PORT}/`,
     dbName: raw.MONGODB_DB,
     maxPoolSize: raw.MONGODB_MAX_POOL_SIZE,
-    writeConcern: /^\d+$/.test(raw.MONGODB_WRITE_CONCERN) ? Number(raw.MONGODB_WRITE_CONCERN) : raw.MONGODB_WRITE_CONCERN,
+    writeConcern: raw.MONGODB_WRITE_CONCERN === 'majority' ? 'majority' : Number(raw.MONGODB_WRITE_CONCERN),
     embedded: raw.MONGODB_URI === undefined,
   };
 }
@@ -67,7 +68,7 @@ export function mongoClientOptions(settings: MongoSettings, appName: string) {
   return {
     appName,
     maxPoolSize: settings.maxPoolSize,
-    writeConcern: { w: settings.writeConcern as 'majority' | number },
+    writeConcern: { w: settings.writeConcern },
     serverSelectionTimeoutMS: 1_000,
     connectTimeoutMS: 3_000,
   };

@@ -3,7 +3,7 @@ import type { GrpcCaller } from './grpc-callers';
 import { grpcListenSettings } from './grpc-listen-settings';
 import { deepFreeze } from './deep-freeze';
 import { ConfigError, loadEnv } from './load-env';
-import { mongoEnvProperties, mongoSettings, type RawMongoEnv } from './mongo-settings';
+import { mongoEnvProperties, mongoSettings, type MongoSettings, type RawMongoEnv } from './mongo-settings';
 
 const duration = (fallback: string, description: string) => ({ type: 'string', pattern: DURATION_PATTERN, default: fallback, description });
 
@@ -143,15 +143,7 @@ interface RawSessionServiceEnv extends RawMongoEnv {
 }
 
 export interface SessionServiceConfig {
-  readonly mongo: {
-    readonly uri: string;
-    readonly dbName: string;
-    readonly maxPoolSize: number;
-    readonly writeConcern: string | number;
-    readonly readPreference: RawSessionServiceEnv['MONGODB_READ_PREFERENCE'];
-    /** True when no MONGODB_URI was given and the embedded database is expected. */
-    readonly embedded: boolean;
-  };
+  readonly mongo: MongoSettings & { readonly readPreference: RawSessionServiceEnv['MONGODB_READ_PREFERENCE'] };
   readonly grpc: {
     readonly host: string;
     readonly port: number;
@@ -184,16 +176,13 @@ export interface SessionServiceConfig {
 /** Parses and freezes the session service configuration; throws ConfigError listing every bad variable. */
 export function loadSessionServiceConfig(env: NodeJS.ProcessEnv): SessionServiceConfig {
   const raw = loadEnv<RawSessionServiceEnv>(sessionServiceEnvSchema, env);
-  const problems: string[] = [];
   // Without callers nobody is authenticated: reachable from other hosts, anyone could bind or revoke any session.
-  const grpc = grpcListenSettings(
-    'SESSION_SERVICE_URL',
-    raw.SESSION_SERVICE_URL,
-    raw.GRPC_CALLERS,
-    raw.GRPC_CALLER_KEY_HASHES,
-    undefined,
-    problems,
-  );
+  const { settings: grpc, problems } = grpcListenSettings({
+    urlVariable: 'SESSION_SERVICE_URL',
+    url: raw.SESSION_SERVICE_URL,
+    GRPC_CALLERS: raw.GRPC_CALLERS,
+    GRPC_CALLER_KEY_HASHES: raw.GRPC_CALLER_KEY_HASHES,
+  });
   // Zero would send heartbeats back to back on every idle stream.
   if (parseDuration(raw.FEED_HEARTBEAT_INTERVAL) < 10) problems.push('FEED_HEARTBEAT_INTERVAL: must be at least 10ms');
   // Zero would end every session bound without remember_me at the moment of its bind.
