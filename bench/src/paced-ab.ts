@@ -7,7 +7,8 @@
  *   npx nx run bench:paced-ab -- --a "SESSION_CACHE_MAX_AGE=60s" --b "SESSION_CACHE_MAX_AGE=5m"
  *
  * A side is a space-separated list: `NAME=value` is an environment variable of that gateway, a word
- * starting with `--` a node flag. `--rounds` (3), `--seconds` per round (20), `--rate` (1000/s).
+ * starting with `--` a node flag. `--rounds` (3), `--seconds` per round (20), `--rate` (1000/s; 0: saturation,
+ * the bench's 32 in flight, for the throughput and the RSS peak under it).
  */
 import { parseArgs } from 'node:util';
 import { parseBenchOptions } from './bench-options';
@@ -42,6 +43,7 @@ interface SideRun {
   name: string;
   settings: SideSettings;
   gw: { url: string; pid: number; metricsUrl: string };
+  perSecond: number[];
   p50: number[];
   p99: number[];
   peakMb: number;
@@ -56,7 +58,7 @@ runMemoryScript(o.liveSessions, async (stack, live) => {
   ] as const) {
     const settings = parseSide(spec);
     const gw = await stack.addGateway(`gateway ${name}`, stack.service.address, { env: settings.env, nodeArgs: settings.nodeArgs });
-    sides.push({ name: `${name} (${spec || 'defaults'})`, settings, gw, p50: [], p99: [], peakMb: 0 });
+    sides.push({ name: `${name} (${spec || 'defaults'})`, settings, gw, perSecond: [], p50: [], p99: [], peakMb: 0 });
   }
   for (const side of sides) await runInLoader(job(side.gw.url, { concurrency: o.concurrency, durationS: 300, total: live.tokens.length }));
   await spreadTouches(stack.mongo.db(stack.dbName), 'user_sessions', 'last_seen_at', live.sessionIds);
@@ -64,9 +66,12 @@ runMemoryScript(o.liveSessions, async (stack, live) => {
     for (const side of sides) {
       const before = await scrapeCacheCounts(side.gw.metricsUrl);
       const sampler = sampleProcesses({ gateway: side.gw.pid });
-      const r = await runInLoader(job(side.gw.url, { concurrency: o.concurrency, durationS: seconds, ratePerSecond: rate }));
+      const r = await runInLoader(
+        job(side.gw.url, { concurrency: o.concurrency, durationS: seconds, ratePerSecond: rate > 0 ? rate : undefined }),
+      );
       side.peakMb = Math.max(side.peakMb, sampler.stop().gateway.sampledPeakMb);
       const counts = diffCacheCounts(before, await scrapeCacheCounts(side.gw.metricsUrl));
+      side.perSecond.push(r.perSecond);
       side.p50.push(r.latency.p50Ms);
       side.p99.push(r.latency.p99Ms);
       progress(
@@ -76,6 +81,6 @@ runMemoryScript(o.liveSessions, async (stack, live) => {
   }
   for (const side of sides)
     process.stdout.write(
-      `${side.name}: at ${int(rate)}/s median p50 ${ms(medianOf(side.p50))} ms, median p99 ${ms(medianOf(side.p99))} ms (rounds ${side.p99.map(ms).join(', ')}), RSS peak ${side.peakMb.toFixed(1)} MiB\n`,
+      `${side.name}: ${rate > 0 ? `at ${int(rate)}/s` : `saturation, median ${int(medianOf(side.perSecond))}/s (rounds ${side.perSecond.map(int).join(', ')}),`} median p50 ${ms(medianOf(side.p50))} ms, median p99 ${ms(medianOf(side.p99))} ms (rounds ${side.p99.map(ms).join(', ')}), RSS peak ${side.peakMb.toFixed(1)} MiB\n`,
     );
 });
