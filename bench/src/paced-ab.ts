@@ -7,13 +7,14 @@
  *   npx nx run bench:paced-ab -- --a "SESSION_CACHE_MAX_AGE=60s" --b "SESSION_CACHE_MAX_AGE=5m"
  *
  * A side is a space-separated list: `NAME=value` is an environment variable of that gateway, a word
- * starting with `--` a node flag. `--rounds` (3), `--seconds` per round (20), `--rate` (1000/s; 0: saturation,
+ * starting with `--` a node flag (`--trace-gc` adds the GC pauses during the rounds to the summary). `--rounds` (3), `--seconds` per round (20), `--rate` (1000/s; 0: saturation,
  * the bench's 32 in flight, for the throughput and the RSS peak under it).
  */
 import { parseArgs } from 'node:util';
 import { parseBenchOptions } from './bench-options';
 import { currentSessionJob } from './current-session-job';
 import { progress, spreadTouches } from './bench-phases';
+import { formatGcPauses, gcPauses } from './gc-trace';
 import { diffCacheCounts, scrapeCacheCounts } from './gateway-cache-metrics';
 import { int, ms } from './format';
 import type { Pacing } from './load-result';
@@ -42,7 +43,9 @@ const rate = Number(args.rate);
 interface SideRun {
   name: string;
   settings: SideSettings;
-  gw: { url: string; pid: number; metricsUrl: string };
+  gw: { url: string; pid: number; metricsUrl: string; proc: { output(): string } };
+  /** What the gateway printed during the measured rounds (its --trace-gc lines, when the side asks for them). */
+  roundOutput: string;
   perSecond: number[];
   p50: number[];
   p99: number[];
@@ -58,29 +61,35 @@ runMemoryScript(o.liveSessions, async (stack, live) => {
   ] as const) {
     const settings = parseSide(spec);
     const gw = await stack.addGateway(`gateway ${name}`, stack.service.address, { env: settings.env, nodeArgs: settings.nodeArgs });
-    sides.push({ name: `${name} (${spec || 'defaults'})`, settings, gw, perSecond: [], p50: [], p99: [], peakMb: 0 });
+    sides.push({ name: `${name} (${spec || 'defaults'})`, settings, gw, roundOutput: '', perSecond: [], p50: [], p99: [], peakMb: 0 });
   }
   for (const side of sides) await runInLoader(job(side.gw.url, { concurrency: o.concurrency, durationS: 300, total: live.tokens.length }));
   await spreadTouches(stack.mongo.db(stack.dbName), 'user_sessions', 'last_seen_at', live.sessionIds);
   for (let round = 1; round <= rounds; round++) {
     for (const side of sides) {
       const before = await scrapeCacheCounts(side.gw.metricsUrl);
-      const sampler = sampleProcesses({ gateway: side.gw.pid });
+      const outputFrom = side.gw.proc.output().length;
+      const sampler = sampleProcesses({ gateway: side.gw.pid, service: stack.service.pid, database: stack.databasePid });
       const r = await runInLoader(
         job(side.gw.url, { concurrency: o.concurrency, durationS: seconds, ratePerSecond: rate > 0 ? rate : undefined }),
       );
-      side.peakMb = Math.max(side.peakMb, sampler.stop().gateway.sampledPeakMb);
+      const usage = sampler.stop();
+      side.roundOutput += side.gw.proc.output().slice(outputFrom);
+      side.peakMb = Math.max(side.peakMb, usage.gateway.sampledPeakMb);
+      const cpu = Object.entries(usage)
+        .map(([name, u]) => `${name} ${u.cpuS.toFixed(1)}`)
+        .join(' + ');
       const counts = diffCacheCounts(before, await scrapeCacheCounts(side.gw.metricsUrl));
       side.perSecond.push(r.perSecond);
       side.p50.push(r.latency.p50Ms);
       side.p99.push(r.latency.p99Ms);
       progress(
-        `round ${round}, ${side.name}: ${int(r.perSecond)}/s, p50 ${ms(r.latency.p50Ms)} / p99 ${ms(r.latency.p99Ms)} / max ${ms(r.latency.maxMs)} ms, up to ${int(r.mostInFlight ?? 0)} in flight, errors ${r.errors}, ${counts ? `hits ${int(counts.hits)} misses ${int(counts.misses)}` : 'no cache metrics'}`,
+        `round ${round}, ${side.name}: ${int(r.perSecond)}/s, p50 ${ms(r.latency.p50Ms)} / p99 ${ms(r.latency.p99Ms)} / max ${ms(r.latency.maxMs)} ms, up to ${int(r.mostInFlight ?? 0)} in flight, errors ${r.errors}, CPU s ${cpu}, ${counts ? `hits ${int(counts.hits)} misses ${int(counts.misses)}` : 'no cache metrics'}`,
       );
     }
   }
   for (const side of sides)
     process.stdout.write(
-      `${side.name}: ${rate > 0 ? `at ${int(rate)}/s` : `saturation, median ${int(medianOf(side.perSecond))}/s (rounds ${side.perSecond.map(int).join(', ')}),`} median p50 ${ms(medianOf(side.p50))} ms, median p99 ${ms(medianOf(side.p99))} ms (rounds ${side.p99.map(ms).join(', ')}), RSS peak ${side.peakMb.toFixed(1)} MiB\n`,
+      `${side.name}: ${rate > 0 ? `at ${int(rate)}/s` : `saturation, median ${int(medianOf(side.perSecond))}/s (rounds ${side.perSecond.map(int).join(', ')}),`} median p50 ${ms(medianOf(side.p50))} ms, median p99 ${ms(medianOf(side.p99))} ms (rounds ${side.p99.map(ms).join(', ')}), RSS peak ${side.peakMb.toFixed(1)} MiB; GC during the rounds: ${formatGcPauses(gcPauses(side.roundOutput))}\n`,
     );
 });
