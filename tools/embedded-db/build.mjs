@@ -1,5 +1,5 @@
-// Builds the embedded database launcher with four fixes to FerretDB 1.24.2's SQLite backend,
-// applied at build time:
+// Builds the embedded database launcher with five fixes to FerretDB 1.24.2 (its SQLite backend and
+// handlers), applied at build time:
 //
 // The fixes go into a copy of the module (3.4 MB) that an alternate go.mod (`-modfile`) replaces
 // it with: Go refuses overlays of files under the module cache, and the cache stays untouched.
@@ -29,6 +29,10 @@
 //    still judges every row it does read, so results never depend on this. Skipped, to keep the
 //    SQL simple and exact: dotted or unusual field names, keys repeated in the filter, and strings
 //    with a NUL or invalid UTF-8 (which the JSON encoder would not store byte for byte).
+//
+// 5. A findAndModify cut at its maxTimeMS answered InternalError (1) where MongoDB answers
+//    MaxTimeMSExpired (50), so callers could not tell a time limit from a fault. It now answers 50,
+//    as FerretDB's own find does.
 //
 // Each replacement must match exactly once: a FerretDB upgrade that moves the code fails the
 // build here, loudly, instead of silently building an unpatched database.
@@ -136,6 +140,35 @@ const UPDATE_RESULT_NEW = `		result, err := common.UpdateDocument(ctx, c, "updat
 		closer.Close()
 `;
 
+// findAndModify runs under a context.WithTimeout of its maxTimeMS, and answered whatever error the cut
+// left: SQLite's "interrupted (9)" (which wraps no context error) or "context deadline exceeded", both as
+// InternalError (1), where MongoDB, and FerretDB's own find, answer MaxTimeMSExpired (50). Named results
+// let a deferred check replace the error once the time limit has run out, wherever the cut landed; the
+// check asks the context itself, so a client that hung up (a cancelled, not expired, context) or a
+// failure with time to spare keeps its own error. update and delete ignore maxTimeMS in FerretDB 1.24,
+// so they are never cut and need no such translation.
+const FIND_AND_MODIFY_SIGNATURE_OLD = `func (h *Handler) findAndModifyDocument(ctx context.Context, params *common.FindAndModifyParams) (*findAndModifyResult, error) {`;
+const FIND_AND_MODIFY_SIGNATURE_NEW = `func (h *Handler) findAndModifyDocument(ctx context.Context, params *common.FindAndModifyParams) (_ *findAndModifyResult, err error) {`;
+const FIND_AND_MODIFY_TIMEOUT_OLD = `		ctx, cancel = context.WithTimeout(ctx, time.Duration(params.MaxTimeMS)*time.Millisecond)
+`;
+const FIND_AND_MODIFY_TIMEOUT_NEW = `		ctx, cancel = context.WithTimeout(ctx, time.Duration(params.MaxTimeMS)*time.Millisecond)
+		defer func(limited context.Context) { err = timeLimitError(limited, err) }(ctx)
+`;
+const TIME_LIMIT_ERROR = `
+// timeLimitError answers MaxTimeMSExpired, as find does, when findAndModify failed after its maxTimeMS ran out.
+func timeLimitError(limited context.Context, err error) error {
+	if err == nil || !errors.Is(limited.Err(), context.DeadlineExceeded) {
+		return err
+	}
+
+	return handlererrors.NewCommandErrorMsgWithArgument(
+		handlererrors.ErrMaxTimeMSExpired,
+		"Executor error during findAndModify command :: caused by :: operation exceeded time limit",
+		"findAndModify",
+	)
+}
+`;
+
 const patches = [
   {
     file: 'internal/backends/sqlite/metadata/metadata.go',
@@ -155,6 +188,14 @@ const patches = [
       { from: UPDATE_CLOSE_OLD, to: UPDATE_CLOSE_NEW, times: 1 },
       { from: UPDATE_RESULT_OLD, to: UPDATE_RESULT_NEW, times: 1 },
     ],
+  },
+  {
+    file: 'internal/handler/msg_findandmodify.go',
+    edits: [
+      { from: FIND_AND_MODIFY_SIGNATURE_OLD, to: FIND_AND_MODIFY_SIGNATURE_NEW, times: 1 },
+      { from: FIND_AND_MODIFY_TIMEOUT_OLD, to: FIND_AND_MODIFY_TIMEOUT_NEW, times: 1 },
+    ],
+    append: TIME_LIMIT_ERROR,
   },
 ];
 
