@@ -2,6 +2,8 @@ import { MongoError, MongoServerError } from 'mongodb';
 import { InternalError, ServiceUnavailableError, type SessionServiceError } from '../domain/errors';
 
 // Server answers that mean "not now" rather than "never": time limits, elections, shutdown.
+// The embedded database answers 50 for a findAndModify cut at its maxTimeMS, as MongoDB does (its build
+// patches FerretDB so: tools/embedded-db/build.mjs), so neither database needs a case of its own here.
 const TRANSIENT_SERVER_CODES = new Set([
   50, // MaxTimeMSExpired
   89, // NetworkTimeout
@@ -14,17 +16,6 @@ const TRANSIENT_SERVER_CODES = new Set([
   13435, // NotPrimaryNoSecondaryOk
   13436, // NotPrimaryOrSecondary
 ]);
-
-/**
- * The embedded database (FerretDB on SQLite) cuts a findAndModify at its maxTimeMS by cancelling the
- * query's context, and answers InternalError (code 1) ending "interrupted (9)" (SQLITE_INTERRUPT) or
- * "context deadline exceeded" where MongoDB answers MaxTimeMSExpired (50): its find translates the
- * cut, its findAndModify does not. Under overload every write past its budget failed so, and the
- * gateway answered 500 instead of 503.
- */
-function isEmbeddedDbTimeLimit(err: MongoServerError): boolean {
-  return Number(err.code) === 1 && /\b(interrupted \(9\)|context deadline exceeded)$/.test(err.message);
-}
 
 /**
  * Node's own socket and stream failures. The driver does not wrap every one of
@@ -59,8 +50,7 @@ function isNodeNetworkError(err: unknown): boolean {
 export function classifyDriverError(err: unknown): SessionServiceError | null {
   const cause = { cause: err };
   if (err instanceof MongoServerError) {
-    const transient =
-      TRANSIENT_SERVER_CODES.has(Number(err.code)) || err.hasErrorLabel('RetryableWriteError') || isEmbeddedDbTimeLimit(err);
+    const transient = TRANSIENT_SERVER_CODES.has(Number(err.code)) || err.hasErrorLabel('RetryableWriteError');
     return transient ? new ServiceUnavailableError(undefined, cause) : new InternalError(undefined, cause);
   }
   if (err instanceof MongoError || isNodeNetworkError(err)) return new ServiceUnavailableError(undefined, cause);
