@@ -28,7 +28,7 @@ const flag = argv.find((a) => a.startsWith('--max-semi-space-size=')) ?? '--max-
 
 runMemoryScript(o.liveSessions, async (stack, live) => {
   // Entries outlive the run on both sides: the rounds then measure the gateway's hit path, where its own
-  // GC is the variable; past the default 60 s max age they would measure the database's refetches instead.
+  // GC is the variable; past the max age they would measure the database's refetches instead.
   const env = { SESSION_CACHE_MAX_AGE: '30m' };
   const sides = [
     { name: 'defaults', gw: await stack.addGateway('defaults gateway', stack.service.address, { env, nodeArgs: gcHookNodeArgs() }) },

@@ -1,11 +1,11 @@
 import { loadGatewayConfig } from './gateway-config';
 
 describe('gateway near-cache settings', () => {
-  it('default to the design: on, 100,000 entries, 60 s max age and touch interval, 8 refreshes in flight, 3 s stale feed, targets from the service URL', () => {
+  it('default to the design: on, 100,000 entries, 5 min max age, 60 s touch interval, 64 refreshes in flight, 3 s stale feed, targets from the service URL', () => {
     expect(loadGatewayConfig({}).sessionCache).toEqual({
       enabled: true,
       maxEntries: 100_000,
-      maxAgeMs: 60_000,
+      maxAgeMs: 300_000,
       refreshConcurrency: 64,
       feedTargets: [],
       touchIntervalMs: 60_000,

@@ -131,7 +131,7 @@ export const gatewayEnvSchema = {
     SESSION_CACHE_MAX_AGE: {
       type: 'string',
       pattern: DURATION_PATTERN,
-      default: '60s',
+      default: '5m',
       description: 'a cached validation is asked again after this long; bounds what database edits that bypass the service leave stale',
     },
     SESSION_CACHE_REFRESH_CONCURRENCY: {
