@@ -34,7 +34,8 @@ COPY tools/scripts/grpc-health-probe.mjs ./
 USER node
 EXPOSE 50051 9464
 # `node .` runs package.json "main", whatever the bundle's file name.
-CMD ["node", "."]
+# V8 heap flags: deploy/node-flags.json (docs/runtime-memory.md).
+CMD ["node", "--max-semi-space-size=8", "--max-old-space-size=512", "."]
 
 # Sign-up, sign-in and password changes (gRPC accounts.v1); calls the session service.
 FROM node:24-bookworm-slim AS accounts-service
@@ -58,4 +59,5 @@ COPY --from=gateway-build /workspace/dist/apps/web/ ./web/
 ENV WEB_ROOT=/app/web
 USER node
 EXPOSE 3000
-CMD ["node", "."]
+# V8 heap flags: deploy/node-flags.json (docs/runtime-memory.md).
+CMD ["node", "--max-semi-space-size=8", "--max-old-space-size=512", "."]

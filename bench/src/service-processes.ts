@@ -1,4 +1,5 @@
 import { checkHealth, createHealthClient, createSessionClient } from '@session/grpc-client';
+import { serviceNodeFlags, type FlaggedService } from './service-node-flags';
 import { freePort, gatewayBundle, sessionServiceBundle, startProcess, workspaceRoot, type RunningProcess } from '@session/testing';
 
 /**
@@ -34,9 +35,10 @@ async function waitUntil(what: string, proc: RunningProcess, ready: () => Promis
   throw new Error(`${what} not ready after ${timeoutMs} ms:\n${proc.output()}`);
 }
 
-function spawnBundle(defaultBundle: string, env: Record<string, string>, options: SpawnOptions): ServiceProcess {
+function spawnBundle(service: FlaggedService, defaultBundle: string, env: Record<string, string>, options: SpawnOptions): ServiceProcess {
   const { bundle, cwd } = options.build ?? { bundle: defaultBundle, cwd: workspaceRoot() };
-  const proc = startProcess(process.execPath, [...(options.nodeArgs ?? []), bundle], {
+  // The service's own flags first: a side script's extra flags come later and win (V8 takes the last).
+  const proc = startProcess(process.execPath, [...serviceNodeFlags(service), ...(options.nodeArgs ?? []), bundle], {
     cwd,
     env: { ...process.env, LOG_LEVEL: SERVICE_LOG_LEVEL, ...env, ...options.env },
   });
@@ -51,6 +53,7 @@ export async function spawnSessionService(
   const address = `127.0.0.1:${await freePort()}`;
   const metricsPort = await freePort();
   const service = spawnBundle(
+    'session-service',
     sessionServiceBundle(),
     {
       MONGODB_URI: mongoUri,
@@ -88,6 +91,7 @@ export async function spawnGateway(
   const metricsPort = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const gateway = spawnBundle(
+    'gateway',
     gatewayBundle(),
     {
       SESSION_SERVICE_URL: sessionServiceUrl,
