@@ -71,4 +71,13 @@ describe('the built gateway process', () => {
     expect(proc.output()).toContain('GATEWAY_PORT');
     expect(proc.output()).toContain('GRPC_LOAD_BALANCING');
   });
+
+  it('refuses at start a near cache larger than its heap ceiling allows, instead of running out of memory when it fills', async () => {
+    const proc = startProcess(process.execPath, ['--max-old-space-size=128', gatewayBundle()], {
+      env: { ...process.env, SESSION_SERVICE_URL: service.address, GATEWAY_PORT: '0', SESSION_CACHE_MAX_ENTRIES: '1000000' },
+    });
+    expect(await proc.exited).toBe(1);
+    expect(proc.output()).toMatch(/SESSION_CACHE_MAX_ENTRIES: 1000000 entries may need about \d+ MiB of heap/);
+    expect(proc.output()).toContain('--max-old-space-size');
+  });
 });

@@ -1,6 +1,8 @@
 import { loadConfigOrExit, loadGatewayConfig } from '@session/config';
 import closeWithGrace from 'close-with-grace';
+import { getHeapStatistics } from 'node:v8';
 import { buildApp } from './app';
+import { cacheHeapProblem } from './cache-heap-check';
 
 // An idle keep-alive socket is dropped after this; a request must arrive whole within REQUEST_TIMEOUT_MS (slow-loris guard).
 const CONNECTION_TIMEOUT_MS = 60_000;
@@ -8,6 +10,11 @@ const REQUEST_TIMEOUT_MS = 30_000;
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit(loadGatewayConfig);
+  const heapProblem = cacheHeapProblem(config.sessionCache, getHeapStatistics().heap_size_limit);
+  if (heapProblem) {
+    console.error(heapProblem);
+    process.exit(1);
+  }
   const app = await buildApp(config, { logger: true, connectionTimeout: CONNECTION_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS });
 
   // On SIGTERM/SIGINT: stop accepting, let in-flight requests finish (up to
