@@ -20,8 +20,11 @@ describe('waitUntil', () => {
 
 describe('timeUntil', () => {
   it('measures how long a condition took, and answers null when it never held', async () => {
-    const started = Date.now();
-    expect(await timeUntil(() => Date.now() - started >= 20, 5_000, 2)).toBeGreaterThanOrEqual(20);
+    // The clock starts at the first check, which timeUntil makes after taking its own start: a start
+    // taken here, before the call, could fall a millisecond tick earlier and let it measure 19.
+    let firstCheck: number | undefined;
+    const heldFor20Ms = () => Date.now() - (firstCheck ??= Date.now()) >= 20;
+    expect(await timeUntil(heldFor20Ms, 5_000, 2)).toBeGreaterThanOrEqual(20);
     expect(await timeUntil(() => false, 20, 2)).toBeNull();
   });
 });
