@@ -24,18 +24,20 @@ describe('classifyDriverError', () => {
     expect(classifyDriverError(serverError(11000))).toBeInstanceOf(InternalError);
   });
 
-  it('treats an InternalError as internal whatever its message, so a time limit must come as code 50', () => {
-    // What an unpatched embedded database answered for a findAndModify cut at its maxTimeMS. Its build now
-    // answers MaxTimeMSExpired (50) instead, so the message text no longer decides anything.
+  it("treats the embedded database's query cut inside SQLite at its maxTimeMS (InternalError, interrupted) as unavailable, like code 50", () => {
+    // FerretDB's answer, as the service logged it under overload (before the build patched findAndModify to
+    // answer 50; its find can still answer so when the cut lands inside SQLite's own call).
     const interrupted = new MongoServerError({
       message:
         '[msg_findandmodify.go:137 handler.(*Handler).findAndModifyDocument] [collection.go:95 sqlite.(*collection).Query] interrupted (9)',
       code: 1,
       codeName: 'InternalError',
     });
-    expect(classifyDriverError(interrupted)).toBeInstanceOf(InternalError);
+    expect(classifyDriverError(interrupted)).toBeInstanceOf(ServiceUnavailableError);
     const cut = new MongoServerError({ message: '[query_iterator.go:79 sqlite.(*queryIterator).Next] context deadline exceeded', code: 1 });
-    expect(classifyDriverError(cut)).toBeInstanceOf(InternalError);
+    expect(classifyDriverError(cut)).toBeInstanceOf(ServiceUnavailableError);
+    expect(classifyDriverError(new MongoServerError({ message: 'disk I/O error (10)', code: 1 }))).toBeInstanceOf(InternalError);
+    expect(classifyDriverError(new MongoServerError({ message: 'interrupted (9)', code: 11000 }))).toBeInstanceOf(InternalError);
     const expired = new MongoServerError({
       message: 'Executor error during findAndModify command :: caused by :: operation exceeded time limit',
       code: 50,

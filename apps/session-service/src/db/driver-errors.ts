@@ -2,8 +2,6 @@ import { MongoError, MongoServerError } from 'mongodb';
 import { InternalError, ServiceUnavailableError, type SessionServiceError } from '../domain/errors';
 
 // Server answers that mean "not now" rather than "never": time limits, elections, shutdown.
-// The embedded database answers 50 for a findAndModify cut at its maxTimeMS, as MongoDB does (its build
-// patches FerretDB so: tools/embedded-db/build.mjs), so neither database needs a case of its own here.
 const TRANSIENT_SERVER_CODES = new Set([
   50, // MaxTimeMSExpired
   89, // NetworkTimeout
@@ -16,6 +14,18 @@ const TRANSIENT_SERVER_CODES = new Set([
   13435, // NotPrimaryNoSecondaryOk
   13436, // NotPrimaryOrSecondary
 ]);
+
+/**
+ * The embedded database (FerretDB on SQLite) cuts a query at its maxTimeMS by cancelling its context.
+ * Its build now answers MaxTimeMSExpired (50) for a findAndModify so cut (tools/embedded-db/build.mjs),
+ * but its `find` translates only a cut that surfaces as a cancelled context: one that lands inside
+ * SQLite's own call still comes back as InternalError (1) ending "interrupted (9)" or "context deadline
+ * exceeded". The overload fault spec met 11 such finds in one run (HTTP 500 where 503 is right), so
+ * both texts stay recognised here.
+ */
+function isEmbeddedDbTimeLimit(err: MongoServerError): boolean {
+  return Number(err.code) === 1 && /\b(interrupted \(9\)|context deadline exceeded)$/.test(err.message);
+}
 
 /**
  * Node's own socket and stream failures. The driver does not wrap every one of
@@ -50,7 +60,8 @@ function isNodeNetworkError(err: unknown): boolean {
 export function classifyDriverError(err: unknown): SessionServiceError | null {
   const cause = { cause: err };
   if (err instanceof MongoServerError) {
-    const transient = TRANSIENT_SERVER_CODES.has(Number(err.code)) || err.hasErrorLabel('RetryableWriteError');
+    const transient =
+      TRANSIENT_SERVER_CODES.has(Number(err.code)) || err.hasErrorLabel('RetryableWriteError') || isEmbeddedDbTimeLimit(err);
     return transient ? new ServiceUnavailableError(undefined, cause) : new InternalError(undefined, cause);
   }
   if (err instanceof MongoError || isNodeNetworkError(err)) return new ServiceUnavailableError(undefined, cause);
