@@ -9,3 +9,4 @@ export * from './wait-until';
 export * from './session-service-process';
 export * from './accounts-service-process';
 export * from './gateway-process';
+export * from './stop-process';

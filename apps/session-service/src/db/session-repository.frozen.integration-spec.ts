@@ -1,4 +1,4 @@
-import { startEmbeddedDb, uniqueDbName, type EmbeddedDb } from '@session/testing';
+import { startEmbeddedDb, stopProcess, uniqueDbName, type EmbeddedDb } from '@session/testing';
 import { MongoClient } from 'mongodb';
 import { NO_DEADLINE, type CallContext } from '../domain/call-context';
 import { ServiceUnavailableError } from '../domain/errors';
@@ -96,7 +96,8 @@ describe('SessionRepository against a frozen database', () => {
       return { name, unavailable: error instanceof ServiceUnavailableError, tookMs: Date.now() - started, boundMs };
     };
 
-    process.kill(db.process.child.pid as number, 'SIGSTOP');
+    // Stopped for certain before the first call: a SIGSTOP still in delivery let the insert through once.
+    await stopProcess(db.process.child.pid as number);
     const outcomes = await Promise.all([
       ...Object.entries(calls).map(([name, call]) => run(name, budgetMs, () => call({ requestId: name, deadline: Date.now() + budgetMs }))),
       ...Object.entries(sweeps).map(([name, call]) => run(name, 400, call)),
