@@ -16,7 +16,10 @@ describe.each(Object.keys(flags))('%s node flags', (service) => {
   });
 
   it("are the image's command line, before the entry point", () => {
-    const cmd = stages.find((s) => s.name === service)?.instructions.filter((i) => i.keyword === 'CMD').at(-1);
+    const cmd = stages
+      .find((s) => s.name === service)
+      ?.instructions.filter((i) => i.keyword === 'CMD')
+      .at(-1);
     expect(cmd && JSON.parse(cmd.args)).toEqual(['node', ...flags[service], '.']);
   });
 
